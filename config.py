@@ -1,0 +1,64 @@
+"""Settings from environment variables, with safe embedded defaults.
+
+Nothing here needs a server: the default database is a SQLite file in ``instance/``.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _persistent_secret_key(instance_dir: Path) -> str:
+    """A random key made once and kept in instance/, so sessions survive a restart."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database_url(url: str) -> str:
+    """Accept the usual postgres:// and postgresql:// forms; we drive PostgreSQL with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    def __init__(self) -> None:
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY") or _persistent_secret_key(INSTANCE_DIR)
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'storefront.db'}")
+        )
+        # Absolute origin that QR codes point at, e.g. https://ocop.example.vn
+        self.BASE_URL = env.get("BASE_URL", "").rstrip("/")
+        self.REDIS_URL = env.get("REDIS_URL")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.LANGUAGES = ("vi", "en")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.CATALOG_PAGE_SIZE = int(env.get("CATALOG_PAGE_SIZE", 24))
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+        self.TESTING = False
+
+
+class TestingConfig(Config):
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
+        )

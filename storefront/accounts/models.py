@@ -1,0 +1,53 @@
+"""User accounts and roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from storefront.catalog.models import Producer, utcnow
+from storefront.extensions import db
+from storefront.showrooms.models import Showroom
+
+
+class Role(enum.StrEnum):
+    CUSTOMER = "customer"
+    PRODUCER = "producer"
+    STAFF = "staff"
+    OFFICE = "office"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("(role = 'producer') = (producer_id IS NOT NULL)", name="producer_binding"),
+        CheckConstraint("(role = 'staff') = (showroom_id IS NOT NULL)", name="showroom_binding"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"), index=True)
+    showroom_id: Mapped[int | None] = mapped_column(ForeignKey("showrooms.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    producer: Mapped[Producer | None] = relationship()
+    showroom: Mapped[Showroom | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

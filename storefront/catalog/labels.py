@@ -1,0 +1,55 @@
+"""Names people read for the register's codes (groups, legal forms, levels), translated."""
+
+from flask_babel import lazy_gettext as _l
+
+GROUP_NAMES = {
+    "food": _l("Food"),
+    "drinks": _l("Drinks"),
+    "herbal": _l("Herbal products"),
+    "handicrafts": _l("Handicrafts"),
+    "plants": _l("Flowers, ornamental plants and animals"),
+    "tourism": _l("Community and eco-tourism services"),
+}
+
+GROUP_BLURBS = {
+    "food": _l("Fresh and processed food, tea, coffee, spices"),
+    "drinks": _l("Rice wines and soft drinks"),
+    "herbal": _l("Ginseng, medicinal herbs, essential oils"),
+    "handicrafts": _l("Brocade, weaving, wood and household goods"),
+    "plants": _l("Orchids, bonsai and ornamental animals"),
+    "tourism": _l("Homestays, village tours and experiences"),
+}
+
+LEGAL_FORM_NAMES = {
+    "cooperative": _l("Cooperative"),
+    "cooperative_group": _l("Cooperative group"),
+    "enterprise": _l("Enterprise"),
+    "household": _l("Household business"),
+    "farm": _l("Farm"),
+}
+
+LEVEL_NAMES = {
+    "district": _l("District"),
+    "province": _l("Province"),
+    "national": _l("National"),
+}
+
+SORT_NAMES = {
+    "featured": _l("Most stars"),
+    "price_asc": _l("Price: low to high"),
+    "price_desc": _l("Price: high to low"),
+    "newest": _l("Newest"),
+    "name": _l("Name"),
+}
+
+
+def register(app) -> None:
+    @app.context_processor
+    def labels():
+        return {
+            "GROUP_NAMES": GROUP_NAMES,
+            "GROUP_BLURBS": GROUP_BLURBS,
+            "LEGAL_FORM_NAMES": LEGAL_FORM_NAMES,
+            "LEVEL_NAMES": LEVEL_NAMES,
+            "SORT_NAMES": SORT_NAMES,
+        }

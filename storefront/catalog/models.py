@@ -1,0 +1,214 @@
+"""The OCOP register: regions, producers, products, images and certificates."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    false,
+    text,
+    true,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from storefront.catalog.text import fold
+from storefront.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProductGroup(enum.StrEnum):
+    """The six OCOP product groups."""
+
+    FOOD = "food"
+    DRINKS = "drinks"
+    HERBAL = "herbal"
+    HANDICRAFTS = "handicrafts"
+    PLANTS = "plants"
+    TOURISM = "tourism"
+
+
+class LegalForm(enum.StrEnum):
+    COOPERATIVE = "cooperative"
+    COOPERATIVE_GROUP = "cooperative_group"
+    ENTERPRISE = "enterprise"
+    HOUSEHOLD = "household"
+    FARM = "farm"
+
+
+class CertifyingLevel(enum.StrEnum):
+    DISTRICT = "district"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+
+class CertificateStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+class Region(db.Model):
+    """An administrative unit. Units are data: a tree with validity dates and successors."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # province, district, city, commune, ward…
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    successor: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
+
+    def is_current(self, today: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
+
+
+class Producer(db.Model):
+    """A chủ thể OCOP: cooperative, cooperative group, enterprise, farm or household business."""
+
+    __tablename__ = "producers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    legal_form: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    products: Mapped[list[Product]] = relationship(back_populates="producer")
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price_vnd >= 0", name="price_not_negative"),
+        Index("ix_products_listed_created", "listed", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short public code printed in the QR label: /q/<code>
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    # Where the product is made; defaults to the producer's unit.
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    group: Mapped[str] = mapped_column(String(32), index=True)
+    subgroup: Mapped[str | None] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(64))
+    price_vnd: Mapped[int] = mapped_column(Integer, index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    ean: Mapped[str | None] = mapped_column(String(14), unique=True)
+    # Name, producer and place folded by catalog.text.fold(), kept up to date by the services.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    listed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Invented demo values (price, stock) are shown as such.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    producer: Mapped[Producer] = relationship(back_populates="products")
+    region: Mapped[Region] = relationship()
+    images: Mapped[list[ProductImage]] = relationship(
+        order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="product",
+        order_by="Certificate.issued_on.desc()",
+        foreign_keys="Certificate.product_id",
+    )
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    alt: Mapped[str | None] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Certificate(db.Model):
+    """One OCOP certificate. The history is kept; at most one is active per product."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 3 AND 5", name="stars_range"),
+        CheckConstraint("score BETWEEN 0 AND 100", name="score_range"),
+        CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
+        Index(
+            "uq_certificates_one_active_per_product",
+            "product_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    stars: Mapped[int]
+    score: Mapped[int]
+    level: Mapped[str] = mapped_column(String(16))
+    decision_number: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=CertificateStatus.ACTIVE)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # Demo certificates carry invented numbers and dates; the pages say so.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    product: Mapped[Product] = relationship(
+        back_populates="certificates", foreign_keys=[product_id]
+    )
+    superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+    def state_on(self, today: date) -> str:
+        """The status as a person reads it today: an active certificate past its date is expired."""
+        if self.status == CertificateStatus.ACTIVE and self.expires_on < today:
+            return CertificateStatus.EXPIRED
+        return self.status
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_text(session, _context, _instances) -> None:
+    """Keep Product.search_text in step with what it is made of, whoever changed the product."""
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Product):
+            parts = [obj.name, obj.description]
+            if obj.producer is not None:
+                parts.append(obj.producer.name)
+            obj.search_text = fold(" ".join(p for p in parts if p))

@@ -1,0 +1,57 @@
+from flask import abort, current_app, render_template, request
+
+from storefront import clock
+from storefront.catalog import bp, services
+from storefront.catalog import regions as region_rules
+from storefront.showrooms import services as showroom_services
+
+
+@bp.get("/")
+def home():
+    today = clock.today()
+    return render_template(
+        "catalog/home.html",
+        group_counts=services.group_counts(today),
+        featured=services.featured_products(today),
+        showrooms=showroom_services.list_showrooms(),
+    )
+
+
+@bp.get("/san-pham")
+def catalogue():
+    today = clock.today()
+    regions = region_rules.all_regions()
+    showrooms = showroom_services.list_showrooms()
+    filters = services.parse_filters(
+        request.args,
+        known_regions={r.code for r in regions},
+        known_showrooms={s.code for s in showrooms},
+    )
+    page = services.list_products(
+        filters, today, current_app.config["CATALOG_PAGE_SIZE"], regions=regions
+    )
+    return render_template(
+        "catalog/list.html",
+        filters=filters,
+        page=page,
+        region_options=region_rules.filter_options(regions, today),
+        showrooms=showrooms,
+    )
+
+
+@bp.get("/san-pham/<code>")
+def product(code: str):
+    try:
+        view = services.product_view(code, clock.today())
+    except services.NotFound:
+        abort(404)
+    return render_template("catalog/product.html", view=view, product=view.product)
+
+
+@bp.get("/chu-the/<code>")
+def producer(code: str):
+    try:
+        producer, cards = services.producer_view(code, clock.today())
+    except services.NotFound:
+        abort(404)
+    return render_template("catalog/producer.html", producer=producer, cards=cards)

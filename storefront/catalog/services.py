@@ -1,0 +1,397 @@
+"""Reading the certified catalogue: lists, product pages, producer pages and QR verification.
+
+Every function takes ``today`` explicitly, so "valid" is decided the same way in pages, the API,
+the CLI and tests. A product is sellable as OCOP only with an active, unexpired certificate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from storefront.catalog import regions as region_rules
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Producer,
+    Product,
+    ProductGroup,
+)
+from storefront.catalog.text import fold
+from storefront.extensions import db
+from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.showrooms.models import Showroom
+
+SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
+MAX_QUERY_LENGTH = 200
+
+
+class NotFound(Exception):
+    """No such product, producer or showroom in the register."""
+
+
+@dataclass
+class CatalogFilters:
+    q: str = ""
+    stars: int | None = None
+    group: str | None = None
+    region: str | None = None
+    showroom: str | None = None
+    sort: str = "featured"
+    page: int = 1
+    ignored: list[str] = field(default_factory=list)
+
+    def query_args(self, **changes) -> dict:
+        """The filters as a shareable query string (for links: pages, sort, removing a filter)."""
+        values = {
+            "q": self.q or None,
+            "stars": self.stars,
+            "group": self.group,
+            "region": self.region,
+            "showroom": self.showroom,
+            "sort": None if self.sort == "featured" else self.sort,
+            "page": None if self.page == 1 else self.page,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    @property
+    def active(self) -> bool:
+        return any((self.q, self.stars, self.group, self.region, self.showroom))
+
+
+def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -> CatalogFilters:
+    """Read filters from a query string. A value that makes no sense is dropped and named in
+    ``ignored``; it never fails the page."""
+    filters = CatalogFilters()
+    q = (args.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        filters.ignored.append("q")
+        q = q[:MAX_QUERY_LENGTH]
+    filters.q = q
+
+    stars = args.get("stars")
+    if stars:
+        if stars in ("3", "4", "5"):
+            filters.stars = int(stars)
+        else:
+            filters.ignored.append("stars")
+
+    group = args.get("group")
+    if group:
+        if group in set(ProductGroup):
+            filters.group = group
+        else:
+            filters.ignored.append("group")
+
+    for name, known in (("region", known_regions), ("showroom", known_showrooms)):
+        value = args.get(name)
+        if value:
+            if value in known:
+                setattr(filters, name, value)
+            else:
+                filters.ignored.append(name)
+
+    sort = args.get("sort")
+    if sort:
+        if sort in SORTS:
+            filters.sort = sort
+        else:
+            filters.ignored.append("sort")
+
+    page = args.get("page")
+    if page:
+        if page.isdigit() and 0 < int(page) < 10**9:
+            filters.page = int(page)
+        else:
+            filters.ignored.append("page")
+    return filters
+
+
+@dataclass
+class ProductCard:
+    """What a list shows of one product: stars are those of its active certificate."""
+
+    code: str
+    name: str
+    group: str
+    unit: str
+    price_vnd: int
+    stars: int
+    producer_code: str
+    producer_name: str
+    available_online: int
+    is_demo: bool
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def beyond_last(self) -> bool:
+        return self.page > self.pages
+
+
+def active_certificate_join(today: date):
+    """ON clause joining a product to its one active, unexpired certificate."""
+    return and_(
+        Certificate.product_id == Product.id,
+        Certificate.status == CertificateStatus.ACTIVE,
+        Certificate.expires_on >= today,
+    )
+
+
+def _online_available():
+    """Units available in the producer's own warehouse (what online orders ship from)."""
+    return (
+        select(func.coalesce(func.sum(StockLevel.quantity - StockLevel.reserved), 0))
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(
+            StockLevel.product_id == Product.id,
+            StockLocation.kind == LocationKind.WAREHOUSE,
+        )
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def _card_query(today: date):
+    return (
+        select(
+            Product.code,
+            Product.name,
+            Product.group,
+            Product.unit,
+            Product.price_vnd,
+            Certificate.stars,
+            Producer.code,
+            Producer.name,
+            _online_available(),
+            Product.is_demo,
+        )
+        .join(Certificate, active_certificate_join(today))
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Product.listed.is_(True))
+    )
+
+
+def _to_card(row) -> ProductCard:
+    return ProductCard(*row)
+
+
+def list_products(filters: CatalogFilters, today: date, page_size: int, regions=None) -> Page:
+    """One page of the certified, listed catalogue, filtered and sorted. Two queries."""
+    query = _card_query(today)
+    if filters.q:
+        for word in fold(filters.q).split()[:10]:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
+    if filters.stars:
+        query = query.where(Certificate.stars == filters.stars)
+    if filters.group:
+        query = query.where(Product.group == filters.group)
+    if filters.region:
+        covered = region_rules.covered_region_ids(
+            regions if regions is not None else region_rules.all_regions(), filters.region
+        )
+        query = query.where(Product.region_id.in_(covered or {-1}))
+    if filters.showroom:
+        at_showroom = (
+            select(StockLevel.id)
+            .join(StockLocation, StockLocation.id == StockLevel.location_id)
+            .join(Showroom, Showroom.id == StockLocation.showroom_id)
+            .where(
+                StockLevel.product_id == Product.id,
+                Showroom.code == filters.showroom,
+                StockLevel.quantity - StockLevel.reserved > 0,
+            )
+        )
+        query = query.where(at_showroom.exists())
+
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    order = {
+        "featured": (Certificate.stars.desc(), Product.name, Product.id),
+        "price_asc": (Product.price_vnd, Product.id),
+        "price_desc": (Product.price_vnd.desc(), Product.id),
+        "newest": (Product.created_at.desc(), Product.id.desc()),
+        "name": (Product.name, Product.id),
+    }[filters.sort]
+    rows = []
+    if total and (filters.page - 1) * page_size < total:
+        rows = db.session.execute(
+            query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
+        ).all()
+    return Page([_to_card(r) for r in rows], total, filters.page, page_size)
+
+
+def featured_products(today: date, limit: int = 8) -> list[ProductCard]:
+    """4★ and 5★ products for the home page, best first."""
+    rows = db.session.execute(
+        _card_query(today)
+        .where(Certificate.stars >= 4)
+        .order_by(Certificate.stars.desc(), Product.created_at.desc(), Product.id)
+        .limit(limit)
+    ).all()
+    return [_to_card(r) for r in rows]
+
+
+def group_counts(today: date) -> dict[str, int]:
+    """How many certified, listed products each of the six groups has."""
+    rows = db.session.execute(
+        select(Product.group, func.count())
+        .join(Certificate, active_certificate_join(today))
+        .where(Product.listed.is_(True))
+        .group_by(Product.group)
+    ).all()
+    counts = {group.value: 0 for group in ProductGroup}
+    counts.update(dict(rows))
+    return counts
+
+
+@dataclass
+class StockPlace:
+    kind: str
+    name: str
+    code: str | None  # showroom code, for a link
+    available: int
+
+
+@dataclass
+class ProductView:
+    product: Product
+    certificate: Certificate | None  # the active, unexpired one
+    history: list[Certificate]
+    online_available: int
+    showrooms: list[StockPlace]
+
+    @property
+    def sellable(self) -> bool:
+        return self.certificate is not None and self.product.listed
+
+
+def normalise_code(code: str) -> str:
+    """Codes are printed in capitals; a hand-typed lower-case code still finds its product."""
+    return code.strip().upper()
+
+
+def product_view(code: str, today: date) -> ProductView:
+    """Everything the product page shows. A product without an active certificate still has a
+    page (it says why it cannot be bought); an unknown code raises NotFound. Four queries."""
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.code == normalise_code(code))
+        .options(
+            joinedload(Product.producer).joinedload(Producer.region),
+            joinedload(Product.region),
+            selectinload(Product.images),
+            selectinload(Product.certificates),
+        )
+    )
+    if product is None:
+        raise NotFound(code)
+    active = _active_certificate(product.certificates, today)
+    levels = db.session.execute(
+        select(
+            StockLevel.quantity - StockLevel.reserved,
+            StockLocation.kind,
+            Showroom.code,
+            Showroom.name,
+        )
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .outerjoin(Showroom, Showroom.id == StockLocation.showroom_id)
+        .where(StockLevel.product_id == product.id)
+        .order_by(Showroom.name)
+    ).all()
+    online = sum(a for a, kind, *_ in levels if kind == LocationKind.WAREHOUSE)
+    places = [
+        StockPlace(kind, name, showroom_code, available)
+        for available, kind, showroom_code, name in levels
+        if kind == LocationKind.SHOWROOM and available > 0
+    ]
+    return ProductView(product, active, list(product.certificates), max(online, 0), places)
+
+
+def _active_certificate(certificates: list[Certificate], today: date) -> Certificate | None:
+    for certificate in certificates:
+        if certificate.state_on(today) == CertificateStatus.ACTIVE:
+            return certificate
+    return None
+
+
+@dataclass
+class Verification:
+    """What /q/<code> tells a person holding a product in a shop."""
+
+    product: Product
+    certificate: Certificate | None  # the one the verdict is about
+    state: str  # valid, expired, revoked, superseded, none
+    successor: Certificate | None = None
+
+
+def verify(code: str, today: date) -> Verification:
+    """The certificate state of a product code. Raises NotFound for a code not in the register
+    (which is what a counterfeit label looks like)."""
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.code == normalise_code(code))
+        .options(joinedload(Product.producer), selectinload(Product.certificates))
+    )
+    if product is None:
+        raise NotFound(code)
+    certificates = list(product.certificates)  # newest first
+    active = _active_certificate(certificates, today)
+    if active is not None:
+        return Verification(product, active, "valid")
+    if not certificates:
+        return Verification(product, None, "none")
+    latest = max(certificates, key=lambda c: (c.issued_on, c.id))
+    state = latest.state_on(today)
+    successor = latest.superseded_by if state == CertificateStatus.SUPERSEDED else None
+    return Verification(product, latest, state, successor)
+
+
+def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
+    producer = db.session.scalar(
+        select(Producer).where(Producer.code == code).options(joinedload(Producer.region))
+    )
+    if producer is None:
+        raise NotFound(code)
+    rows = db.session.execute(
+        _card_query(today).where(Product.producer_id == producer.id).order_by(Product.name)
+    ).all()
+    return producer, [_to_card(r) for r in rows]
+
+
+def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int]]:
+    """Certified products in stock at a showroom, with how many are available there."""
+    at_showroom = (
+        select(StockLevel.product_id, (StockLevel.quantity - StockLevel.reserved).label("here"))
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(StockLocation.showroom_id == showroom_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        _card_query(today)
+        .add_columns(at_showroom.c.here)
+        .join(at_showroom, at_showroom.c.product_id == Product.id)
+        .where(at_showroom.c.here > 0)
+        .order_by(Certificate.stars.desc(), Product.name)
+    ).all()
+    return [(_to_card(r[:-1]), r[-1]) for r in rows]
+
+
+def existing_code(code: str) -> str | None:
+    """The product code as registered, or None when no product has it."""
+    return db.session.scalar(select(Product.code).where(Product.code == normalise_code(code)))

@@ -1,0 +1,1 @@
+"""Demo data: real OCOP producers and products, with invented prices and stock."""

@@ -1,0 +1,278 @@
+"""Loads data/ocop_demo.json: real producers, products, stars and places from the programme's
+published news. Prices, stock, certificate numbers, dates and scores are invented (seeded, so
+every install gets the same values) and flagged ``is_demo`` so the pages say so."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storefront.accounts import services as accounts
+from storefront.catalog.certificates import expiry_date
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Producer,
+    Product,
+    Region,
+)
+from storefront.catalog.products import new_product_code
+from storefront.extensions import db
+from storefront.inventory import services as inventory
+from storefront.showrooms.models import Showroom
+
+DATA_FILE = Path(__file__).parent / "data" / "ocop_demo.json"
+DEMO_ACTOR = "Dữ liệu demo"
+# Scores inside each star band, for invented certificate scores.
+SCORE_RANGES = {3: (52, 68), 4: (71, 88), 5: (90, 96)}
+# A made-up cooperative that shows what revoked, expired and superseded certificates look like,
+# so no real producer is shown with a certificate it did not lose.
+SAMPLE_PRODUCER_CODE = "HTX-MINHHOA"
+
+
+@dataclass
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    note: str
+
+
+def already_loaded() -> bool:
+    return db.session.scalar(select(Product.id).limit(1)) is not None
+
+
+def load_demo(progress=lambda message: None, today: date | None = None) -> list[DemoAccount]:
+    """Load everything in one transaction (the caller commits). Returns the demo accounts."""
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    rng = random.Random("ocop-demo")
+    today = today or date.today()
+
+    regions = _load_regions(data)
+    progress(f"{len(regions)} administrative units")
+    producers = _load_producers(data, regions)
+    producers[SAMPLE_PRODUCER_CODE] = _sample_producer(regions)
+    progress(f"{len(producers)} producers")
+    showrooms = _load_showrooms(data, regions)
+    progress(f"{len(showrooms)} showrooms")
+    products = _load_products(data, producers, rng)
+    products += _sample_products(producers[SAMPLE_PRODUCER_CODE], rng, today)
+    progress(f"{len(products)} products with certificates")
+    _stock(products, showrooms, rng)
+    progress("opening stock received and sent to the showrooms")
+    return _accounts(showrooms)
+
+
+def _load_regions(data) -> dict[str, Region]:
+    entries = [data["province"], *data["regions"]]
+    regions = {
+        e["code"]: Region(
+            code=e["code"],
+            name=e["name"],
+            kind=e["kind"],
+            valid_from=_day(e.get("valid_from")),
+            valid_to=_day(e.get("valid_to")),
+            note=e.get("note"),
+        )
+        for e in entries
+    }
+    db.session.add_all(regions.values())
+    db.session.flush()
+    for e in entries:
+        region = regions[e["code"]]
+        if e.get("parent"):
+            region.parent_id = regions[e["parent"]].id
+        if e.get("successor"):
+            region.successor_id = regions[e["successor"]].id
+    return regions
+
+
+def _load_producers(data, regions) -> dict[str, Producer]:
+    producers = {}
+    for e in data["producers"]:
+        producers[e["code"]] = Producer(
+            code=e["code"],
+            name=e["name"],
+            legal_form=e["legal_form"],
+            region=regions[e["region"]],
+            address=e.get("address"),
+            website=e.get("website"),
+        )
+    db.session.add_all(producers.values())
+    return producers
+
+
+def _sample_producer(regions) -> Producer:
+    producer = Producer(
+        code=SAMPLE_PRODUCER_CODE,
+        name="HTX Minh hoạ (dữ liệu demo)",
+        legal_form="cooperative",
+        region=regions["KT-KP"],
+        description=(
+            "Hợp tác xã không có thật, chỉ để minh hoạ chứng nhận bị thu hồi, hết hạn và được "
+            "thay thế. / A made-up cooperative that shows revoked, expired and superseded "
+            "certificates."
+        ),
+    )
+    db.session.add(producer)
+    return producer
+
+
+def _load_showrooms(data, regions) -> list[Showroom]:
+    showrooms = [
+        Showroom(
+            code=e["code"],
+            name=e["name"],
+            level=e["level"],
+            region=regions[e["region"]],
+            address=e.get("address_demo"),
+            opening_hours=e.get("hours_demo"),
+            note=e.get("note"),
+            is_demo=True,
+        )
+        for e in data["showrooms"]
+    ]
+    db.session.add_all(showrooms)
+    return showrooms
+
+
+def _load_products(data, producers, rng) -> list[Product]:
+    products = []
+    used_codes: set[str] = set()
+    for number, e in enumerate(data["products"], start=1):
+        producer = producers[e["producer"]]
+        product = Product(
+            code=new_product_code(rng, used_codes),
+            name=e["name"],
+            producer=producer,
+            region=producer.region,
+            group=e["group"],
+            subgroup=e.get("subgroup"),
+            unit=e.get("unit") or "sản phẩm",
+            price_vnd=int(e["price_vnd_demo"]),
+            description=e.get("note"),
+            is_demo=True,
+        )
+        stars = e.get("stars") or 3  # the source names no stars: the demo shows 3
+        issued = date(2025, 7, 15) + timedelta(days=rng.randrange(0, 420))
+        _certify(product, stars, e.get("level") or "province", issued, rng, f"{number:03d}")
+        products.append(product)
+    db.session.add_all(products)
+    db.session.flush()
+    return products
+
+
+def _sample_products(producer, rng, today: date) -> list[Product]:
+    """Three made-up products: one revoked, one expired, one re-evaluated (superseded)."""
+    used = set(db.session.scalars(select(Product.code)))
+
+    def sample(name, group, unit, price):
+        return Product(
+            code=new_product_code(rng, used),
+            name=name,
+            producer=producer,
+            region=producer.region,
+            group=group,
+            unit=unit,
+            price_vnd=price,
+            is_demo=True,
+        )
+
+    revoked = sample("Mật ong rừng minh hoạ (đã thu hồi chứng nhận)", "food", "chai 500ml", 240000)
+    certificate = _certify(revoked, 3, "province", date(2025, 9, 1), rng, "901")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_on = date(2026, 3, 10)
+    certificate.revoked_reason = (
+        "Kiểm tra sau chứng nhận: sản phẩm không còn đạt tiêu chuẩn chất lượng (dữ liệu demo)."
+    )
+
+    expired = sample("Trà dây minh hoạ (chứng nhận hết hạn)", "food", "hộp 200g", 90000)
+    _certify(expired, 3, "district", date(2021, 11, 2), rng, "902")
+
+    upgraded = sample("Cà phê rang xay minh hoạ (đã đánh giá lại)", "food", "túi 500g", 210000)
+    old = _certify(upgraded, 3, "district", date(2023, 5, 20), rng, "903")
+    old.status = CertificateStatus.SUPERSEDED  # before the new one: one active per product
+    new = _certify(upgraded, 4, "province", date(2025, 10, 6), rng, "904")
+    db.session.add_all([revoked, expired, upgraded])
+    db.session.flush()
+    old.superseded_by_id = new.id
+    return [revoked, expired, upgraded]
+
+
+def _certify(product, stars, level, issued: date, rng, number: str) -> Certificate:
+    low, high = SCORE_RANGES[stars]
+    certificate = Certificate(
+        stars=stars,
+        score=rng.randint(low, high),
+        level=level,
+        decision_number=f"DEMO-{number}/QĐ-UBND",
+        issued_on=issued,
+        expires_on=expiry_date(issued),
+        status=CertificateStatus.ACTIVE,
+        is_demo=True,
+    )
+    product.certificates.append(certificate)
+    return certificate
+
+
+def _stock(products, showrooms, rng) -> None:
+    """Invented opening stock: a batch at each producer's warehouse, some sent to showrooms."""
+    province_showroom, *district_showrooms = showrooms
+    for product in products:
+        warehouse = inventory.warehouse_of(product.producer_id)
+        inventory.receive(
+            product.id,
+            warehouse.id,
+            rng.randint(8, 60),
+            actor=DEMO_ACTOR,
+            reason="Tồn kho đầu kỳ (dữ liệu demo)",
+        )
+        targets = [province_showroom]
+        targets += [s for s in district_showrooms if s.region_id == product.region_id]
+        for showroom in targets:
+            if rng.random() < 0.75:
+                location = inventory.showroom_location(showroom.id)
+                inventory.transfer(
+                    product.id,
+                    warehouse.id,
+                    location.id,
+                    rng.randint(1, 6),
+                    actor=DEMO_ACTOR,
+                    reason="Gửi bán ký gửi (dữ liệu demo)",
+                )
+
+
+def _accounts(showrooms) -> list[DemoAccount]:
+    wanted = [
+        ("office", "office@ocop.demo", None, None, "Văn phòng Điều phối OCOP tỉnh"),
+        ("producer", "kora@ocop.demo", "KORA", None, "Kora Group"),
+        ("producer", "dgtp@ocop.demo", "DGTP", None, "Đăk Glei TP"),
+        ("staff", "staff.kt@ocop.demo", None, showrooms[0].code, showrooms[0].name),
+        ("staff", "staff.dg@ocop.demo", None, showrooms[-1].code, showrooms[-1].name),
+        ("customer", "khach@ocop.demo", None, None, "Khách hàng"),
+    ]
+    made = []
+    for role, email, producer, showroom, note in wanted:
+        password = secrets.token_urlsafe(9)
+        accounts.create_user(
+            email, role, password, name=note, producer_code=producer, showroom_code=showroom
+        )
+        made.append(DemoAccount(role, email, password, note))
+    return made
+
+
+def write_accounts_file(instance_path: str, lines: list[str]) -> Path:
+    path = Path(instance_path) / "demo-accounts.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

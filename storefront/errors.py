@@ -1,0 +1,53 @@
+"""Error pages in the shop's style, or JSON for a client that asked for JSON."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def wants_json_response() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and (
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood"),
+        403: _("You may not see this page"),
+        404: _("Page not found"),
+        405: _("This action is not allowed here"),
+        413: _("The file or form is too large"),
+        429: _("Too many requests"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def error_response(code: int, reason: str | None = None):
+    title = _titles().get(code, _("Error"))
+    if wants_json_response():
+        return jsonify({"status": code, "error": title, "reason": reason or title}), code
+    template = f"errors/{code}.html" if code in (404, 429) else "errors/error.html"
+    return render_template(template, code=code, title=title, reason=reason), code
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None or error.code >= 500:
+        return error_response(500)
+    # Werkzeug's default descriptions are English boilerplate; show ours unless a reason was given.
+    reason = error.description if error.description != type(error).description else None
+    return error_response(error.code, reason)
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
+        return handle_http_exception(error)
+    return error_response(500)
+
+
+def register(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

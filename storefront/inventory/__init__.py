@@ -1,0 +1,1 @@
+"""Stock: locations, levels and the movement ledger. See services.py, the only writer."""

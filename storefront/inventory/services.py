@@ -1,0 +1,225 @@
+"""The only code that changes stock.
+
+Every function runs inside the caller's transaction (it flushes, it never commits). Each change
+is one conditional UPDATE, so two buyers can never both take the last unit, and every change of
+``quantity`` writes one ledger row (StockMovement) with who and why.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storefront.extensions import db
+from storefront.inventory.models import (
+    LocationKind,
+    MovementKind,
+    StockLevel,
+    StockLocation,
+    StockMovement,
+)
+
+
+class StockError(Exception):
+    """A stock change that was refused; nothing was changed."""
+
+
+class OutOfStock(StockError):
+    def __init__(self, product_id: int, location_id: int, wanted: int):
+        super().__init__(f"only less than {wanted} available")
+        self.product_id, self.location_id, self.wanted = product_id, location_id, wanted
+
+
+class InvalidQuantity(StockError):
+    pass
+
+
+def actor_label(actor) -> str:
+    """How the ledger names who did it: a user's name or e-mail, or a system process."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return actor.name or actor.email
+
+
+def warehouse_of(producer_id: int) -> StockLocation:
+    """The producer's own warehouse location, made on first use."""
+    return _location(LocationKind.WAREHOUSE, producer_id=producer_id)
+
+
+def showroom_location(showroom_id: int) -> StockLocation:
+    return _location(LocationKind.SHOWROOM, showroom_id=showroom_id)
+
+
+def _location(kind: LocationKind, **owner) -> StockLocation:
+    location = db.session.scalar(select(StockLocation).filter_by(kind=kind, **owner))
+    if location is None:
+        location = StockLocation(kind=kind, **owner)
+        db.session.add(location)
+        db.session.flush()
+    return location
+
+
+def receive(product_id, location_id, quantity, *, actor, reason=None, reference=None) -> None:
+    """Goods arrive at a location."""
+    _require_positive(quantity)
+    _ensure_level(product_id, location_id)
+    _change(product_id, location_id, quantity, 0, MovementKind.RECEIPT, actor, reason, reference)
+
+
+def adjust(product_id, location_id, delta, *, actor, reason) -> None:
+    """Correct the count by ``delta``. Refused without a reason or below what is reserved."""
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise InvalidQuantity("an adjustment changes the quantity by a whole number other than 0")
+    if not (reason or "").strip():
+        raise InvalidQuantity("an adjustment needs a reason")
+    _ensure_level(product_id, location_id)
+    _change(product_id, location_id, delta, 0, MovementKind.ADJUSTMENT, actor, reason, None)
+
+
+def transfer(
+    product_id, source_id, destination_id, quantity, *, actor, reason=None, reference=None
+):
+    """Move available units from one location to another: two ledger rows."""
+    _require_positive(quantity)
+    if source_id == destination_id:
+        raise InvalidQuantity("a transfer needs two different locations")
+    _change(product_id, source_id, -quantity, 0, MovementKind.TRANSFER, actor, reason, reference)
+    _ensure_level(product_id, destination_id)
+    _change(
+        product_id, destination_id, quantity, 0, MovementKind.TRANSFER, actor, reason, reference
+    )
+
+
+def reserve(product_id, location_id, quantity, *, reference=None) -> None:
+    """Promise available units to an order. Quantity is unchanged, so no ledger row."""
+    _require_positive(quantity)
+    _conditional_update(product_id, location_id, 0, quantity)
+
+
+def release(product_id, location_id, quantity, *, reference=None) -> None:
+    """Give back a reservation (order cancelled or expired)."""
+    _require_positive(quantity)
+    level = StockLevel.__table__.c
+    result = db.session.execute(
+        update(StockLevel)
+        .where(
+            level.product_id == product_id,
+            level.location_id == location_id,
+            level.reserved >= quantity,
+        )
+        .values(reserved=level.reserved - quantity)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise InvalidQuantity("cannot release more than is reserved")
+
+
+def commit_sale(
+    product_id, location_id, quantity, *, actor, reference=None, reserved=False, reason=None
+) -> None:
+    """Units leave with a buyer. ``reserved=True`` takes them out of an order's reservation."""
+    _require_positive(quantity)
+    level = StockLevel.__table__.c
+    if reserved:
+        result = db.session.execute(
+            update(StockLevel)
+            .where(
+                level.product_id == product_id,
+                level.location_id == location_id,
+                level.reserved >= quantity,
+            )
+            .values(quantity=level.quantity - quantity, reserved=level.reserved - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise InvalidQuantity("the sale is larger than its reservation")
+        _write_movement(
+            product_id, location_id, -quantity, MovementKind.SALE, actor, reason, reference
+        )
+    else:
+        _change(product_id, location_id, -quantity, 0, MovementKind.SALE, actor, reason, reference)
+
+
+def return_goods(product_id, location_id, quantity, *, actor, reason, reference=None) -> None:
+    """Sold units come back (a return or a voided sale)."""
+    _require_positive(quantity)
+    _ensure_level(product_id, location_id)
+    _change(product_id, location_id, quantity, 0, MovementKind.RETURN, actor, reason, reference)
+
+
+def available(product_id: int, location_id: int) -> int:
+    level = db.session.scalar(
+        select(StockLevel).filter_by(product_id=product_id, location_id=location_id)
+    )
+    return 0 if level is None else level.quantity - level.reserved
+
+
+def ledger_sum(product_id: int, location_id: int) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(StockMovement.delta), 0)).filter_by(
+            product_id=product_id, location_id=location_id
+        )
+    )
+
+
+def _require_positive(quantity) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidQuantity("the quantity must be a whole number above 0")
+
+
+def _change(product_id, location_id, delta, reserve_delta, kind, actor, reason, reference):
+    _conditional_update(product_id, location_id, delta, reserve_delta)
+    _write_movement(product_id, location_id, delta, kind, actor, reason, reference)
+
+
+def _conditional_update(product_id, location_id, delta, reserve_delta) -> None:
+    """quantity += delta, reserved += reserve_delta, only if available stays >= 0.
+
+    ``available - (reserve_delta - delta) >= 0`` is checked in the same statement that changes
+    the row, so a concurrent change can never slip in between a check and a write.
+    """
+    level = StockLevel.__table__.c
+    taken = reserve_delta - delta  # how much the change takes away from available
+    result = db.session.execute(
+        update(StockLevel)
+        .where(
+            level.product_id == product_id,
+            level.location_id == location_id,
+            level.quantity - level.reserved >= taken,
+            level.quantity + delta >= 0,
+        )
+        .values(quantity=level.quantity + delta, reserved=level.reserved + reserve_delta)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise OutOfStock(product_id, location_id, max(taken, 1))
+
+
+def _write_movement(product_id, location_id, delta, kind, actor, reason, reference) -> None:
+    db.session.add(
+        StockMovement(
+            product_id=product_id,
+            location_id=location_id,
+            kind=kind,
+            delta=delta,
+            reason=reason,
+            reference=reference,
+            actor_id=getattr(actor, "id", None),
+            actor_name=actor_label(actor),
+        )
+    )
+    db.session.flush()
+
+
+def _ensure_level(product_id: int, location_id: int) -> None:
+    """Make the (product, location) row if it is missing, safely under concurrency."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(StockLevel)
+        .values(product_id=product_id, location_id=location_id, quantity=0, reserved=0)
+        .on_conflict_do_nothing(index_elements=["product_id", "location_id"])
+    )

@@ -1,0 +1,34 @@
+from flask import abort, make_response, render_template, request
+
+from storefront import clock
+from storefront.catalog import services as catalog_services
+from storefront.qr import bp, services
+
+ONE_DAY = 24 * 3600
+
+
+@bp.get("/q/<code>")
+def verify(code: str):
+    try:
+        verification = catalog_services.verify(code, clock.today())
+    except catalog_services.NotFound:
+        return render_template("qr/unknown.html", code=code), 404
+    return render_template("qr/verify.html", v=verification, product=verification.product)
+
+
+@bp.get("/qr/<code>.<any(png, svg):kind>")
+def image(code: str, kind: str):
+    try:
+        size = services.parse_size(request.args.get("size"))
+    except services.InvalidSize as error:
+        abort(400, description=str(error))
+    product_code = catalog_services.existing_code(code)
+    if product_code is None:
+        abort(404)
+    qr = services.qr_image(services.verification_url(product_code), kind, size)
+    response = make_response(qr.body)
+    response.mimetype = qr.mimetype
+    response.set_etag(qr.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = ONE_DAY
+    return response.make_conditional(request)

@@ -1,0 +1,73 @@
+"""QR images for products. Each encodes the absolute URL of the product's /q/<code> page."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+import segno
+from flask import current_app, url_for
+
+MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 64, 2048, 320
+QUIET_ZONE = 4  # modules of white border the standard asks for
+
+
+class InvalidSize(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class QrImage:
+    body: bytes
+    mimetype: str
+    etag: str
+
+
+def verification_url(code: str) -> str:
+    """The absolute URL a product's QR code opens: BASE_URL when set, else this request's host."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return f"{base}{url_for('qr.verify', code=code)}"
+    return url_for("qr.verify", code=code, _external=True)
+
+
+def parse_size(raw: str | None) -> int:
+    """The wanted width in pixels; refused outside MIN_SIZE..MAX_SIZE."""
+    if raw is None or raw == "":
+        return DEFAULT_SIZE
+    if not raw.isdigit() or not MIN_SIZE <= int(raw) <= MAX_SIZE:
+        raise InvalidSize(f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}")
+    return int(raw)
+
+
+def qr_image(url: str, kind: str, size: int) -> QrImage:
+    """The QR code for ``url`` as PNG or SVG, about ``size`` pixels wide. Cached: the same URL
+    and size always make the same bytes."""
+    return _render(url, kind, size)
+
+
+@lru_cache(maxsize=4096)
+def _render(url: str, kind: str, size: int) -> QrImage:
+    code = segno.make(url, error="m", micro=False)
+    modules = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
+    scale = max(1, size // modules)
+    buffer = io.BytesIO()
+    if kind == "png":
+        code.save(buffer, kind="png", scale=scale, border=QUIET_ZONE)
+        mimetype = "image/png"
+    else:
+        code.save(
+            buffer,
+            kind="svg",
+            scale=scale,
+            border=QUIET_ZONE,
+            xmldecl=False,
+            svgclass=None,
+            lineclass=None,
+            title=url,
+        )
+        mimetype = "image/svg+xml"
+    body = buffer.getvalue()
+    return QrImage(body, mimetype, hashlib.sha256(body).hexdigest()[:32])

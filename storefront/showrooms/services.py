@@ -1,0 +1,32 @@
+"""Showrooms as the public sees them."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from storefront.extensions import db
+from storefront.showrooms.models import Showroom
+
+
+class NotFound(Exception):
+    pass
+
+
+def list_showrooms() -> list[Showroom]:
+    """Open showrooms, the province's first."""
+    return list(
+        db.session.scalars(
+            select(Showroom)
+            .where(Showroom.active.is_(True))
+            .options(joinedload(Showroom.region))
+            .order_by(Showroom.level.desc(), Showroom.name)
+        )
+    )
+
+
+def get_showroom(code: str) -> Showroom:
+    showroom = db.session.scalar(
+        select(Showroom).where(Showroom.code == code).options(joinedload(Showroom.region))
+    )
+    if showroom is None:
+        raise NotFound(code)
+    return showroom

@@ -1,0 +1,91 @@
+"""Fixtures: one app per test session, the schema made by the real migrations, and every test
+starting from empty tables. TEST_DATABASE_URL picks the database (SQLite file by default)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestingConfig
+from storefront import create_app
+from storefront.extensions import db
+
+
+def _test_config() -> TestingConfig:
+    config = TestingConfig()
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        # Own SQLite file per run (and per xdist worker), so runs never share state.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        folder = Path(tempfile.mkdtemp(prefix="storefront-test-"))
+        config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / f'{worker}.db'}"
+    config.BASE_URL = "http://shop.test"
+    return config
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(_test_config())
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reset_schema() -> None:
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the database."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture()
+def app_ctx(app):
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite (temporary file)"
+    return f"database: {re.sub(r'//[^@/]*@', '//***@', url)}"

@@ -51,7 +51,7 @@ lint: install
 
 # Extract messages from the code and merge them into the catalogues (then translate the .po).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o storefront/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' --no-location --sort-output -o storefront/translations/messages.pot storefront >/dev/null
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
 clean:

@@ -1,0 +1,98 @@
+from sqlalchemy import func, select
+
+from storefront.accounts.models import User
+from storefront.catalog.models import Certificate, Product
+from storefront.extensions import db
+from storefront.inventory.models import StockLevel, StockMovement
+from tests.factories import make_producer, make_showroom
+
+
+def test_seed_demo_loads_the_programme_data_once(runner, app_ctx):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "office@ocop.demo" in first.output  # demo accounts are printed
+    products = db.session.scalar(select(func.count(Product.id)))
+    assert products >= 24
+    vingin = db.session.scalar(select(Product).where(Product.name.like("%Vingin%")))
+    assert vingin.group == "herbal" and vingin.certificates[0].stars == 4
+    assert vingin.is_demo and vingin.certificates[0].is_demo  # invented values are flagged
+    assert db.session.scalar(select(func.count()).where(Certificate.status == "revoked")) == 1
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "already" in second.output
+    assert db.session.scalar(select(func.count(Product.id))) == products
+
+
+def test_seeded_stock_agrees_with_its_ledger(runner, app_ctx):
+    runner.invoke(args=["seed-demo"])
+    ledger = dict(
+        db.session.execute(
+            select(
+                StockMovement.product_id * 10000 + StockMovement.location_id,
+                func.sum(StockMovement.delta),
+            ).group_by(StockMovement.product_id, StockMovement.location_id)
+        ).all()
+    )
+    levels = db.session.scalars(select(StockLevel)).all()
+    assert levels
+    for level in levels:
+        assert ledger.get(level.product_id * 10000 + level.location_id, 0) == level.quantity
+
+
+def test_create_user_binds_a_producer_account(runner, app_ctx):
+    make_producer("KORA")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Chu@Kora.vn",
+            "--role",
+            "producer",
+            "--producer",
+            "KORA",
+            "--password",
+            "mat-khau-dai",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).filter_by(email="chu@kora.vn"))
+    assert user.producer.code == "KORA" and user.check_password("mat-khau-dai")
+    assert user.password_hash.startswith("scrypt:")
+
+
+def test_create_user_binds_staff_to_a_showroom(runner, app_ctx):
+    make_showroom("SR-KT")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "nv@ocop.vn",
+            "--role",
+            "staff",
+            "--showroom",
+            "SR-KT",
+            "--password",
+            "mat-khau-dai",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_create_user_refuses_bad_input_and_changes_nothing(runner, app_ctx):
+    cases = [
+        ["not-an-email", "--role", "office", "--password", "mat-khau-dai"],
+        ["a@b.vn", "--role", "producer", "--password", "mat-khau-dai"],
+        ["a@b.vn", "--role", "producer", "--producer", "NOPE", "--password", "mat-khau-dai"],
+        ["a@b.vn", "--role", "staff", "--password", "mat-khau-dai"],
+        ["a@b.vn", "--role", "office", "--producer", "X", "--password", "mat-khau-dai"],
+        ["a@b.vn", "--role", "office", "--password", "short"],
+        ["a@b.vn", "--role", "king", "--password", "mat-khau-dai"],
+    ]
+    for args in cases:
+        result = runner.invoke(args=["create-user", *args])
+        assert result.exit_code != 0, args
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+    runner.invoke(args=["create-user", "a@b.vn", "--role", "office", "--password", "mat-khau-dai"])
+    again = runner.invoke(
+        args=["create-user", "A@B.vn", "--role", "office", "--password", "mat-khau-dai"]
+    )
+    assert again.exit_code != 0 and "exists" in again.output

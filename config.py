@@ -48,6 +48,21 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # E-mail: SMTP when MAIL_SERVER is set; otherwise logged and kept in the outbox.
+        self.MAIL_SERVER = env.get("MAIL_SERVER")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", 587))
+        self.MAIL_USE_TLS = env.get("MAIL_USE_TLS", "1") == "1"
+        self.MAIL_USE_SSL = env.get("MAIL_USE_SSL", "0") == "1"
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
+        self.MAIL_SENDER = env.get("MAIL_SENDER", "no-reply@ocop.local")
+        self.MAIL_SENDER_NAME = env.get("MAIL_SENDER_NAME", "Cửa hàng OCOP")
+        self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 2 * 3600))
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.CATALOG_PAGE_SIZE = int(env.get("CATALOG_PAGE_SIZE", 24))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.TESTING = False
@@ -58,7 +73,6 @@ class TestingConfig(Config):
         super().__init__()
         self.TESTING = True
         self.WTF_CSRF_ENABLED = False
-        self.RATELIMIT_ENABLED = False
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

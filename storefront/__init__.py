@@ -7,9 +7,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
-from storefront import clock, errors, formatting, i18n
-from storefront.catalog import labels
-from storefront.extensions import babel, csrf, db, limiter, migrate
+from storefront import clock, errors, formatting, i18n, labels
+from storefront.extensions import babel, csrf, db, limiter, login, migrate
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -44,6 +43,16 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message = None  # the login page says why on its own
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def load_user(user_id: str):
+        from storefront.accounts.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     @app.context_processor
     def language_context():
@@ -57,11 +66,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from storefront.accounts import bp as accounts_bp
     from storefront.catalog import bp as catalog_bp
     from storefront.qr import bp as qr_bp
     from storefront.showrooms import bp as showrooms_bp
 
     app.register_blueprint(i18n.bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(qr_bp)
     app.register_blueprint(showrooms_bp)

@@ -1,7 +1,9 @@
 """Language choice: Vietnamese first, English second, kept in a cookie."""
 
-from flask import Blueprint, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
+from flask_login import current_user
+
+from storefront.extensions import db
 
 bp = Blueprint("i18n", __name__)
 
@@ -10,27 +12,33 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def select_locale() -> str:
+    """The language chosen in this browser, else the signed-in user's, else Vietnamese."""
+    if not has_request_context():  # CLI and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in current_app.config["LANGUAGES"]:
+        return user_locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only local paths: never an open redirect to another site.
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return url_for("catalog.home")
 
 
 @bp.get("/lang/<code>")
 def switch(code: str):
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
         response.set_cookie(
             LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
         )
     return response
-
-
-LANGUAGE_LABEL = _l("Language")

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from config import TestingConfig
 from storefront import create_app
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 
 
 def _test_config() -> TestingConfig:
@@ -58,6 +58,7 @@ def _clean_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    limiter.reset()  # rate limits count per test
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

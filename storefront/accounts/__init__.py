@@ -1,1 +1,7 @@
-"""Users, roles and the access rules."""
+"""Users, roles, log-in and the access rules."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from storefront.accounts import routes  # noqa: E402,F401

@@ -27,17 +27,22 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("(role = 'producer') = (producer_id IS NOT NULL)", name="producer_binding"),
         CheckConstraint("(role = 'staff') = (showroom_id IS NOT NULL)", name="showroom_binding"),
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_identifier"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # A customer signs up with an e-mail address or a Vietnamese mobile number (0xxxxxxxxx).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(10), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"), index=True)
     showroom_id: Mapped[int | None] = mapped_column(ForeignKey("showrooms.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     producer: Mapped[Producer | None] = relationship()
     showroom: Mapped[Showroom | None] = relationship()
@@ -45,6 +50,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email or self.phone or f"#{self.id}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

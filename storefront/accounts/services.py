@@ -1,45 +1,96 @@
-"""Account operations shared by the CLI, the pages and the tests."""
+"""Account operations shared by the CLI, the pages and the tests.
+
+Each function takes what it needs explicitly and raises AccountError with a message a person can
+read; nothing is changed when it raises.
+"""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
 
 from storefront.accounts.models import Role, User
-from storefront.catalog.models import Producer
+from storefront.catalog.models import Producer, utcnow
 from storefront.extensions import db
+from storefront.outbox.services import send_email
 from storefront.showrooms.models import Showroom
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Vietnamese mobile numbers: 10 digits, 03/05/07/08/09 prefixes; +84 or 84 for the leading 0.
+MOBILE_RE = re.compile(r"^0[35789]\d{8}$")
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+RESET_SALT = "password-reset"
+# Compared in constant time against a hash of a password nobody has, so a missing account costs
+# the same as a wrong password and gives nothing away by timing.
+_DUMMY_HASH = None
 
 
 class AccountError(Exception):
     """An account change that was refused; nothing was changed."""
 
 
+def normalise_email(value: str) -> str | None:
+    value = (value or "").strip().lower()
+    return value if EMAIL_RE.match(value) and len(value) <= 254 else None
+
+
+def normalise_mobile(value: str) -> str | None:
+    """'+84 912 345 678', '0912.345.678' → '0912345678'; None if it is not a VN mobile number."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits if MOBILE_RE.match(digits) else None
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(_("The password is too long."))
+
+
+def find_by_identifier(identifier: str) -> User | None:
+    """The account for an e-mail address or a mobile number, whichever was typed."""
+    email, phone = normalise_email(identifier), normalise_mobile(identifier)
+    if not (email or phone):
+        return None
+    return db.session.scalar(select(User).where(or_(*_identity_clauses(email, phone))))
+
+
 def create_user(
-    email: str,
+    email: str | None,
     role: str,
     password: str,
     *,
     name: str = "",
+    phone: str | None = None,
     producer_code: str | None = None,
     showroom_code: str | None = None,
 ) -> User:
     """Make an account. A producer account is bound to one producer, staff to one showroom."""
-    email = email.strip().lower()
-    if not EMAIL_RE.match(email):
-        raise AccountError(f"not an e-mail address: {email!r}")
+    normalised_email = normalise_email(email) if email else None
+    if email and not normalised_email:
+        raise AccountError(_("This is not an e-mail address: %(value)s", value=email))
+    normalised_phone = normalise_mobile(phone) if phone else None
+    if phone and not normalised_phone:
+        raise AccountError(_("This is not a Vietnamese mobile number: %(value)s", value=phone))
+    if not (normalised_email or normalised_phone):
+        raise AccountError(_("An account needs an e-mail address or a mobile number."))
     if role not in set(Role):
         raise AccountError(f"unknown role {role!r}; one of: {', '.join(Role)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    if db.session.scalar(select(User.id).filter_by(email=email)) is not None:
-        raise AccountError(f"an account for {email} exists already")
+    check_password_rules(password)
+    _refuse_taken(normalised_email, normalised_phone)
 
-    user = User(email=email, role=role, name=name)
+    user = User(email=normalised_email, phone=normalised_phone, role=role, name=name.strip())
     if role == Role.PRODUCER:
         if not producer_code:
             raise AccountError("a producer account needs --producer CODE")
@@ -56,6 +107,110 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def register_customer(identifier: str, password: str, name: str = "") -> User:
+    """A shopper signs up with an e-mail address or a Vietnamese mobile number."""
+    email, phone = normalise_email(identifier), normalise_mobile(identifier)
+    if not (email or phone):
+        raise AccountError(
+            _("Enter an e-mail address or a Vietnamese mobile number (10 digits, e.g. 0912345678).")
+        )
+    return create_user(email, Role.CUSTOMER, password, name=name, phone=phone)
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The active account these credentials open, or None (the same answer for every failure)."""
+    user = find_by_identifier(identifier)
+    if user is None or not user.active:
+        _waste_time_like_a_check(password)
+        return None
+    if not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise AccountError(_("The current password is not right."))
+    check_password_rules(new_password)
+    user.set_password(new_password)
+
+
+def request_password_reset(identifier: str) -> None:
+    """E-mail a time-limited reset link if the account exists and has an e-mail address. Says
+    nothing either way, so nobody can learn which addresses have accounts."""
+    user = find_by_identifier(identifier)
+    if user is None or not user.active or not user.email:
+        return
+    token = _serializer().dumps({"user": user.id, "pw": _password_fingerprint(user)})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    base = current_app.config.get("BASE_URL")
+    if base:
+        link = base + url_for("accounts.reset_password", token=token)
+    send_email(
+        user.email,
+        _("Reset your OCOP Storefront password"),
+        "password_reset",
+        kind="password_reset",
+        user=user,
+        link=link,
+        hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link is for. Refused when expired, tampered with, or already used
+    (the link is bound to the password it replaces)."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired as error:
+        raise AccountError(_("This reset link has expired. Ask for a new one.")) from error
+    except BadSignature as error:
+        raise AccountError(_("This reset link is not valid. Ask for a new one.")) from error
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("pw") != _password_fingerprint(user):
+        raise AccountError(_("This reset link has been used already. Ask for a new one."))
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_rules(new_password)
+    user.set_password(new_password)
+    return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    return user.password_hash[-12:]
+
+
+def _waste_time_like_a_check(password: str) -> None:
+    global _DUMMY_HASH
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+    check_password_hash(_DUMMY_HASH, password)
+
+
+def _identity_clauses(email: str | None, phone: str | None) -> list:
+    clauses = []
+    if email:
+        clauses.append(func.lower(User.email) == email)
+    if phone:
+        clauses.append(User.phone == phone)
+    return clauses
+
+
+def _refuse_taken(email: str | None, phone: str | None) -> None:
+    if db.session.scalar(select(User.id).where(or_(*_identity_clauses(email, phone)))):
+        raise AccountError(_("An account with this e-mail address or number exists already."))
 
 
 def _by_code(model, code: str, what: str):

@@ -43,6 +43,14 @@ SORT_NAMES = {
 }
 
 
+ROLE_NAMES = {
+    "customer": _l("Customer"),
+    "producer": _l("Producer"),
+    "staff": _l("Showroom staff"),
+    "office": _l("OCOP office"),
+}
+
+
 def register(app) -> None:
     @app.context_processor
     def labels():
@@ -52,4 +60,5 @@ def register(app) -> None:
             "LEGAL_FORM_NAMES": LEGAL_FORM_NAMES,
             "LEVEL_NAMES": LEVEL_NAMES,
             "SORT_NAMES": SORT_NAMES,
+            "ROLE_NAMES": ROLE_NAMES,
         }

@@ -42,6 +42,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
+        self.MAX_IMAGE_BYTES = int(env.get("MAX_IMAGE_BYTES", 5 * 1024 * 1024))
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
         self.LANGUAGES = ("vi", "en")

@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from storefront.accounts import bp as accounts_bp
     from storefront.catalog import bp as catalog_bp
+    from storefront.producers import bp as producers_bp
     from storefront.qr import bp as qr_bp
     from storefront.showrooms import bp as showrooms_bp
 
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(qr_bp)
     app.register_blueprint(showrooms_bp)
+    app.register_blueprint(producers_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,8 +1,10 @@
 """Error pages in the shop's style, or JSON for a client that asked for JSON."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from storefront.extensions import db
 
 
 def wants_json_response() -> bool:
@@ -45,6 +47,8 @@ def handle_http_exception(error: HTTPException):
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return handle_http_exception(error)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()  # leave no half-done change behind for the next request
     return error_response(500)
 
 

@@ -26,6 +26,7 @@ def _test_config() -> TestingConfig:
         folder = Path(tempfile.mkdtemp(prefix="storefront-test-"))
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / f'{worker}.db'}"
     config.BASE_URL = "http://shop.test"
+    config.UPLOAD_DIR = tempfile.mkdtemp(prefix="storefront-uploads-")
     return config
 
 
@@ -90,3 +91,28 @@ def runner(app):
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL") or "sqlite (temporary file)"
     return f"database: {re.sub(r'//[^@/]*@', '//***@', url)}"
+
+
+class AuthActions:
+    """Sign in and out through the real pages, as a person would."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password="correct horse battery"):
+        identifier = getattr(user_or_email, "email", None) or getattr(
+            user_or_email, "phone", user_or_email
+        )
+        response = self._client.post(
+            "/login", data={"identifier": identifier, "password": password}
+        )
+        assert response.status_code == 302, f"login of {identifier} failed"
+        return response
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture()
+def auth(client):
+    return AuthActions(client)

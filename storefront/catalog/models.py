@@ -107,6 +107,14 @@ class Producer(db.Model):
     products: Mapped[list[Product]] = relationship(back_populates="producer")
 
 
+class ReviewStatus(enum.StrEnum):
+    """A product a producer proposes waits for the office before it can be listed."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
@@ -130,12 +138,20 @@ class Product(db.Model):
     # Name, producer and place folded by catalog.text.fold(), kept up to date by the services.
     search_text: Mapped[str] = mapped_column(Text, default="")
     listed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    review_status: Mapped[str] = mapped_column(
+        String(16), default=ReviewStatus.APPROVED, server_default=ReviewStatus.APPROVED.value
+    )
     # Invented demo values (price, stock) are shown as such.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Bumped by every change: two people saving the same product at once cannot overwrite
+    # each other silently (the second UPDATE finds no row with the version it read).
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}
 
     producer: Mapped[Producer] = relationship(back_populates="products")
     region: Mapped[Region] = relationship()
@@ -147,6 +163,20 @@ class Product(db.Model):
         order_by="Certificate.issued_on.desc()",
         foreign_keys="Certificate.product_id",
     )
+
+
+class PriceChange(db.Model):
+    """The price history of a product: every change with who and when."""
+
+    __tablename__ = "price_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    old_price_vnd: Mapped[int]
+    new_price_vnd: Mapped[int]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ProductImage(db.Model):

@@ -1,8 +1,9 @@
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request, send_from_directory
 
 from storefront import clock
 from storefront.catalog import bp, services
 from storefront.catalog import regions as region_rules
+from storefront.catalog.images import upload_folder
 from storefront.showrooms import services as showroom_services
 
 
@@ -55,3 +56,9 @@ def producer(code: str):
     except services.NotFound:
         abort(404)
     return render_template("catalog/producer.html", producer=producer, cards=cards)
+
+
+@bp.get("/media/products/<filename>")
+def media(filename: str):
+    """Uploaded product pictures (already cleaned and resized at upload)."""
+    return send_from_directory(upload_folder(), filename, max_age=365 * 24 * 3600)

@@ -20,6 +20,7 @@ from storefront.catalog.models import (
     Producer,
     Product,
     ProductGroup,
+    ReviewStatus,
 )
 from storefront.catalog.text import fold
 from storefront.extensions import db
@@ -183,7 +184,7 @@ def _card_query(today: date):
         )
         .join(Certificate, active_certificate_join(today))
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Product.listed.is_(True))
+        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
     )
 
 
@@ -252,7 +253,7 @@ def group_counts(today: date) -> dict[str, int]:
     rows = db.session.execute(
         select(Product.group, func.count())
         .join(Certificate, active_certificate_join(today))
-        .where(Product.listed.is_(True))
+        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
         .group_by(Product.group)
     ).all()
     counts = {group.value: 0 for group in ProductGroup}
@@ -291,7 +292,7 @@ def product_view(code: str, today: date) -> ProductView:
     page (it says why it cannot be bought); an unknown code raises NotFound. Four queries."""
     product = db.session.scalar(
         select(Product)
-        .where(Product.code == normalise_code(code))
+        .where(Product.code == normalise_code(code), Product.review_status == ReviewStatus.APPROVED)
         .options(
             joinedload(Product.producer).joinedload(Producer.region),
             joinedload(Product.region),

@@ -156,7 +156,6 @@ def _load_products(data, producers, rng) -> list[Product]:
             subgroup=e.get("subgroup"),
             unit=e.get("unit") or "sản phẩm",
             price_vnd=int(e["price_vnd_demo"]),
-            description=e.get("note"),
             is_demo=True,
         )
         stars = e.get("stars") or 3  # the source names no stars: the demo shows 3
@@ -173,6 +172,7 @@ def _sample_products(producer, rng, today: date) -> list[Product]:
     used = set(db.session.scalars(select(Product.code)))
 
     def sample(name, group, unit, price):
+        # Unlisted: they exist to show what /q/ says in each state, not to be sold.
         return Product(
             code=new_product_code(rng, used),
             name=name,
@@ -182,6 +182,7 @@ def _sample_products(producer, rng, today: date) -> list[Product]:
             unit=unit,
             price_vnd=price,
             is_demo=True,
+            listed=False,
         )
 
     revoked = sample("Mật ong rừng minh hoạ (đã thu hồi chứng nhận)", "food", "chai 500ml", 240000)

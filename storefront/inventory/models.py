@@ -107,3 +107,55 @@ class StockMovement(db.Model):
     )
 
     location: Mapped[StockLocation] = relationship()
+
+
+class TransferStatus(enum.StrEnum):
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+class StockTransfer(db.Model):
+    """Goods a producer sends to a showroom on consignment. While in transit they are at no
+    location: they left the warehouse's ledger and have not yet entered the showroom's."""
+
+    __tablename__ = "stock_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"))
+    destination_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=TransferStatus.IN_TRANSIT, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    producer: Mapped[Producer] = relationship()
+    source: Mapped[StockLocation] = relationship(foreign_keys=[source_id])
+    destination: Mapped[StockLocation] = relationship(foreign_keys=[destination_id])
+    lines: Mapped[list[StockTransferLine]] = relationship(
+        back_populates="transfer", cascade="all, delete-orphan", order_by="StockTransferLine.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"CK-{self.id:06d}"
+
+
+class StockTransferLine(db.Model):
+    __tablename__ = "stock_transfer_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        UniqueConstraint("transfer_id", "product_id", name="uq_stock_transfer_lines_product"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("stock_transfers.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int]
+    received_quantity: Mapped[int | None]
+
+    transfer: Mapped[StockTransfer] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()

@@ -54,11 +54,17 @@ def showroom_location(showroom_id: int) -> StockLocation:
 
 
 def _location(kind: LocationKind, **owner) -> StockLocation:
-    location = db.session.scalar(select(StockLocation).filter_by(kind=kind, **owner))
+    query = select(StockLocation).filter_by(kind=kind, **owner)
+    location = db.session.scalar(query)
     if location is None:
-        location = StockLocation(kind=kind, **owner)
-        db.session.add(location)
-        db.session.flush()
+        # Two first uses at once: the later INSERT waits for the first, does nothing, and both
+        # read the same row (a plain INSERT would fail on the unique owner for the later one).
+        dialect = db.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(StockLocation).values(kind=kind, **owner).on_conflict_do_nothing()
+        )
+        location = db.session.scalar(query)
     return location
 
 
@@ -151,10 +157,14 @@ def return_goods(product_id, location_id, quantity, *, actor, reason, reference=
 
 
 def available(product_id: int, location_id: int) -> int:
-    level = db.session.scalar(
-        select(StockLevel).filter_by(product_id=product_id, location_id=location_id)
+    # Read the columns, not a StockLevel object: the conditional UPDATEs above do not refresh
+    # objects already loaded in the session, so an ORM read could return a stale count.
+    value = db.session.scalar(
+        select(StockLevel.quantity - StockLevel.reserved).filter_by(
+            product_id=product_id, location_id=location_id
+        )
     )
-    return 0 if level is None else level.quantity - level.reserved
+    return 0 if value is None else value
 
 
 def ledger_sum(product_id: int, location_id: int) -> int:
@@ -223,3 +233,16 @@ def _ensure_level(product_id: int, location_id: int) -> None:
         .values(product_id=product_id, location_id=location_id, quantity=0, reserved=0)
         .on_conflict_do_nothing(index_elements=["product_id", "location_id"])
     )
+
+
+def take_out(product_id, location_id, quantity, *, kind, actor, reason=None, reference=None):
+    """Units leave a location for somewhere outside the ledger's locations (e.g. in transit)."""
+    _require_positive(quantity)
+    _change(product_id, location_id, -quantity, 0, kind, actor, reason, reference)
+
+
+def put_in(product_id, location_id, quantity, *, kind, actor, reason=None, reference=None):
+    """Units arrive at a location from outside the ledger's locations (e.g. from transit)."""
+    _require_positive(quantity)
+    _ensure_level(product_id, location_id)
+    _change(product_id, location_id, quantity, 0, kind, actor, reason, reference)

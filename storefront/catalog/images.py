@@ -1,0 +1,80 @@
+"""Product pictures: checked by content, bounded, re-encoded without metadata, thumbnailed once."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PIXELS = 40_000_000  # refuse decompression bombs long before they fill memory
+SIZES = {"large": 1200, "thumb": 400}
+MAX_IMAGES_PER_PRODUCT = 8
+
+
+class ImageRejected(Exception):
+    pass
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "products"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_product_image(data: bytes, product_code: str) -> str:
+    """Check, clean and save an uploaded picture; returns the stored name (without size).
+    Files are ``<name>-large.jpg`` and ``<name>-thumb.jpg``."""
+    if len(data) > current_app.config["MAX_IMAGE_BYTES"]:
+        raise ImageRejected(
+            _(
+                "The picture is larger than %(mb)d MB.",
+                mb=current_app.config["MAX_IMAGE_BYTES"] // (1024 * 1024),
+            )
+        )
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            probe.verify()  # structure check, before decoding any pixels
+        image = Image.open(io.BytesIO(data))
+        if image_format not in ACCEPTED_FORMATS:
+            raise ImageRejected(_("Only JPEG, PNG or WebP pictures are accepted."))
+        if image.width * image.height > MAX_PIXELS:
+            raise ImageRejected(_("The picture has too many pixels."))
+        image = ImageOps.exif_transpose(image)  # phones store rotation in metadata
+        image.load()
+    except ImageRejected:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
+        raise ImageRejected(_("This file is not a picture we can read.")) from error
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    else:
+        image = image.convert("RGB")
+    name = f"{product_code.lower()}-{secrets.token_hex(6)}"
+    folder = upload_folder()
+    for size_name, width in SIZES.items():
+        copy = image.copy()
+        copy.thumbnail((width, width))
+        # Saving a fresh image with no exif/icc arguments leaves every metadata block behind.
+        copy.save(folder / f"{name}-{size_name}.jpg", "JPEG", quality=85, optimize=True)
+    return name
+
+
+def delete_product_image(name: str) -> None:
+    for size_name in SIZES:
+        (upload_folder() / f"{name}-{size_name}.jpg").unlink(missing_ok=True)

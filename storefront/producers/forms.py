@@ -1,0 +1,54 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from storefront.labels import GROUP_NAMES
+
+
+class PriceForm(FlaskForm):
+    price = StringField(_l("New price (đồng)"), validators=[DataRequired(), Length(max=30)])
+    version = IntegerField(validators=[DataRequired()])
+
+
+class DetailsForm(FlaskForm):
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=64)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    version = IntegerField(validators=[DataRequired()])
+
+
+class PictureForm(FlaskForm):
+    picture = FileField(_l("Picture (JPEG, PNG or WebP)"), validators=[FileRequired()])
+    alt = StringField(_l("What it shows (for screen readers)"), validators=[Length(max=300)])
+
+
+class ReceiveForm(FlaskForm):
+    product = SelectField(_l("Product"), coerce=int)
+    quantity = StringField(_l("Units received"), validators=[DataRequired(), Length(max=10)])
+    note = StringField(_l("Note (batch, date)"), validators=[Length(max=200)])
+
+
+class CsrfOnlyForm(FlaskForm):
+    """Forms whose rows are made by the page (quick update, transfers): only the CSRF token."""
+
+    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    note = StringField(_l("Note"), validators=[Length(max=200)])
+    showroom = HiddenField()
+
+
+class ProposalForm(FlaskForm):
+    name = StringField(_l("Product name"), validators=[DataRequired(), Length(min=3, max=300)])
+    group = SelectField(
+        _l("OCOP group"), choices=[SelectChoice(k, v) for k, v in GROUP_NAMES.items()]
+    )
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=64)])
+    price = StringField(_l("Price (đồng)"), validators=[DataRequired(), Length(max=30)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])

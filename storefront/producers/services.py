@@ -1,0 +1,514 @@
+"""What a producer may do with its own products. Every function takes the acting user and checks
+that the product is theirs (the office may act for any producer); someone else's product is
+answered as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from storefront.accounts.access import NotAllowed, require_producer
+from storefront.catalog.images import (
+    MAX_IMAGES_PER_PRODUCT,
+    delete_product_image,
+    store_product_image,
+)
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    PriceChange,
+    Producer,
+    Product,
+    ProductGroup,
+    ProductImage,
+    ReviewStatus,
+)
+from storefront.catalog.products import new_product_code
+from storefront.clock import SHOP_TIMEZONE
+from storefront.extensions import db
+from storefront.inventory import services as stock
+from storefront.inventory import transfers
+from storefront.inventory.models import (
+    LocationKind,
+    MovementKind,
+    StockLevel,
+    StockLocation,
+    StockMovement,
+    StockTransfer,
+    TransferStatus,
+)
+from storefront.showrooms.models import Showroom
+
+MAX_PRICE_VND = 1_000_000_000
+# Whole đồng, optionally grouped by thousands: 120000, 120.000, 120,000 or 120 000.
+PRICE_RE = re.compile(r"^(\d+|\d{1,3}([.,\s]\d{3})+)$")
+LOW_STOCK = 5
+EXPIRY_WARNING_DAYS = 90
+MAX_BATCH = 1_000_000
+
+
+class PortalError(Exception):
+    """A refused change, with a message for the producer; nothing was changed."""
+
+
+class NotFound(PortalError):
+    """No such product — or not this producer's, which looks the same from outside."""
+
+
+class ChangedMeanwhile(PortalError):
+    """Someone saved the product after this form was opened."""
+
+    def __init__(self, product: Product):
+        super().__init__(
+            _(
+                "Someone changed this product meanwhile. Here is the new value; "
+                "check it and save again."
+            )
+        )
+        self.product = product
+
+
+def own_product(actor, code_or_id) -> Product:
+    """The product if the actor may manage it, else NotFound."""
+    column = Product.id if isinstance(code_or_id, int) else Product.code
+    product = db.session.scalar(select(Product).where(column == code_or_id))
+    if product is None:
+        raise NotFound(_("No such product."))
+    try:
+        require_producer(actor, product.producer_id)
+    except NotAllowed:
+        raise NotFound(_("No such product.")) from None
+    return product
+
+
+def producer_id_of(actor) -> int:
+    if actor.producer_id is None:
+        raise NotAllowed()
+    return actor.producer_id
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class ProductRow:
+    product: Product
+    warehouse: int = 0  # units physically in the own warehouse
+    reserved: int = 0
+    showrooms: list[tuple[str, int]] = field(default_factory=list)  # (showroom name, available)
+    certificate: Certificate | None = None
+
+    @property
+    def available(self) -> int:
+        return self.warehouse - self.reserved
+
+    @property
+    def low(self) -> bool:
+        return self.available <= LOW_STOCK
+
+
+@dataclass
+class Dashboard:
+    rows: list[ProductRow]
+    expiring: list[Certificate]
+    in_transit: int
+
+
+def dashboard(actor, today: date) -> Dashboard:
+    """The producer's products with price, stock per location, low-stock flags, and the
+    certificates that expire within 90 days. A fixed number of queries."""
+    producer_id = producer_id_of(actor)
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.producer_id == producer_id)
+        .options(selectinload(Product.certificates))
+        .order_by(Product.name)
+    ).all()
+    rows = {p.id: ProductRow(p, certificate=_active(p, today)) for p in products}
+    levels = db.session.execute(
+        select(
+            StockLevel.product_id,
+            StockLevel.quantity,
+            StockLevel.reserved,
+            StockLocation.kind,
+            Showroom.name,
+        )
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .outerjoin(Showroom, Showroom.id == StockLocation.showroom_id)
+        .where(StockLevel.product_id.in_(rows))
+        .order_by(Showroom.name)
+    ).all()
+    for product_id, quantity, reserved, kind, showroom_name in levels:
+        row = rows[product_id]
+        if kind == LocationKind.WAREHOUSE:
+            row.warehouse, row.reserved = quantity, reserved
+        elif quantity:
+            row.showrooms.append((showroom_name, quantity - reserved))
+    horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+    expiring = sorted(
+        (
+            r.certificate
+            for r in rows.values()
+            if r.certificate and r.certificate.expires_on <= horizon
+        ),
+        key=lambda c: c.expires_on,
+    )
+    in_transit = db.session.scalar(
+        select(func.count(StockTransfer.id)).where(
+            StockTransfer.producer_id == producer_id,
+            StockTransfer.status == TransferStatus.IN_TRANSIT,
+        )
+    )
+    return Dashboard(list(rows.values()), expiring, in_transit)
+
+
+def _active(product: Product, today: date) -> Certificate | None:
+    for certificate in product.certificates:
+        if certificate.state_on(today) == CertificateStatus.ACTIVE:
+            return certificate
+    return None
+
+
+# --- prices ----------------------------------------------------------------------------------
+
+
+def parse_price(raw: str | int | None) -> int:
+    """Whole đồng from what a person typed ('120000', '120.000', '120 000 ₫')."""
+    text = str(raw if raw is not None else "").replace("₫", "").replace("đ", "").strip()
+    if not PRICE_RE.match(text):
+        raise PortalError(_("Enter the price as a whole number of đồng, e.g. 120000."))
+    price = int(re.sub(r"\D", "", text))
+    if price <= 0:
+        raise PortalError(_("The price must be more than 0 ₫."))
+    if price > MAX_PRICE_VND:
+        raise PortalError(_("The price cannot be over 1.000.000.000 ₫."))
+    return price
+
+
+def change_price(actor, product_id: int, new_price, expected_version: int) -> PriceChange | None:
+    """Set a new price and keep the old one in the history. Orders already placed keep their
+    own price. Refused with ChangedMeanwhile when the product changed since the form was read."""
+    price = parse_price(new_price)
+    product = own_product(actor, product_id)
+    if product.version != expected_version:
+        raise ChangedMeanwhile(product)
+    if price == product.price_vnd:
+        return None
+    change = PriceChange(
+        product_id=product.id,
+        old_price_vnd=product.price_vnd,
+        new_price_vnd=price,
+        actor_id=getattr(actor, "id", None),
+        actor_name=stock.actor_label(actor),
+    )
+    product.price_vnd = price
+    product.is_demo = False  # a price a producer set is real, whatever the demo said
+    db.session.add(change)
+    _save_versioned(product)
+    return change
+
+
+def price_history(actor, product_id: int) -> list[PriceChange]:
+    product = own_product(actor, product_id)
+    return list(
+        db.session.scalars(
+            select(PriceChange)
+            .where(PriceChange.product_id == product.id)
+            .order_by(PriceChange.changed_at.desc(), PriceChange.id.desc())
+        )
+    )
+
+
+def update_details(
+    actor, product_id: int, *, description: str, unit: str, expected_version: int
+) -> Product:
+    """The parts of a product the producer owns: description and unit. Stars, certificates
+    and the group are the office's."""
+    product = own_product(actor, product_id)
+    if product.version != expected_version:
+        raise ChangedMeanwhile(product)
+    unit = (unit or "").strip()
+    if not unit or len(unit) > 64:
+        raise PortalError(_("Give the unit it is sold by, e.g. hộp 200g (at most 64 characters)."))
+    description = (description or "").strip()
+    if len(description) > 5000:
+        raise PortalError(_("The description can be at most 5000 characters."))
+    product.unit, product.description = unit, description or None
+    _save_versioned(product)
+    return product
+
+
+def _save_versioned(product: Product) -> None:
+    """Flush the versioned UPDATE; if another save won the race in between, say so."""
+    product_id = product.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ChangedMeanwhile(db.session.get(Product, product_id)) from None
+
+
+def propose_product(actor, *, name: str, group: str, unit: str, price, description: str = ""):
+    """A new product the office must approve (and certify) before it is listed."""
+    producer_id = producer_id_of(actor)
+    name, unit = (name or "").strip(), (unit or "").strip()
+    if not 3 <= len(name) <= 300:
+        raise PortalError(_("Give the product's name (3 to 300 characters)."))
+    if group not in set(ProductGroup):
+        raise PortalError(_("Choose one of the six OCOP groups."))
+    if not unit or len(unit) > 64:
+        raise PortalError(_("Give the unit it is sold by, e.g. hộp 200g (at most 64 characters)."))
+    producer = db.session.get(Producer, producer_id)
+    taken = set(db.session.scalars(select(Product.code)))
+    product = Product(
+        code=new_product_code(taken=taken),
+        name=name,
+        producer=producer,
+        region_id=producer.region_id,
+        group=group,
+        unit=unit,
+        price_vnd=parse_price(price),
+        description=(description or "").strip() or None,
+        listed=False,
+        review_status=ReviewStatus.PENDING,
+    )
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+# --- stock -----------------------------------------------------------------------------------
+
+
+def parse_quantity(raw, *, allow_zero=False) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not text.lstrip("-").isdigit():
+        raise PortalError(_("Enter a whole number of units."))
+    value = int(text)
+    if value < 0 or (value == 0 and not allow_zero):
+        raise PortalError(
+            _("The number of units must be above 0.")
+            if not allow_zero
+            else _("A count cannot be negative.")
+        )
+    if value > MAX_BATCH:
+        raise PortalError(_("That is more than %(n)d units; check the number.", n=MAX_BATCH))
+    return value
+
+
+def receive_batch(actor, product_id: int, quantity, note: str = "") -> None:
+    """A new batch arrives at the producer's own warehouse."""
+    product = own_product(actor, product_id)
+    warehouse = stock.warehouse_of(product.producer_id)
+    stock.receive(
+        product.id,
+        warehouse.id,
+        parse_quantity(quantity),
+        actor=actor,
+        reason=(note or "").strip() or _("New batch"),
+    )
+
+
+def correct_count(actor, product_id: int, counted, reason: str) -> int:
+    """Set the warehouse count to what was counted; the difference is an adjustment with the
+    reason. Refused below what open orders have reserved. Returns the change."""
+    product = own_product(actor, product_id)
+    counted = parse_quantity(counted, allow_zero=True)
+    if not (reason or "").strip():
+        raise PortalError(_("Say why the count changes (e.g. broken, counted again)."))
+    warehouse = stock.warehouse_of(product.producer_id)
+    level = _level(product.id, warehouse.id)
+    delta = counted - level[0]
+    if delta == 0:
+        return 0
+    if counted < level[1]:
+        raise PortalError(
+            _(
+                "%(name)s: %(n)d units are reserved for open orders; the count cannot be lower.",
+                name=product.name,
+                n=level[1],
+            )
+        )
+    stock.adjust(product.id, warehouse.id, delta, actor=actor, reason=reason.strip())
+    return delta
+
+
+def quick_update(actor, counts: dict[int, object], reason: str) -> int:
+    """Save many counts at once, in one transaction: all or nothing. Returns how many changed."""
+    changed = 0
+    for product_id, counted in counts.items():
+        if correct_count(actor, product_id, counted, reason):
+            changed += 1
+    return changed
+
+
+def _level(product_id: int, location_id: int) -> tuple[int, int]:
+    row = db.session.execute(
+        select(StockLevel.quantity, StockLevel.reserved).filter_by(
+            product_id=product_id, location_id=location_id
+        )
+    ).first()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+@dataclass
+class LedgerFilters:
+    product_id: int | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def ledger(actor, filters: LedgerFilters, limit: int | None = 500) -> list:
+    """Movements at the producer's warehouse, newest first, with the product's name."""
+    producer_id = producer_id_of(actor)
+    warehouse = stock.warehouse_of(producer_id)
+    query = (
+        select(StockMovement, Product.name, Product.code)
+        .join(Product, Product.id == StockMovement.product_id)
+        .where(StockMovement.location_id == warehouse.id)
+        .order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
+    )
+    if filters.product_id:
+        query = query.where(StockMovement.product_id == filters.product_id)
+    if filters.kind in set(MovementKind):
+        query = query.where(StockMovement.kind == filters.kind)
+    if filters.date_from:
+        query = query.where(StockMovement.created_at >= _start_of(filters.date_from))
+    if filters.date_to:
+        query = query.where(StockMovement.created_at < _start_of(filters.date_to + timedelta(1)))
+    if limit:
+        query = query.limit(limit)
+    return db.session.execute(query).all()
+
+
+def ledger_csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "time (Asia/Ho_Chi_Minh)",
+            "product_code",
+            "product",
+            "kind",
+            "change",
+            "reason",
+            "reference",
+            "by",
+        ]
+    )
+    for movement, name, code in rows:
+        when = movement.created_at.astimezone(SHOP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S")
+        writer.writerow(
+            [
+                when,
+                code,
+                name,
+                movement.kind,
+                movement.delta,
+                movement.reason or "",
+                movement.reference or "",
+                movement.actor_name,
+            ]
+        )
+    return out.getvalue()
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
+
+
+# --- consignment transfers -------------------------------------------------------------------
+
+
+def send_transfer(actor, showroom_code: str, lines: dict[int, object], note: str = ""):
+    producer_id = producer_id_of(actor)
+    showroom = db.session.scalar(
+        select(Showroom).where(Showroom.code == showroom_code, Showroom.active.is_(True))
+    )
+    if showroom is None:
+        raise PortalError(_("Choose a showroom."))
+    quantities = {}
+    for product_id, raw in lines.items():
+        if str(raw).strip() in ("", "0"):
+            continue
+        quantities[own_product(actor, product_id).id] = parse_quantity(raw)
+    if not quantities:
+        raise PortalError(_("Enter how many units of at least one product to send."))
+    try:
+        return transfers.send_to_showroom(
+            producer_id, showroom.id, quantities, actor=actor, note=note
+        )
+    except stock.OutOfStock as error:
+        product = db.session.get(Product, error.product_id)
+        raise PortalError(
+            _("Not enough %(name)s in the warehouse for this transfer.", name=product.name)
+        ) from error
+
+
+def list_transfers(actor) -> list[StockTransfer]:
+    producer_id = producer_id_of(actor)
+    return list(
+        db.session.scalars(
+            select(StockTransfer)
+            .where(StockTransfer.producer_id == producer_id)
+            .options(
+                selectinload(StockTransfer.lines),
+                selectinload(StockTransfer.destination).selectinload(StockLocation.showroom),
+            )
+            .order_by(StockTransfer.created_at.desc(), StockTransfer.id.desc())
+        )
+    )
+
+
+def cancel_transfer(actor, transfer_id: int) -> StockTransfer:
+    transfer = db.session.get(StockTransfer, transfer_id)
+    if transfer is None:
+        raise NotFound(_("No such transfer."))
+    try:
+        require_producer(actor, transfer.producer_id)
+    except NotAllowed:
+        raise NotFound(_("No such transfer.")) from None
+    try:
+        transfers.cancel(transfer, actor=actor)
+    except transfers.TransferError as error:
+        raise PortalError(_("This transfer has arrived or was cancelled already.")) from error
+    return transfer
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+
+def add_picture(actor, product_id: int, data: bytes, alt: str = ""):
+    product = own_product(actor, product_id)
+    if len(product.images) >= MAX_IMAGES_PER_PRODUCT:
+        raise PortalError(_("A product can have at most %(n)d pictures.", n=MAX_IMAGES_PER_PRODUCT))
+    name = store_product_image(data, product.code)
+    image = ProductImage(
+        product_id=product.id,
+        filename=name,
+        alt=(alt or "").strip()[:300] or None,
+        position=len(product.images),
+    )
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def remove_picture(actor, product_id: int, image_id: int) -> None:
+    product = own_product(actor, product_id)
+    image = db.session.get(ProductImage, image_id)
+    if image is None or image.product_id != product.id:
+        raise NotFound(_("No such picture."))
+    db.session.delete(image)
+    db.session.flush()
+    delete_product_image(image.filename)

@@ -1,0 +1,348 @@
+"""The consumer's QR journey in a real Chromium on a phone: find a certified product, take its QR
+code, decode it with zbar and open what it says; plus screenshots of the public pages."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from sqlalchemy import select
+
+from storefront import clock
+from storefront.catalog.models import Certificate, CertificateStatus, Producer, Product
+from storefront.demo.seed import SAMPLE_PRODUCER_CODE
+from storefront.extensions import db
+
+DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+PHONE_WIDTH = 390
+# The elements whose right edge is past the given width: what makes a page scroll sideways.
+WIDER_THAN_VIEWPORT = """(width) => [...document.querySelectorAll("body *")]
+  .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+  .slice(0, 8)
+  .map((el) => el.tagName.toLowerCase()
+    + [...el.classList].map((c) => "." + c).join("")
+    + (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "")
+    + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`)"""
+
+
+try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
+    from playwright.sync_api import expect
+except ImportError:
+    expect = None
+
+
+# --- QR decoding: PNG bytes -> 8-bit grey pixels (stdlib only, no Pillow) -> zbar ----------------
+
+
+def decode_qr_png(png: bytes) -> list[str]:
+    """The texts of the QR codes zbar finds in a PNG image."""
+    from pyzbar import pyzbar
+
+    pixels, width, height = png_to_grey(png)
+    symbols = pyzbar.decode((pixels, width, height), symbols=[pyzbar.ZBarSymbol.QRCODE])
+    return [symbol.data.decode("utf-8") for symbol in symbols]
+
+
+def png_to_grey(data: bytes) -> tuple[bytes, int, int]:
+    """Decode a non-interlaced PNG into 8-bit grey pixels, alpha composited on white."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    position, idat, palette, header = 8, [], b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        position += 12 + length  # length, type, body, CRC
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"PLTE":
+            palette = body
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+    assert header is not None, "PNG without IHDR"
+    width, height, depth, colour, _compression, _filter, interlace = header
+    assert interlace == 0, "interlaced PNGs are not supported by this helper"
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+    bits_per_pixel = channels * depth
+    stride = (width * bits_per_pixel + 7) // 8
+    distance = max(1, bits_per_pixel // 8)  # bytes back to the same sample of the previous pixel
+    raw = zlib.decompress(b"".join(idat))
+    assert len(raw) >= height * (stride + 1), "truncated PNG data"
+
+    grey = bytearray()
+    previous = bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        line = bytearray(raw[start + 1 : start + 1 + stride])
+        _unfilter(raw[start], line, previous, distance)
+        grey += _to_grey(_samples(line, width * channels, depth), colour, depth, palette)
+        previous = line
+    return bytes(grey), width, height
+
+
+def _unfilter(kind: int, line: bytearray, previous: bytearray, distance: int) -> None:
+    if kind == 0:
+        return
+    for i in range(len(line)):
+        left = line[i - distance] if i >= distance else 0
+        up = previous[i]
+        if kind == 1:
+            predictor = left
+        elif kind == 2:
+            predictor = up
+        elif kind == 3:
+            predictor = (left + up) >> 1
+        elif kind == 4:
+            upper_left = previous[i - distance] if i >= distance else 0
+            estimate = left + up - upper_left
+            pa, pb, pc = abs(estimate - left), abs(estimate - up), abs(estimate - upper_left)
+            predictor = left if pa <= pb and pa <= pc else up if pb <= pc else upper_left
+        else:
+            raise AssertionError(f"unknown PNG filter type {kind}")
+        line[i] = (line[i] + predictor) & 0xFF
+
+
+def _samples(line: bytearray, count: int, depth: int) -> list[int]:
+    if depth == 8:
+        return list(line[:count])
+    if depth == 16:
+        return list(line[0 : 2 * count : 2])  # the high byte is enough for a grey level
+    per_byte, mask = 8 // depth, (1 << depth) - 1
+    return [(line[i // per_byte] >> (8 - depth * (i % per_byte + 1))) & mask for i in range(count)]
+
+
+def _to_grey(samples: list[int], colour: int, depth: int, palette: bytes) -> bytes:
+    if colour == 3:
+        return bytes(_luma(*palette[3 * s : 3 * s + 3]) for s in samples)
+    if depth < 8:  # grey only: stretch 1, 2 or 4 bits to 0..255
+        top = (1 << depth) - 1
+        return bytes(s * 255 // top for s in samples)
+    if colour == 0:
+        return bytes(samples)
+    if colour == 4:
+        return bytes(_on_white(g, a) for g, a in zip(samples[::2], samples[1::2], strict=True))
+    if colour == 2:
+        return bytes(_luma(*samples[i : i + 3]) for i in range(0, len(samples), 3))
+    return bytes(
+        _on_white(_luma(*samples[i : i + 3]), samples[i + 3]) for i in range(0, len(samples), 4)
+    )
+
+
+def _luma(red: int, green: int, blue: int) -> int:
+    return (299 * red + 587 * green + 114 * blue) // 1000
+
+
+def _on_white(grey: int, alpha: int) -> int:
+    return (grey * alpha + 255 * (255 - alpha)) // 255
+
+
+# --- Helpers over the live server ----------------------------------------------------------------
+
+
+def fetch_and_decode_qr(page, url: str) -> str:
+    """Download a QR PNG the way the page's browser would and return the one text it encodes."""
+    response = page.request.get(url)
+    assert response.status == 200, f"{url} answered {response.status}"
+    assert response.headers["content-type"].startswith("image/png")
+    texts = decode_qr_png(response.body())
+    assert len(texts) == 1, f"expected one QR code in {url}, zbar found {texts!r}"
+    return texts[0]
+
+
+def revoked_demo_product(live_server) -> tuple[str, Certificate]:
+    """The demo's revoked product (not in the catalogue, so it comes from the database)."""
+    with live_server.app.app_context():
+        rows = db.session.execute(
+            select(Product.code, Certificate)
+            .join(Certificate, Certificate.product_id == Product.id)
+            .join(Producer, Producer.id == Product.producer_id)
+            .where(Producer.code == SAMPLE_PRODUCER_CODE)
+            .where(Certificate.status == CertificateStatus.REVOKED)
+        ).all()
+        assert len(rows) == 1, f"the demo should have one revoked product, found {len(rows)}"
+        code, certificate = rows[0]
+        db.session.expunge(certificate)
+        return code, certificate
+
+
+def overflow(page, width: int = PHONE_WIDTH) -> str | None:
+    """None when the page fits ``width``; else how wide it is and which elements stick out."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width <= width:
+        return None
+    culprits = page.evaluate(WIDER_THAN_VIEWPORT, width)
+    path = urlsplit(page.url).path
+    return f"{path} is {scroll_width}px wide at {width}px: {', '.join(culprits)}"
+
+
+def assert_fits_phone(page) -> None:
+    problem = overflow(page)
+    assert problem is None, problem
+
+
+def parse_dates(text: str) -> list[date]:
+    return [date(int(y), int(m), int(d)) for d, m, y in DATE.findall(text)]
+
+
+def catalogue_codes(page, live_server, start: str = "/san-pham") -> set[str]:
+    """Every product code listed by the catalogue, following its pagination."""
+    codes: set[str] = set()
+    page.goto(live_server.url(start))
+    for _ in range(100):
+        for href in page.locator(".cards .card a.card-link").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        ):
+            codes.add(href.rstrip("/").rsplit("/", 1)[-1])
+        following = page.locator(".pagination a[rel=next]")
+        if following.count() == 0:
+            return codes
+        page.goto(urljoin(page.url, following.get_attribute("href")))
+    raise AssertionError("the catalogue's pagination does not end")
+
+
+# --- The journeys --------------------------------------------------------------------------------
+
+
+def test_shopper_filters_to_herbal_4_star_and_verifies_its_qr(live_server, phone_page):
+    page = phone_page
+    page.goto(live_server.url("/"))
+    expect(page.locator(".groups > li")).to_have_count(6)
+
+    # To the catalogue by the header's link, as a shopper would.
+    page.locator(".main-nav a[href='/san-pham']").click()
+    page.wait_for_url(re.compile(r"/san-pham$"))
+
+    # A page wider than the phone gets zoomed out and its controls are hard to hit (and for
+    # Playwright, covered): say so plainly instead of failing on a click.
+    assert_fits_phone(page)
+
+    # Filter with the form: 4 stars, herbal products, then Apply.
+    form = page.locator("form.filters")
+    form.locator("select[name=stars]").select_option("4")
+    form.locator("select[name=group]").select_option("herbal")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/san-pham\?.*stars=4"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["stars"] == ["4"] and query["group"] == ["herbal"], page.url
+    # The form shows the filters it applied, so the shared address and the page agree.
+    expect(form.locator("select[name=stars]")).to_have_value("4")
+    expect(form.locator("select[name=group]")).to_have_value("herbal")
+
+    cards = page.locator(".cards .card")
+    expect(cards.first).to_be_visible()
+    assert cards.count() >= 1
+    for card in cards.all():
+        expect(card.locator(".stars")).to_have_class(re.compile(r"\bstars-4\b"))
+    vingin = cards.filter(has_text="Vingin")
+    expect(vingin).to_have_count(1)
+
+    # The product page and its QR code.
+    vingin.locator("a.card-link").click()
+    page.wait_for_url(re.compile(r"/san-pham/[^/?#]+$"))
+    code = urlsplit(page.url).path.rsplit("/", 1)[-1]
+    expect(page.locator("h1")).to_contain_text("Vingin")
+    qr_image = page.locator("img.qr")
+    expect(qr_image).to_be_visible()
+    assert qr_image.get_attribute("src").split("?")[0].endswith(f"/qr/{code}.svg")
+    assert qr_image.evaluate("img => img.complete && img.naturalWidth > 0"), "QR SVG did not load"
+
+    png_link = page.locator(f"a[href*='/qr/{code}.png']")
+    expect(png_link).to_be_visible()
+    decoded = fetch_and_decode_qr(page, urljoin(page.url, png_link.get_attribute("href")))
+    assert decoded == f"{live_server.base_url}/q/{code}"
+
+    # What a phone camera would open.
+    response = page.goto(decoded)
+    assert response is not None and response.status == 200
+    verdict = page.locator(".verdict")
+    expect(verdict).to_have_class(re.compile(r"\bverdict-valid\b"))
+    expect(page.locator(".verdict-valid")).to_be_visible()
+    expect(verdict.locator(".stars")).to_have_class(re.compile(r"\bstars-4\b"))
+    expect(verdict.locator(".stars")).to_contain_text("★★★★")
+    expect(page.locator(".verify-product")).to_contain_text("Vingin")
+    valid_until = parse_dates(verdict.inner_text())
+    assert valid_until, f"no dd/mm/yyyy date in the verdict: {verdict.inner_text()!r}"
+    assert valid_until[0] >= clock.today(), f"a valid certificate ends {valid_until[0]}"
+
+
+def test_revoked_certificate_qr_says_revoked(live_server, phone_page):
+    page = phone_page
+    code, certificate = revoked_demo_product(live_server)
+
+    decoded = fetch_and_decode_qr(page, live_server.url(f"/qr/{code}.png"))
+    assert decoded == f"{live_server.base_url}/q/{code}"
+
+    response = page.goto(decoded)
+    assert response is not None and response.status == 200
+    expect(page.locator(".verdict-revoked")).to_be_visible()
+    expect(page.locator(".verdict-valid")).to_have_count(0)
+    verdict = page.locator(".verdict")
+    assert certificate.revoked_reason
+    expect(verdict).to_contain_text(certificate.revoked_reason)
+    expect(verdict).to_contain_text(certificate.revoked_on.strftime("%d/%m/%Y"))
+    # No stars are shown for a revoked certificate, in the verdict.
+    expect(verdict.locator(".stars")).to_have_count(0)
+
+    # Revoked products are not sold: not in the catalogue, not even when searched by name.
+    listed = catalogue_codes(page, live_server)
+    assert listed, "the catalogue lists no product at all"
+    assert code not in listed
+    page.goto(live_server.url("/san-pham?q=Mật ong rừng minh hoạ"))
+    expect(page.locator(f".cards a[href$='/san-pham/{code}']")).to_have_count(0)
+
+
+def test_unknown_code_page_is_a_clear_404(live_server, phone_page):
+    page = phone_page
+    response = page.goto(live_server.url("/q/ZZZZZZ"))
+    assert response is not None and response.status == 404
+    verdict = page.locator(".verdict-unknown")
+    expect(verdict).to_be_visible()
+    expect(verdict.locator("h1")).to_be_visible()
+    expect(verdict).to_contain_text("ZZZZZZ")
+    expect(verdict).to_contain_text("OCOP")
+    expect(page.locator(".verdict-valid, .verdict-revoked, .verdict-expired")).to_have_count(0)
+
+
+# --- Screenshots ---------------------------------------------------------------------------------
+
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SETTLE_IMAGES = """async () => {
+  for (const img of document.images) img.loading = "eager";
+  await Promise.all([...document.images].map((img) => img.decode().catch(() => null)));
+  return [...document.images].filter((img) => !img.naturalWidth).map((img) => img.src);
+}"""
+
+
+def test_screenshots(live_server, phone_page, desktop_page, page_problems):
+    """Full-page screenshots of the public pages at 390 and 1280 px, for a person to look at.
+    Asserts only: every page loads, with no console error or CSP violation, no broken image,
+    and nothing wider than the window (390 px and 1280 px)."""
+    revoked_code, _ = revoked_demo_product(live_server)
+    phone_page.goto(live_server.url("/san-pham?stars=4&group=herbal"))
+    product_href = phone_page.locator(".cards .card a.card-link").first.get_attribute("href")
+    product_code = product_href.rsplit("/", 1)[-1]
+    pages = {
+        "home": "/",
+        "catalogue": "/san-pham",
+        "product": f"/san-pham/{product_code}",
+        "verify-valid": f"/q/{product_code}",
+        "verify-revoked": f"/q/{revoked_code}",
+    }
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for page, width in ((phone_page, PHONE_WIDTH), (desktop_page, 1280)):
+        for name, path in pages.items():
+            response = page.goto(live_server.url(path), wait_until="load")
+            if response is None or response.status != 200:
+                problems.append(f"{path} at {width}px answered {response and response.status}")
+            for src in page.evaluate(SETTLE_IMAGES):
+                problems.append(f"broken image {src} on {path}")
+            page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
+            if problem := overflow(page, width):
+                problems.append(problem)
+        problems += page_problems[page]
+    assert not problems, "\n".join(problems)

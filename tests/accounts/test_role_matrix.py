@@ -1,0 +1,165 @@
+"""Every route of the app, for every kind of visitor, answers as this one table says.
+
+A route that is not in the table fails the test: whoever adds a page decides who may see it.
+Rows: (method, path template, form data, {actor: status}); actors missing from a row's dict get
+the row's "*" answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+
+from storefront.accounts.models import User
+from storefront.catalog.models import ProductImage
+from storefront.extensions import db
+from storefront.inventory import transfers
+from tests.factories import make_producer, make_product, make_showroom
+
+ACTORS = ("anonymous", "customer", "producer_b", "staff_x", "staff_y", "office", "producer_a")
+# Signed-in visitors are sent away from the sign-in and sign-up pages to their own start page.
+SIGNED_IN_REDIRECT = {a: 302 for a in ACTORS if a != "anonymous"}
+PUBLIC = {"*": 200}
+LOGIN = 302  # to /login
+PRODUCERS_ONLY = {"*": 403, "anonymous": LOGIN, "producer_a": 200, "producer_b": 200}
+OWN_PRODUCT = {"*": 403, "anonymous": LOGIN, "producer_b": 404}
+
+TABLE = {
+    "static": ("GET", "/static/css/shop.css", None, PUBLIC),
+    "healthz": ("GET", "/healthz", None, PUBLIC),
+    "i18n.switch": ("GET", "/lang/en", None, {"*": 302}),
+    "catalog.home": ("GET", "/", None, PUBLIC),
+    "catalog.catalogue": ("GET", "/san-pham", None, PUBLIC),
+    "catalog.product": ("GET", "/san-pham/{product_a}", None, PUBLIC),
+    "catalog.producer": ("GET", "/chu-the/{producer_a}", None, PUBLIC),
+    "catalog.media": ("GET", "/media/products/none-large.jpg", None, {"*": 404}),
+    "qr.verify": ("GET", "/q/{product_a}", None, PUBLIC),
+    "qr.image": ("GET", "/qr/{product_a}.png", None, PUBLIC),
+    "showrooms.showroom_list": ("GET", "/diem-ban", None, PUBLIC),
+    "showrooms.showroom": ("GET", "/diem-ban/{showroom_x}", None, PUBLIC),
+    "accounts.login": ("GET", "/login", None, {"*": 200, **SIGNED_IN_REDIRECT}),
+    "accounts.logout": ("GET", "/logout", None, PUBLIC),
+    "accounts.register": ("GET", "/dang-ky", None, {"*": 200, **SIGNED_IN_REDIRECT}),
+    "accounts.account": ("GET", "/tai-khoan", None, {"*": 200, "anonymous": LOGIN}),
+    "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
+    "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
+    "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
+    "producers.stock": ("GET", "/producer/stock", None, PRODUCERS_ONLY),
+    "producers.ledger": ("GET", "/producer/ledger", None, PRODUCERS_ONLY),
+    "producers.transfers": ("GET", "/producer/transfers", None, PRODUCERS_ONLY),
+    "producers.propose": ("GET", "/producer/proposals/new", None, PRODUCERS_ONLY),
+    "producers.product": (
+        "GET",
+        "/producer/products/{product_a}",
+        None,
+        {**OWN_PRODUCT, "producer_a": 200},
+    ),
+    "producers.change_price": (
+        "POST",
+        "/producer/products/{product_a}/price",
+        {"price-price": "123000", "price-version": "{version_a}"},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.update_details": (
+        "POST",
+        "/producer/products/{product_a}/details",
+        {"details-unit": "hộp", "details-version": "{version_a}"},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.add_picture": (
+        "POST",
+        "/producer/products/{product_a}/pictures",
+        {},
+        {**OWN_PRODUCT, "producer_a": 400},
+    ),
+    "producers.remove_picture": (
+        "POST",
+        "/producer/products/{product_a}/pictures/{image_a}/delete",
+        {},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.receive": (
+        "POST",
+        "/producer/stock/receive",
+        {"product": "{product_a_id}", "quantity": "1"},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.cancel_transfer": (
+        "POST",
+        "/producer/transfers/{transfer_a}/cancel",
+        {},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+}
+
+
+@pytest.fixture()
+def world(app_ctx, monkeypatch):
+    """Producer A (with a product, a picture and a transfer), producer B, showrooms X and Y,
+    and one user per kind of visitor."""
+    monkeypatch.setattr("storefront.catalog.images.delete_product_image", lambda name: None)
+    producer_a, producer_b = make_producer("PA"), make_producer("PB")
+    showroom_x, showroom_y = make_showroom("SX"), make_showroom("SY")
+    product_a = make_product(producer=producer_a, stock=10)
+    make_product(producer=producer_b, stock=10)
+    image = ProductImage(product_id=product_a.id, filename="pa-1")
+    db.session.add(image)
+    transfer = transfers.send_to_showroom(
+        producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
+    )
+    users = {
+        "customer": User(email="c@x.vn", role="customer"),
+        "producer_a": User(email="a@x.vn", role="producer", producer=producer_a),
+        "producer_b": User(email="b@x.vn", role="producer", producer=producer_b),
+        "staff_x": User(email="x@x.vn", role="staff", showroom=showroom_x),
+        "staff_y": User(email="y@x.vn", role="staff", showroom=showroom_y),
+        "office": User(email="o@x.vn", role="office"),
+    }
+    for user in users.values():
+        user.password_hash = "!"  # signed in through the session below, not by password
+    db.session.add_all(users.values())
+    db.session.commit()
+    values = {
+        "product_a": product_a.code,
+        "product_a_id": product_a.id,
+        "producer_a": "PA",
+        "version_a": product_a.version,
+        "image_a": image.id,
+        "transfer_a": transfer.id,
+        "showroom_x": "SX",
+    }
+    return {name: user.id for name, user in users.items()}, values
+
+
+def _as(client, user_id):
+    # The test's app context outlives requests; forget the user Flask-Login cached in it.
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session.clear()
+        if user_id is not None:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+
+
+def test_the_table_covers_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(TABLE) == set(), "add the new routes to the role table"
+    assert set(TABLE) - endpoints == set(), "remove routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+def test_route_answers_each_visitor_as_the_table_says(client, world, endpoint):
+    user_ids, values = world
+    method, template, data, expected = TABLE[endpoint]
+    path = template.format(**values)
+    answers = {}
+    for actor in ACTORS:
+        _as(client, user_ids.get(actor))
+        form = {k: str(v).format(**values) for k, v in (data or {}).items()}
+        with client.open(path, method=method, data=form) as response:
+            answers[actor] = response.status_code
+            location = response.location
+        if actor == "anonymous" and expected.get(actor) == LOGIN:
+            assert location and "/login" in location
+    wanted = {actor: expected.get(actor, expected["*"]) for actor in ACTORS}
+    assert answers == wanted

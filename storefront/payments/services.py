@@ -24,7 +24,8 @@ from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.payments.models import Payment
 from storefront.payments.vietqr import build_vietqr_payload
 
-ORDER_NUMBER_RE = re.compile(r"DH[0-9A-Z]{8}")
+# Overlapping candidates: in "TT DH DH2611ABCD" the first "DH" must not hide the number.
+ORDER_NUMBER_RE = re.compile(r"(?=(DH[0-9A-Z]{8}))")
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024
 
 
@@ -97,15 +98,18 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
     if len(data) > MAX_STATEMENT_BYTES:
         raise PaymentError(_("The statement file is larger than 2 MB."))
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text))
-    header = [_key(h) for h in next(reader, [])]
+    try:  # read it all first: a file that is not CSV (.xlsx…) fails here, before any change
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise PaymentError(_("The statement is not a text file.")) from error
+    header = [_key(h) for h in (rows[0] if rows else [])]
     content_col = _column(header, ("content", "description", "noi dung", "dien giai", "mo ta"))
     amount_col = _column(header, ("amount", "credit", "so tien", "ghi co", "so tien ghi co"))
     if content_col is None or amount_col is None:
         raise PaymentError(_("The statement needs a header row with a content column and an "
                              "amount column."))
     result = StatementResult()
-    for row_number, row in enumerate(reader, start=2):
+    for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         content = row[content_col] if content_col < len(row) else ""
@@ -117,7 +121,9 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
         if not numbers:
             result.unmatched.append((row_number, content, _("no order number")))
             continue
-        order = db.session.scalar(select(Order).where(Order.number == numbers[0]))
+        found = {o.number: o for o in db.session.scalars(
+            select(Order).where(Order.number.in_(numbers)))}
+        order = next((found[number] for number in numbers if number in found), None)
         if order is None:
             result.unmatched.append((row_number, content, _("unknown order")))
             continue

@@ -124,6 +124,7 @@ class Dashboard:
     rows: list[ProductRow]
     expiring: list[Certificate]
     in_transit: int
+    orders_to_fulfil: int
 
 
 def dashboard(actor, today: date) -> Dashboard:
@@ -171,7 +172,13 @@ def dashboard(actor, today: date) -> Dashboard:
             StockTransfer.status == TransferStatus.IN_TRANSIT,
         )
     )
-    return Dashboard(list(rows.values()), expiring, in_transit)
+    orders_to_fulfil = db.session.scalar(
+        select(func.count(OrderPart.id))
+        .join(Order, Order.id == OrderPart.order_id)
+        .where(OrderPart.producer_id == producer_id, Order.status.in_(PARTS_WORKABLE),
+               OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED]))
+    )
+    return Dashboard(list(rows.values()), expiring, in_transit, orders_to_fulfil)
 
 
 def _active(product: Product, today: date) -> Certificate | None:

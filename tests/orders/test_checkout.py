@@ -331,3 +331,12 @@ def test_email_is_optional(client, two_producers):
     add_to_cart(client, ginseng, 1)
     assert checkout(client, email="").status_code == 302
     assert _order().contact_email is None
+
+
+def test_producer_dashboard_counts_orders_to_fulfil(client, auth, two_producers):
+    ginseng, _ = two_producers
+    add_to_cart(client, ginseng, 1)
+    checkout(client)
+    client.post("/logout")
+    auth.login(make_user("hoa@kora.vn", role="producer", producer_code="KORA"))
+    assert "1 đơn hàng đang chờ đóng gói" in client.get("/producer/").text

@@ -17,8 +17,7 @@ def test_reproduces_the_published_dynamic_payload():
 
 def test_reproduces_the_published_static_payload():
     assert build_vietqr_payload("970416", "257678859") == (
-        "00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA"
-        "53037045802VN6304AE9F"
+        "00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA53037045802VN6304AE9F"
     )
 
 
@@ -37,8 +36,15 @@ def test_purpose_is_written_without_diacritics():
 
 @pytest.mark.parametrize(
     "args",
-    [("97041", "123"), ("970416", ""), ("970416", "12-34"), ("970416", "1", 0),
-     ("970416", "1", -5), ("970416", "1", 10.5), ("970416", "1", 100, "!!!")],
+    [
+        ("97041", "123"),
+        ("970416", ""),
+        ("970416", "12-34"),
+        ("970416", "1", 0),
+        ("970416", "1", -5),
+        ("970416", "1", 10.5),
+        ("970416", "1", 100, "!!!"),
+    ],
 )
 def test_bad_input_is_refused(args):
     with pytest.raises(InvalidVietQR):

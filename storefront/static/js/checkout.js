@@ -6,8 +6,8 @@
   function update() {
     const chosen = form.querySelector("input[name=fulfilment]:checked");
     const mode = chosen ? chosen.value : "delivery";
-    form.querySelector(".when-delivery").hidden = mode !== "delivery";
-    form.querySelector(".when-pickup").hidden = mode !== "pickup";
+    form.querySelectorAll(".when-delivery").forEach((el) => { el.hidden = mode !== "delivery"; });
+    form.querySelectorAll(".when-pickup").forEach((el) => { el.hidden = mode !== "pickup"; });
     form.querySelectorAll("label.choice[data-fits]").forEach((label) => {
       const fits = label.dataset.fits === "both" || label.dataset.fits === mode;
       label.hidden = !fits;

@@ -56,3 +56,7 @@ translations: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache storefront/translations/*/LC_MESSAGES/*.mo
+
+# Benchmarks: numbers go to bench/results/ (ratios and timings, never assertions in tests).
+bench: install
+	$(BIN)/python -m bench.checkout_race --buyers 200 --units 50

@@ -68,7 +68,8 @@ class Config:
         # Checkout and payments
         self.SHIPPING_FEE_VND = int(env.get("SHIPPING_FEE_VND", 30000))  # per producer's parcel
         self.TRANSFER_PAYMENT_TTL_HOURS = int(env.get("TRANSFER_PAYMENT_TTL_HOURS", 24))
-        self.CARD_PAYMENT_TTL_HOURS = int(env.get("CARD_PAYMENT_TTL_HOURS", 1))
+        # Stripe refuses Checkout Sessions that live longer than 24 hours.
+        self.CARD_PAYMENT_TTL_HOURS = min(int(env.get("CARD_PAYMENT_TTL_HOURS", 1)), 23)
         # The shop's bank account for VietQR transfers. Without settings a demo account is shown
         # (marked as such); set all four in production.
         self.VIETQR_BANK_BIN = env.get("VIETQR_BANK_BIN", "970436")

@@ -3,4 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("orders", __name__)
-

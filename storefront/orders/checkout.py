@@ -17,7 +17,7 @@ from storefront.catalog.models import Region
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders.models import Fulfilment, PaymentMethod
-from storefront.orders.services import OrderDraft, PlacedLine
+from storefront.orders.services import OrderDraft, PlacedLine, SoldOut
 from storefront.showrooms.models import Showroom
 
 COMMUNE_KINDS = ("commune", "ward", "town")
@@ -145,10 +145,12 @@ def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft,
                 )
         else:
             location_id = stock.warehouse_of(line.product.producer_id).id
-            if line.available_online < line.quantity:
+            if line.available_online <= 0:
+                errors["cart"] = SoldOut(line.product.name).args[0]
+            elif line.available_online < line.quantity:
                 errors["cart"] = _(
                     "Only %(n)d × %(name)s can be delivered now.",
-                    n=max(line.available_online, 0),
+                    n=line.available_online,
                     name=line.product.name,
                 )
         placed.append(PlacedLine(line.product, line.quantity, location_id))

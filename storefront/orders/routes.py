@@ -21,7 +21,8 @@ SESSION_ORDERS = "orders"
 @bp.route("/thanh-toan", methods=["GET", "POST"])
 def checkout_page():
     today = clock.today()
-    services.expire_due_orders()
+    if services.expire_due_orders():
+        db.session.commit()  # units of unpaid orders past their time are for sale again
     cart = current_cart()
     form = CheckoutForm()
     errors: dict[str, str] = {}

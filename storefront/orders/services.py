@@ -42,8 +42,9 @@ class OrderError(Exception):
 
 class SoldOut(OrderError):
     def __init__(self, product_name: str):
-        super().__init__(_("Sorry, %(name)s sold out while you were checking out.",
-                           name=product_name))
+        super().__init__(
+            _("Sorry, %(name)s sold out while you were checking out.", name=product_name)
+        )
         self.product_name = product_name
 
 
@@ -63,8 +64,9 @@ class Actor:
 
     @classmethod
     def of(cls, user, role: str | None = None) -> Actor:
-        return cls(role or user.role, user.display_name, user.id, user.producer_id,
-                   user.showroom_id)
+        return cls(
+            role or user.role, user.display_name, user.id, user.producer_id, user.showroom_id
+        )
 
 
 SYSTEM = Actor("system", "Hệ thống")
@@ -101,12 +103,16 @@ def access_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def may_view(order: Order, *, user=None, secret: str | None = None,
-             session_orders: list[str] | None = None) -> bool:
+def may_view(
+    order: Order, *, user=None, secret: str | None = None, session_orders: list[str] | None = None
+) -> bool:
     """The buyer (signed in), whoever holds the order's secret link, or the browser that placed
     it may see an order; nobody else."""
-    if user is not None and getattr(user, "is_authenticated", False) and \
-            order.customer_id == user.id:
+    if (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and order.customer_id == user.id
+    ):
         return True
     if secret and hmac.compare_digest(access_digest(secret), order.access_digest):
         return True
@@ -124,8 +130,9 @@ def order_for_form(idempotency_key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
 
 
-def place_order(draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int | None,
-                idempotency_key: str) -> tuple[Order, str | None]:
+def place_order(
+    draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int | None, idempotency_key: str
+) -> tuple[Order, str | None]:
     """Create the order and reserve every line's units in the caller's transaction.
 
     Returns (order, secret): the secret for the guest's link, or None when this form had already
@@ -139,26 +146,43 @@ def place_order(draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int 
         raise OrderError(_("Your cart is empty."))
 
     secret = secrets.token_urlsafe(18)
-    order = Order(number=new_order_number(), idempotency_key=idempotency_key,
-                  access_digest=access_digest(secret), customer_id=customer_id,
-                  fulfilment=draft.fulfilment, payment_method=draft.payment_method,
-                  contact_name=draft.contact_name, contact_phone=draft.contact_phone,
-                  contact_email=draft.contact_email, province_id=draft.province_id,
-                  commune_id=draft.commune_id, address_line=draft.address_line,
-                  pickup_showroom_id=draft.pickup_showroom_id, note=draft.note,
-                  subtotal_vnd=0, total_vnd=0, status=_first_status(draft.payment_method))
+    order = Order(
+        number=new_order_number(),
+        idempotency_key=idempotency_key,
+        access_digest=access_digest(secret),
+        customer_id=customer_id,
+        fulfilment=draft.fulfilment,
+        payment_method=draft.payment_method,
+        contact_name=draft.contact_name,
+        contact_phone=draft.contact_phone,
+        contact_email=draft.contact_email,
+        province_id=draft.province_id,
+        commune_id=draft.commune_id,
+        address_line=draft.address_line,
+        pickup_showroom_id=draft.pickup_showroom_id,
+        note=draft.note,
+        subtotal_vnd=0,
+        total_vnd=0,
+        status=_first_status(draft.payment_method),
+    )
     parts: dict[int, OrderPart] = {}
     for line in lines:
         product = line.product
         part = parts.get(product.producer_id)
         if part is None:
-            part = parts[product.producer_id] = OrderPart(producer_id=product.producer_id,
-                                                          status=PartStatus.PENDING)
+            part = parts[product.producer_id] = OrderPart(
+                producer_id=product.producer_id, status=PartStatus.PENDING
+            )
             order.parts.append(part)
         order_line = OrderLine(
-            product_id=product.id, location_id=line.location_id, product_code=product.code,
-            product_name=product.name, unit=product.unit, producer_name=product.producer.name,
-            unit_price_vnd=product.price_vnd, quantity=line.quantity,
+            product_id=product.id,
+            location_id=line.location_id,
+            product_code=product.code,
+            product_name=product.name,
+            unit=product.unit,
+            producer_name=product.producer.name,
+            unit_price_vnd=product.price_vnd,
+            quantity=line.quantity,
             line_total_vnd=product.price_vnd * line.quantity,
         )
         order.lines.append(order_line)
@@ -168,8 +192,14 @@ def place_order(draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int 
     order.total_vnd = order.subtotal_vnd + order.shipping_vnd
     if order.status == OrderStatus.AWAITING_PAYMENT:
         order.pay_by = utcnow() + _payment_window(draft.payment_method)
-    order.events.append(OrderEvent(from_status=None, to_status=order.status,
-                                   actor_id=customer_id, actor_name=draft.contact_name))
+    order.events.append(
+        OrderEvent(
+            from_status=None,
+            to_status=order.status,
+            actor_id=customer_id,
+            actor_name=draft.contact_name,
+        )
+    )
     db.session.add(order)
     try:
         db.session.flush()
@@ -195,32 +225,47 @@ def _first_status(payment_method: str) -> str:
 
 
 def _payment_window(payment_method: str) -> timedelta:
-    hours = (current_app.config["CARD_PAYMENT_TTL_HOURS"] if payment_method == PaymentMethod.CARD
-             else current_app.config["TRANSFER_PAYMENT_TTL_HOURS"])
+    hours = (
+        current_app.config["CARD_PAYMENT_TTL_HOURS"]
+        if payment_method == PaymentMethod.CARD
+        else current_app.config["TRANSFER_PAYMENT_TTL_HOURS"]
+    )
     return timedelta(hours=hours)
 
 
 # --- changes of state ------------------------------------------------------------------------
 
+
 def change_status(order: Order, to_status: str, actor: Actor, note: str | None = None) -> None:
     """Move an order along the table, with its stock side effects, exactly once."""
     from_status = order.status
     if not transitions.order_allows(from_status, to_status, actor.role):
-        raise InvalidTransition(_("This order cannot go from “%(a)s” to “%(b)s”.",
-                                  a=from_status, b=to_status))
+        raise InvalidTransition(
+            _("This order cannot go from “%(a)s” to “%(b)s”.", a=from_status, b=to_status)
+        )
     _guard_actor(order, actor)
     values = {"status": to_status}
     if to_status == OrderStatus.PAID:
         values["paid_at"] = utcnow()
     result = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == from_status).values(**values)
+        update(Order)
+        .where(Order.id == order.id, Order.status == from_status)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
     db.session.refresh(order)
-    db.session.add(OrderEvent(order_id=order.id, from_status=from_status, to_status=to_status,
-                              actor_id=actor.user_id, actor_name=actor.name, note=note))
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            note=note,
+        )
+    )
     _apply_stock_side(order, from_status, to_status, actor)
     db.session.flush()
 
@@ -240,9 +285,15 @@ def _apply_stock_side(order: Order, from_status: str, to_status: str, actor: Act
                 part.status = PartStatus.CANCELLED
     elif to_status == OrderStatus.COLLECTED:
         for line in order.lines:
-            stock.commit_sale(line.product_id, line.location_id, line.quantity, actor=actor.name,
-                              reference=order.number, reserved=True,
-                              reason="Giao hàng tại điểm bán")
+            stock.commit_sale(
+                line.product_id,
+                line.location_id,
+                line.quantity,
+                actor=actor.name,
+                reference=order.number,
+                reserved=True,
+                reason="Giao hàng tại điểm bán",
+            )
 
 
 def _release_open_lines(order: Order) -> None:
@@ -254,8 +305,14 @@ def _release_open_lines(order: Order) -> None:
             stock.release(line.product_id, line.location_id, line.quantity, reference=order.number)
 
 
-def change_part(part: OrderPart, to_status: str, actor: Actor, *, carrier: str | None = None,
-                tracking_number: str | None = None) -> None:
+def change_part(
+    part: OrderPart,
+    to_status: str,
+    actor: Actor,
+    *,
+    carrier: str | None = None,
+    tracking_number: str | None = None,
+) -> None:
     """A producer packs, ships (with carrier and tracking number) or marks delivered its part.
     Shipping takes the units out of its warehouse; when every part is shipped (delivered) the
     order is shipped (delivered)."""
@@ -263,18 +320,22 @@ def change_part(part: OrderPart, to_status: str, actor: Actor, *, carrier: str |
     if actor.role == "producer" and actor.producer_id != part.producer_id:
         raise InvalidTransition(_("This part of the order is not yours."))
     if order.fulfilment != Fulfilment.DELIVERY or order.status not in (
-        *transitions.PARTS_WORKABLE, OrderStatus.SHIPPED
+        *transitions.PARTS_WORKABLE,
+        OrderStatus.SHIPPED,
     ):
         raise InvalidTransition(_("This order is not ready to be packed or shipped."))
     from_status = part.status
     if not transitions.part_allows(from_status, to_status, actor.role):
-        raise InvalidTransition(_("This part cannot go from “%(a)s” to “%(b)s”.",
-                                  a=from_status, b=to_status))
+        raise InvalidTransition(
+            _("This part cannot go from “%(a)s” to “%(b)s”.", a=from_status, b=to_status)
+        )
     if to_status == PartStatus.SHIPPED and not (carrier or "").strip():
         raise InvalidTransition(_("Name the carrier (e.g. Viettel Post, GHN)."))
     result = db.session.execute(
-        update(OrderPart).where(OrderPart.id == part.id, OrderPart.status == from_status)
-        .values(status=to_status).execution_options(synchronize_session=False)
+        update(OrderPart)
+        .where(OrderPart.id == part.id, OrderPart.status == from_status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
@@ -283,11 +344,26 @@ def change_part(part: OrderPart, to_status: str, actor: Actor, *, carrier: str |
         part.carrier = carrier.strip()[:100]
         part.tracking_number = (tracking_number or "").strip()[:100] or None
         for line in part.lines:
-            stock.commit_sale(line.product_id, line.location_id, line.quantity, actor=actor.name,
-                              reference=order.number, reserved=True, reason="Gửi hàng cho khách")
-    db.session.add(OrderEvent(order_id=order.id, part_id=part.id, from_status=from_status,
-                              to_status=to_status, actor_id=actor.user_id, actor_name=actor.name,
-                              note=part.producer.name))
+            stock.commit_sale(
+                line.product_id,
+                line.location_id,
+                line.quantity,
+                actor=actor.name,
+                reference=order.number,
+                reserved=True,
+                reason="Gửi hàng cho khách",
+            )
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            part_id=part.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            note=part.producer.name,
+        )
+    )
     db.session.flush()
     _follow_parts(order)
 
@@ -295,8 +371,10 @@ def change_part(part: OrderPart, to_status: str, actor: Actor, *, carrier: str |
 def _follow_parts(order: Order) -> None:
     """The order is shipped when every part is, delivered when every part is."""
     statuses = {part.status for part in order.parts}
-    if order.status in transitions.PARTS_WORKABLE and statuses <= {PartStatus.SHIPPED,
-                                                                   PartStatus.DELIVERED}:
+    if order.status in transitions.PARTS_WORKABLE and statuses <= {
+        PartStatus.SHIPPED,
+        PartStatus.DELIVERED,
+    }:
         change_status(order, OrderStatus.SHIPPED, SYSTEM)
     if order.status == OrderStatus.SHIPPED and statuses == {PartStatus.DELIVERED}:
         change_status(order, OrderStatus.DELIVERED, SYSTEM)
@@ -309,7 +387,8 @@ def expire_due_orders(now: datetime | None = None) -> int:
     number of times (lazily from pages and from `flask orders expire`)."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(Order).where(Order.status == OrderStatus.AWAITING_PAYMENT, Order.pay_by < now)
+        select(Order)
+        .where(Order.status == OrderStatus.AWAITING_PAYMENT, Order.pay_by < now)
         .options(selectinload(Order.parts).selectinload(OrderPart.lines))
     ).all()
     expired = 0
@@ -324,7 +403,11 @@ def expire_due_orders(now: datetime | None = None) -> int:
 
 def get_order(number: str) -> Order | None:
     return db.session.scalar(
-        select(Order).where(Order.number == number.strip().upper())
-        .options(selectinload(Order.lines), selectinload(Order.parts).selectinload(OrderPart.lines),
-                 selectinload(Order.events))
+        select(Order)
+        .where(Order.number == number.strip().upper())
+        .options(
+            selectinload(Order.lines),
+            selectinload(Order.parts).selectinload(OrderPart.lines),
+            selectinload(Order.events),
+        )
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Integer, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.catalog.models import utcnow
 from storefront.extensions import UtcDateTime, db
+from storefront.orders.models import Order
 
 
 class Payment(db.Model):
@@ -23,7 +24,11 @@ class Payment(db.Model):
     reference: Mapped[str | None] = mapped_column(String(255))  # bank ref, Stripe payment intent
     recorded_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    # Paid for an order that had expired, or a different amount: the office must look at it.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship()
 
 
 class StripeEvent(db.Model):

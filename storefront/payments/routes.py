@@ -16,6 +16,7 @@ from storefront.payments import bp, services, stripe_checkout
 @bp.post("/don-hang/<number>/the")
 def card_start(number: str):
     """Send the buyer to Stripe's payment page for this order."""
+    orders.expire_due_orders()
     order = viewable_order(number)
     if not OrderActionForm().validate() or not stripe_enabled():
         abort(400)
@@ -25,8 +26,13 @@ def card_start(number: str):
         abort(409, description=_("This order is not waiting for a card payment."))
     except stripe_checkout.StripeUnavailable:
         db.session.rollback()
-        flash(_("The card payment service does not answer. Try again in a minute, or pay by "
-                "bank transfer."), "error")
+        flash(
+            _(
+                "The card payment service does not answer. Try again in a minute, or pay by "
+                "bank transfer."
+            ),
+            "error",
+        )
         return redirect(url_for("orders.order_page", number=order.number))
     db.session.commit()
     return redirect(url, code=303)
@@ -37,8 +43,9 @@ def card_return(number: str):
     """Where Stripe sends the buyer back. It says "waiting" until the webhook confirms; it never
     marks anything paid itself."""
     order = viewable_order(number)
-    return render_template("payments/card_return.html", order=order,
-                           cancelled=bool(request.args.get("cancelled")))
+    return render_template(
+        "payments/card_return.html", order=order, cancelled=bool(request.args.get("cancelled"))
+    )
 
 
 @bp.post("/payments/stripe/webhook")
@@ -47,8 +54,9 @@ def stripe_webhook():
     if not stripe_enabled():
         abort(404)
     try:
-        outcome = stripe_checkout.handle_webhook(request.get_data(),
-                                                 request.headers.get("Stripe-Signature"))
+        outcome = stripe_checkout.handle_webhook(
+            request.get_data(), request.headers.get("Stripe-Signature")
+        )
     except services.PaymentError as error:
         db.session.rollback()
         return {"error": str(error)}, 400
@@ -70,15 +78,21 @@ def reconcile():
             flash(_("Choose the bank statement CSV file."), "error")
         else:
             try:
-                result = services.import_statement(upload.read(),
-                                                   recorded_by=current_user.display_name)
+                result = services.import_statement(
+                    upload.read(), recorded_by=current_user.display_name
+                )
             except services.PaymentError as error:
                 db.session.rollback()
                 flash(str(error), "error")
             else:
                 db.session.commit()
-    return render_template("payments/reconcile.html", form=form, result=result,
-                           awaiting=services.awaiting_transfers())
+    return render_template(
+        "payments/reconcile.html",
+        form=form,
+        result=result,
+        awaiting=services.awaiting_transfers(),
+        to_review=services.payments_to_review(),
+    )
 
 
 @bp.post("/office/payments/<number>/received")
@@ -90,9 +104,13 @@ def mark_received(number: str):
     if order is None:
         abort(404)
     try:
-        services.record_payment(order, order.total_vnd, PaymentMethod.BANK_TRANSFER,
-                                recorded_by=current_user.display_name,
-                                reference=request.form.get("reference", "")[:255] or None)
+        services.record_payment(
+            order,
+            order.total_vnd,
+            PaymentMethod.BANK_TRANSFER,
+            recorded_by=current_user.display_name,
+            reference=request.form.get("reference", "")[:255] or None,
+        )
     except (services.PaymentError, orders.InvalidTransition) as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -100,5 +118,3 @@ def mark_received(number: str):
         db.session.commit()
         flash(_("%(number)s is marked paid.", number=order.number), "success")
     return redirect(url_for(".reconcile"))
-
-

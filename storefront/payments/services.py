@@ -47,38 +47,101 @@ class VietQR:
 
 def vietqr_for_order(order: Order) -> VietQR | None:
     """What the order page shows to pay by transfer: the QR, bank, holder, amount, content."""
-    if order.payment_method != PaymentMethod.BANK_TRANSFER or \
-            order.status != OrderStatus.AWAITING_PAYMENT:
+    if (
+        order.payment_method != PaymentMethod.BANK_TRANSFER
+        or order.status != OrderStatus.AWAITING_PAYMENT
+    ):
         return None
     config = current_app.config
-    payload = build_vietqr_payload(config["VIETQR_BANK_BIN"], config["VIETQR_ACCOUNT_NUMBER"],
-                                   order.total_vnd, order.number)
+    payload = build_vietqr_payload(
+        config["VIETQR_BANK_BIN"], config["VIETQR_ACCOUNT_NUMBER"], order.total_vnd, order.number
+    )
     image = segno.make(payload, error="m", micro=False)
-    return VietQR(payload, image.png_data_uri(scale=6, border=4), config["VIETQR_BANK_NAME"],
-                  config["VIETQR_ACCOUNT_NUMBER"], config["VIETQR_ACCOUNT_NAME"],
-                  order.total_vnd, order.number, config["VIETQR_IS_DEMO"])
+    return VietQR(
+        payload,
+        image.png_data_uri(scale=6, border=4),
+        config["VIETQR_BANK_NAME"],
+        config["VIETQR_ACCOUNT_NUMBER"],
+        config["VIETQR_ACCOUNT_NAME"],
+        order.total_vnd,
+        order.number,
+        config["VIETQR_IS_DEMO"],
+    )
 
 
-def record_payment(order: Order, amount: int, method: str, *, recorded_by: str,
-                   reference: str | None = None, note: str | None = None) -> None:
+def record_payment(
+    order: Order,
+    amount: int,
+    method: str,
+    *,
+    recorded_by: str,
+    reference: str | None = None,
+    note: str | None = None,
+) -> None:
     """Money for ``order`` arrived. The full amount marks it paid (exactly once); a different
     amount is refused so a person looks at it."""
     if amount != order.total_vnd:
-        raise PaymentError(_("%(number)s: received %(got)s but the order is %(want)s.",
-                             number=order.number, got=_vnd(amount), want=_vnd(order.total_vnd)))
+        raise PaymentError(
+            _(
+                "%(number)s: received %(got)s but the order is %(want)s.",
+                number=order.number,
+                got=_vnd(amount),
+                want=_vnd(order.total_vnd),
+            )
+        )
     role = "system" if recorded_by == "stripe" else "office"
     orders.change_status(order, OrderStatus.PAID, orders.Actor(role, recorded_by), note=note)
-    db.session.add(Payment(order_id=order.id, method=method, amount_vnd=amount,
-                           reference=reference, recorded_by=recorded_by, note=note))
+    db.session.add(
+        Payment(
+            order_id=order.id,
+            method=method,
+            amount_vnd=amount,
+            reference=reference,
+            recorded_by=recorded_by,
+            note=note,
+        )
+    )
     db.session.flush()
 
 
+def record_unmatched_payment(
+    order: Order, amount: int, method: str, *, recorded_by: str, reference: str | None = None
+) -> Payment:
+    """Money that arrived but could not pay its order (it expired first, or the amount differs):
+    kept, shown to the office to refund or settle by hand. The order does not change."""
+    payment = Payment(
+        order_id=order.id,
+        method=method,
+        amount_vnd=amount,
+        reference=reference,
+        recorded_by=recorded_by,
+        needs_review=True,
+        note=f"order was {order.status}, total {order.total_vnd}",
+    )
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def payments_to_review() -> list[Payment]:
+    return list(
+        db.session.scalars(
+            select(Payment).where(Payment.needs_review.is_(True)).order_by(Payment.created_at)
+        )
+    )
+
+
 def awaiting_transfers() -> list[Order]:
-    return list(db.session.scalars(
-        select(Order).where(Order.status == OrderStatus.AWAITING_PAYMENT,
-                            Order.payment_method == PaymentMethod.BANK_TRANSFER)
-        .order_by(Order.created_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(
+                Order.status == OrderStatus.AWAITING_PAYMENT,
+                Order.payment_method == PaymentMethod.BANK_TRANSFER,
+            )
+            .order_by(Order.created_at)
+        )
+    )
 
 
 @dataclass
@@ -106,8 +169,9 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
     content_col = _column(header, ("content", "description", "noi dung", "dien giai", "mo ta"))
     amount_col = _column(header, ("amount", "credit", "so tien", "ghi co", "so tien ghi co"))
     if content_col is None or amount_col is None:
-        raise PaymentError(_("The statement needs a header row with a content column and an "
-                             "amount column."))
+        raise PaymentError(
+            _("The statement needs a header row with a content column and an amount column.")
+        )
     result = StatementResult()
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -121,21 +185,28 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
         if not numbers:
             result.unmatched.append((row_number, content, _("no order number")))
             continue
-        found = {o.number: o for o in db.session.scalars(
-            select(Order).where(Order.number.in_(numbers)))}
+        found = {
+            o.number: o for o in db.session.scalars(select(Order).where(Order.number.in_(numbers)))
+        }
         order = next((found[number] for number in numbers if number in found), None)
         if order is None:
             result.unmatched.append((row_number, content, _("unknown order")))
             continue
         if order.status != OrderStatus.AWAITING_PAYMENT:
-            result.unmatched.append((row_number, content, _("order is %(status)s",
-                                                            status=order.status)))
+            result.unmatched.append(
+                (row_number, content, _("order is %(status)s", status=order.status))
+            )
             continue
         try:
             with db.session.begin_nested():
-                record_payment(order, amount, PaymentMethod.BANK_TRANSFER,
-                               recorded_by=recorded_by, reference=f"statement row {row_number}",
-                               note=content[:200])
+                record_payment(
+                    order,
+                    amount,
+                    PaymentMethod.BANK_TRANSFER,
+                    recorded_by=recorded_by,
+                    reference=f"statement row {row_number}",
+                    note=content[:200],
+                )
         except (PaymentError, orders.InvalidTransition) as error:
             result.unmatched.append((row_number, content, str(error)))
             continue

@@ -61,9 +61,18 @@ def start_checkout(order: Order) -> str:
             for line in order.lines
         ]
         + (
-            [{"quantity": 1, "price_data": {"currency": "vnd", "unit_amount": order.shipping_vnd,
-                                             "product_data": {"name": "Phí vận chuyển"}}}]
-            if order.shipping_vnd else []
+            [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "vnd",
+                        "unit_amount": order.shipping_vnd,
+                        "product_data": {"name": "Phí vận chuyển"},
+                    },
+                }
+            ]
+            if order.shipping_vnd
+            else []
         ),
         "client_reference_id": order.number,
         "metadata": {"order_number": order.number},
@@ -119,33 +128,63 @@ def _paid(session) -> str:
     order = _order_of(session)
     if order is None:
         return "unknown order"
+    amount = int(session.get("amount_total") or 0)
     if order.status != OrderStatus.AWAITING_PAYMENT:
+        if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
+            # Money arrived for an order that gave its goods back: keep it for the office to
+            # refund or to honour, never lose it.
+            payments.record_unmatched_payment(
+                order,
+                amount,
+                PaymentMethod.CARD,
+                recorded_by="stripe",
+                reference=session.get("payment_intent"),
+            )
+            return "late payment recorded for the office"
         return f"order already {order.status}"
-    payments.record_payment(order, int(session.get("amount_total") or 0), PaymentMethod.CARD,
-                            recorded_by="stripe", reference=session.get("payment_intent"))
+    try:
+        payments.record_payment(
+            order,
+            amount,
+            PaymentMethod.CARD,
+            recorded_by="stripe",
+            reference=session.get("payment_intent"),
+        )
+    except payments.PaymentError:
+        payments.record_unmatched_payment(
+            order,
+            amount,
+            PaymentMethod.CARD,
+            recorded_by="stripe",
+            reference=session.get("payment_intent"),
+        )
+        return "amount differs: recorded for the office"
+    except orders.InvalidTransition:
+        return "already handled"  # another event for the same session won the race
     return "paid"
 
 
-def _failed(session) -> str:
-    order = _order_of(session)
-    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
-        return "nothing to do"
-    orders.change_status(order, OrderStatus.EXPIRED, orders.SYSTEM, note="Thanh toán thẻ thất bại")
-    return "payment failed"
+def _expire_unpaid(note: str):
+    """A handler that gives an unpaid card order's goods back, once."""
 
+    def handle(session) -> str:
+        order = _order_of(session)
+        if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+            return "nothing to do"
+        try:
+            orders.change_status(order, OrderStatus.EXPIRED, orders.SYSTEM, note=note)
+        except orders.InvalidTransition:
+            return "already handled"
+        return "expired"
 
-def _expired(session) -> str:
-    order = _order_of(session)
-    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
-        return "nothing to do"
-    orders.change_status(order, OrderStatus.EXPIRED, orders.SYSTEM, note="Phiên thanh toán hết hạn")
-    return "expired"
+    return handle
 
 
 def _refunded(charge) -> str:
     # A charge does not carry the session's metadata: find the order by its payment intent.
     order = _order_of(charge) or db.session.scalar(
-        select(Order).join(Payment, Payment.order_id == Order.id)
+        select(Order)
+        .join(Payment, Payment.order_id == Order.id)
         .where(Payment.reference == charge.get("payment_intent"))
     )
     if order is None:
@@ -161,7 +200,7 @@ def _refunded(charge) -> str:
 _HANDLERS = {
     "checkout.session.completed": _paid,
     "checkout.session.async_payment_succeeded": _paid,
-    "checkout.session.async_payment_failed": _failed,
-    "checkout.session.expired": _expired,
+    "checkout.session.async_payment_failed": _expire_unpaid("Thanh toán thẻ thất bại"),
+    "checkout.session.expired": _expire_unpaid("Phiên thanh toán hết hạn"),
     "charge.refunded": _refunded,
 }

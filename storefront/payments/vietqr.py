@@ -28,13 +28,15 @@ def build_vietqr_payload(
         raise InvalidVietQR("the bank BIN is 6 digits")
     if not re.fullmatch(r"[0-9A-Za-z]{1,19}", account or ""):
         raise InvalidVietQR("the account number is 1 to 19 letters or digits")
-    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool)
-                               or not 0 < amount < 10**13):
+    if amount is not None and (
+        not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount < 10**13
+    ):
         raise InvalidVietQR("the amount is a whole number of đồng above 0")
 
     beneficiary = _tlv("00", bank_bin) + _tlv("01", account)
-    merchant = (_tlv("00", NAPAS_GUID) + _tlv("01", beneficiary)
-                + _tlv("02", SERVICE_TRANSFER_TO_ACCOUNT))
+    merchant = (
+        _tlv("00", NAPAS_GUID) + _tlv("01", beneficiary) + _tlv("02", SERVICE_TRANSFER_TO_ACCOUNT)
+    )
     payload = _tlv("00", "01") + _tlv("01", "12" if amount else "11") + _tlv("38", merchant)
     payload += _tlv("53", CURRENCY_VND)
     if amount:
@@ -73,8 +75,8 @@ def parse_tlv(payload: str) -> dict[str, str]:
     """Top-level tags of an EMVCo payload (for tests and the office's checks)."""
     tags, index = {}, 0
     while index < len(payload):
-        tag, length = payload[index:index + 2], int(payload[index + 2:index + 4])
-        tags[tag] = payload[index + 4:index + 4 + length]
+        tag, length = payload[index : index + 2], int(payload[index + 2 : index + 4])
+        tags[tag] = payload[index + 4 : index + 4 + length]
         index += 4 + length
     return tags
 

@@ -97,7 +97,9 @@ def order_state(number: str) -> OrderState:
     db.session.expire_all()
     order = db.session.scalar(select(Order).where(Order.number == number))
     events = db.session.scalar(select(func.count()).where(OrderEvent.order_id == order.id))
-    payments = db.session.scalar(select(func.count()).where(Payment.order_id == order.id))
+    payments = db.session.scalar(  # money that paid the order; late or odd amounts are apart
+        select(func.count()).where(Payment.order_id == order.id, Payment.needs_review.is_(False))
+    )
     return OrderState(
         order.status,
         order.total_vnd,
@@ -105,6 +107,16 @@ def order_state(number: str) -> OrderState:
         events,
         payments,
         order.stripe_session_id,
+    )
+
+
+def payments_to_review(number: str) -> int:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Payment)
+        .join(Order, Order.id == Payment.order_id)
+        .where(Order.number == number, Payment.needs_review.is_(True))
     )
 
 

@@ -27,8 +27,8 @@ from tests.factories import make_product
 from tests.payments.conftest import (
     STRIPE_WEBHOOK_SECRET,
     order_state,
-    payments_to_review,
     page_text,
+    payments_to_review,
     stock_state,
     stripe_event_count,
     translated,

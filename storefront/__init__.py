@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from storefront.accounts import bp as accounts_bp
     from storefront.catalog import bp as catalog_bp
+    from storefront.office import bp as office_bp
     from storefront.producers import bp as producers_bp
     from storefront.qr import bp as qr_bp
     from storefront.showrooms import bp as showrooms_bp
@@ -78,14 +79,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(qr_bp)
     app.register_blueprint(showrooms_bp)
     app.register_blueprint(producers_bp)
+    app.register_blueprint(office_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
     from storefront.demo.cli import seed_demo
+    from storefront.office.cli import certificates_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(certificates_cli)
 
 
 def _security_headers(response):

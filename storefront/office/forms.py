@@ -51,7 +51,7 @@ class CertificateForm(FlaskForm):
     issued_on = StringField(_l("Decision date"), render_kw=DATE, validators=[Length(max=10)])
     level = SelectField(_l("Certifying level"), choices=choices(LEVEL_NAMES))
     score = StringField(_l("Score (0–100)"), validators=[Length(max=3)])
-    stars = SelectField(_l("Stars"), choices=[("3", "3★"), ("4", "4★"), ("5", "5★")])
+    stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in (3, 4, 5)])
 
 
 class RevokeForm(FlaskForm):
@@ -64,7 +64,7 @@ class ShowroomForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=300)])
     level = SelectField(
         _l("Level"),
-        choices=[("province", LEVEL_NAMES["province"]), ("district", LEVEL_NAMES["district"])],
+        choices=[SelectChoice(k, LEVEL_NAMES[k]) for k in ("province", "district")],
     )
     region = SelectField(_l("Administrative unit"))
     address = StringField(_l("Address"), validators=[Length(max=500)])

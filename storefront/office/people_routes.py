@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from storefront.extensions import db
 from storefront.office import bp, regions, showrooms, users
@@ -210,7 +211,7 @@ def import_regions():
 
 def _region_form(region=None) -> RegionForm:
     form = RegionForm(formdata=None, obj=region) if region else RegionForm()
-    form.kind.choices = [(k, k) for k in regions.KINDS]
+    form.kind.choices = [SelectChoice(k, k) for k in regions.KINDS]
     form.parent.choices = region_choices(blank=none_label())
     form.successor.choices = region_choices(blank=none_label())
     if region is not None:

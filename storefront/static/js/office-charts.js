@@ -4,7 +4,6 @@
 (() => {
   if (typeof Chart === "undefined") return; // without the library the tables are enough
   const palette = ["#b3261e", "#f2c14e", "#1f7a3f", "#5f6368", "#9a5b00", "#234b8c"];
-  const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   for (const canvas of document.querySelectorAll("canvas[data-chart-source]")) {
     const source = document.getElementById(canvas.dataset.chartSource);
     if (!source) continue;
@@ -27,9 +26,9 @@
       options: {
         indexAxis: spec.horizontal ? "y" : "x",
         maintainAspectRatio: false,
-        animation: reduced ? false : undefined,
+        animation: false, // drawn at once: printing and screenshots never catch a half-drawn chart
         scales: axes,
-        plugins: { legend: { display: datasets.length > 1 || many, position: "bottom" } },
+        plugins: { legend: { display: datasets.length > 1 || many, position: many ? "right" : "bottom" } },
       },
     });
   }

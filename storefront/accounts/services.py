@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -178,9 +178,13 @@ def password_link(user: User, purpose: str = "reset") -> str:
         {"user": user.id, "pw": _password_fingerprint(user), "for": purpose}
     )
     base = current_app.config.get("BASE_URL")
-    if base:
-        return base + url_for("accounts.reset_password", token=token)
-    return url_for("accounts.reset_password", token=token, _external=True)
+    if has_request_context():
+        if base:
+            return base + url_for("accounts.reset_password", token=token)
+        return url_for("accounts.reset_password", token=token, _external=True)
+    # From the CLI or a test: no request to take the host from, so BASE_URL says it.
+    path = current_app.url_map.bind("localhost").build("accounts.reset_password", {"token": token})
+    return (base or "http://localhost") + path
 
 
 def user_for_reset_token(token: str) -> User:

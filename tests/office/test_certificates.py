@@ -256,3 +256,46 @@ def test_the_office_dashboard_expires_lazily_and_lists_what_expires_soon(office_
     assert "Mật ong rừng" in page
     db.session.expire_all()
     assert product.certificates[0].status == "expired"
+
+
+def test_the_product_page_issues_and_revokes_and_shows_refusals_beside_the_field(office_client):
+    product = make_product("Cà phê Đăk Hà", stars=None)
+    today = date.today()
+    refused = office_client.post(
+        f"/office/products/{product.code}/certificates",
+        data={
+            "cert-decision_number": "9/QĐ",
+            "cert-issued_on": today.isoformat(),
+            "cert-level": "province",
+            "cert-score": "95",
+            "cert-stars": "4",
+        },
+    )
+    assert refused.status_code == 400 and 'id="cert-stars-errors"' in refused.text
+    issued = office_client.post(
+        f"/office/products/{product.code}/certificates",
+        data={
+            "cert-decision_number": "9/QĐ",
+            "cert-issued_on": today.isoformat(),
+            "cert-level": "province",
+            "cert-score": "75",
+            "cert-stars": "4",
+        },
+    )
+    assert issued.status_code == 302
+    assert product.code in office_client.get("/san-pham").text
+    certificate_id = db.session.scalar(
+        select(Certificate.id).where(Certificate.decision_number == "9/QĐ")
+    )
+    no_reason = office_client.post(
+        f"/office/certificates/{certificate_id}/revoke",
+        data={"revoke-reason": "", "revoke-revoked_on": today.isoformat()},
+    )
+    assert no_reason.status_code == 400 and 'id="revoke-reason-errors"' in no_reason.text
+    revoked = office_client.post(
+        f"/office/certificates/{certificate_id}/revoke",
+        data={"revoke-reason": "Sai phạm về nhãn mác", "revoke-revoked_on": today.isoformat()},
+    )
+    assert revoked.status_code == 302
+    assert product.code not in office_client.get("/san-pham").text
+    assert "Sai phạm về nhãn mác" in office_client.get(f"/q/{product.code}").text

@@ -70,7 +70,9 @@ def invite_user(
             showroom_code=(showroom_code or None) if role == Role.STAFF else None,
         )
     except accounts.AccountError as error:
-        raise OfficeError(_binding_message(str(error), role), "email") from None
+        message = _binding_message(str(error), role)
+        field = {Role.PRODUCER: "producer", Role.STAFF: "showroom"}.get(role, "email")
+        raise OfficeError(message, field if message != str(error) else "email") from None
     accounts.send_invitation(user, invited_by=actor_label(actor))
     record(
         actor,

@@ -128,12 +128,10 @@ def test_kpis_count_products_by_stars_and_producers_by_legal_form(app_ctx):
     make_showroom(region=district)
     today = date.today()
 
-    kpis = {row[0]: row[1] for row in reports.programme_kpis(today).rows}
-    assert kpis["Products with 3 stars or more"] == 3
-    assert kpis["Products with 5 stars"] == 1
-    assert kpis["Cooperatives among producers (%)"] == 33.3
-    assert kpis["Producers selling in this shop (%)"] == 33.3  # only the cooperative is listed
-    assert kpis["Districts with a showroom"] == "1/1"
+    # 3★+, 5★, cooperatives %, enterprises %, selling here % (only the cooperative is listed),
+    # districts with a showroom.
+    now = [row[1] for row in reports.programme_kpis(today).rows]
+    assert now == [3, 1, 33.3, 33.3, 33.3, "1/1"]
     assert reports.products_by_stars(today).rows == [["3★", 1], ["4★", 1], ["5★", 1]]
     assert reports.products_by_region(today).rows == [
         ["Huyện Đăk Hà", 3]

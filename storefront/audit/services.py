@@ -82,11 +82,6 @@ def search(filters: AuditFilters, limit: int | None = 200) -> list[AuditEntry]:
     return list(db.session.scalars(query))
 
 
-def entries_for(subject_words: str, limit: int = 50) -> list[AuditEntry]:
-    """The history of one thing (a product code, an e-mail) for its own page."""
-    return search(AuditFilters(q=subject_words), limit=limit)
-
-
 def to_csv(entries: list[AuditEntry]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

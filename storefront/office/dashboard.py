@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Certificate, Product, ReviewStatus
@@ -34,9 +34,3 @@ def summary(today: date) -> Summary:
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
     ).all()
     return Summary(list(pending), expiring(today, 90), programme_kpis(today), list(recent))
-
-
-def pending_count() -> int:
-    return db.session.scalar(
-        select(func.count(Product.id)).where(Product.review_status == ReviewStatus.PENDING)
-    )

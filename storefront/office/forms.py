@@ -49,7 +49,7 @@ class ProductForm(FlaskForm):
 class CertificateForm(FlaskForm):
     decision_number = StringField(_l("Decision number"), validators=[Length(max=64)])
     issued_on = StringField(_l("Decision date"), render_kw=DATE, validators=[Length(max=10)])
-    level = SelectField(_l("Certifying level"), choices=choices(LEVEL_NAMES))
+    level = SelectField(_l("Certifying level"), choices=choices(LEVEL_NAMES), default="province")
     score = StringField(_l("Score (0–100)"), validators=[Length(max=3)])
     stars = SelectField(_l("Stars"), choices=[SelectChoice(str(n), f"{n}★") for n in (3, 4, 5)])
 

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from storefront import clock
 from storefront.audit.models import AuditEntry
 from storefront.catalog import services as catalog
 from storefront.catalog.models import Certificate
@@ -250,9 +251,9 @@ def test_the_cron_command_expires_and_warns(app, runner, officer):
 
 def test_the_office_dashboard_expires_lazily_and_lists_what_expires_soon(office_client):
     product = make_product("Trà dây", stars=None)
-    make_certificate(product, issued_on=date.today() - timedelta(days=365 * 3 + 5))
+    make_certificate(product, issued_on=clock.today() - timedelta(days=365 * 3 + 5))
     soon = make_product("Mật ong rừng", stars=None)
-    make_certificate(soon, issued_on=date.today() - timedelta(days=365 * 3 - 40))
+    make_certificate(soon, issued_on=clock.today() - timedelta(days=365 * 3 - 40))
     page = office_client.get("/office/").text
     assert "Mật ong rừng" in page
     db.session.expire_all()
@@ -261,7 +262,7 @@ def test_the_office_dashboard_expires_lazily_and_lists_what_expires_soon(office_
 
 def test_the_product_page_issues_and_revokes_and_shows_refusals_beside_the_field(office_client):
     product = make_product("Cà phê Đăk Hà", stars=None)
-    today = date.today()
+    today = clock.today()
     refused = office_client.post(
         f"/office/products/{product.code}/certificates",
         data={

@@ -1,9 +1,9 @@
 import io
-from datetime import date
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from storefront import clock
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Producer, Product
 from storefront.extensions import db
@@ -126,7 +126,7 @@ def test_kpis_count_products_by_stars_and_producers_by_legal_form(app_ctx):
     revoked = make_product(producer=firm, stars=None)
     make_certificate(revoked, status="revoked")
     make_showroom(region=district)
-    today = date.today()
+    today = clock.today()
 
     # 3★+, 5★, cooperatives %, enterprises %, selling here % (only the cooperative is listed),
     # districts with a showroom.

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from storefront.catalog.models import Producer, Region
+from storefront.catalog.models import Producer, Product, Region
 from storefront.extensions import db
 from storefront.office.csvfiles import RowError, read_rows
 from storefront.office.errors import OfficeError
@@ -91,11 +91,31 @@ def check(kind: str, data: bytes) -> Checked:
             first_row.setdefault(code, row["_row"])
     else:
         producers = {p.code: p for p in db.session.scalars(select(Producer))}
+        barcodes = set(db.session.scalars(select(Product.ean).where(Product.ean.is_not(None))))
+        first_row = {}
         for row in rows:
             try:
-                clean_product(_product_fields(row), producers, regions)
+                values = clean_product(_product_fields(row), producers, regions)
             except Invalid as invalid:
                 checked.errors += [RowError(row["_row"], c, m) for c, m in invalid.errors.items()]
+                continue
+            ean = values["ean"]
+            if ean and ean in barcodes:
+                checked.errors.append(
+                    RowError(
+                        row["_row"], "ean", _("Another product has the barcode %(ean)s.", ean=ean)
+                    )
+                )
+            elif ean and ean in first_row:
+                checked.errors.append(
+                    RowError(
+                        row["_row"],
+                        "ean",
+                        _("Code %(code)s is also on row %(row)d.", code=ean, row=first_row[ean]),
+                    )
+                )
+            if ean:
+                first_row.setdefault(ean, row["_row"])
     return checked
 
 

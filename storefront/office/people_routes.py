@@ -146,7 +146,9 @@ def _showroom_fields(form) -> showrooms.ShowroomFields:
 
 @bp.get("/regions")
 def region_list():
-    return render_template("office/regions.html", tree=regions.tree(regions.list_regions()))
+    return render_template(
+        "office/regions.html", tree=regions.tree(regions.list_regions()), kinds=regions.KIND_NAMES
+    )
 
 
 @bp.route("/regions/new", methods=["GET", "POST"])
@@ -211,7 +213,7 @@ def import_regions():
 
 def _region_form(region=None) -> RegionForm:
     form = RegionForm(formdata=None, obj=region) if region else RegionForm()
-    form.kind.choices = [SelectChoice(k, k) for k in regions.KINDS]
+    form.kind.choices = [SelectChoice(k, regions.KIND_NAMES[k]) for k in regions.KINDS]
     form.parent.choices = region_choices(blank=none_label())
     form.successor.choices = region_choices(blank=none_label())
     if region is not None:

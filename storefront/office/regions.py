@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from storefront.audit.models import AuditArea
@@ -18,6 +19,14 @@ from storefront.office.csvfiles import RowError, read_rows
 from storefront.office.errors import NotFound, OfficeError
 
 KINDS = ("province", "city", "district", "town", "commune", "ward")
+KIND_NAMES = {
+    "province": _l("province"),
+    "city": _l("city"),
+    "district": _l("district"),
+    "town": _l("town"),
+    "commune": _l("commune"),
+    "ward": _l("ward"),
+}
 CSV_COLUMNS = ("code", "name", "kind")
 CSV_OPTIONAL = ("parent", "valid_from", "valid_to", "successor", "note")
 

@@ -93,6 +93,19 @@ def test_a_csv_with_broken_rows_reports_each_by_row_and_column_and_imports_nothi
     assert db.session.scalar(select(func.count(Product.id))) == 0
 
 
+def test_a_barcode_taken_or_repeated_in_the_file_is_reported(officer):
+    make_product(ean="8938505974011")
+    text = (
+        "name,producer,group,unit,price,ean\n"
+        "Cà phê,{p},food,túi,1000,8938505974011\n"
+        "Trà,{p},food,hộp,1000,8938505974028\n"
+        "Mật ong,{p},food,chai,1000,8938505974028\n"
+    )
+    code = make_producer().code
+    checked = imports.check("products", text.format(p=code).encode())
+    assert [(e.row, e.column) for e in checked.errors] == [(2, "ean"), (4, "ean")]
+
+
 def test_products_import_all_or_nothing(officer):
     make_producer("KORA")
     text = "name,producer,group,unit,price,ean\n" + "".join(

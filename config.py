@@ -65,6 +65,20 @@ class Config:
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # Checkout and payments
+        self.SHIPPING_FEE_VND = int(env.get("SHIPPING_FEE_VND", 30000))  # per producer's parcel
+        self.TRANSFER_PAYMENT_TTL_HOURS = int(env.get("TRANSFER_PAYMENT_TTL_HOURS", 24))
+        self.CARD_PAYMENT_TTL_HOURS = int(env.get("CARD_PAYMENT_TTL_HOURS", 1))
+        # The shop's bank account for VietQR transfers. Without settings a demo account is shown
+        # (marked as such); set all four in production.
+        self.VIETQR_BANK_BIN = env.get("VIETQR_BANK_BIN", "970436")
+        self.VIETQR_BANK_NAME = env.get("VIETQR_BANK_NAME", "Vietcombank")
+        self.VIETQR_ACCOUNT_NUMBER = env.get("VIETQR_ACCOUNT_NUMBER", "0000000000")
+        self.VIETQR_ACCOUNT_NAME = env.get("VIETQR_ACCOUNT_NAME", "VP DIEU PHOI OCOP (DEMO)")
+        self.VIETQR_IS_DEMO = "VIETQR_ACCOUNT_NUMBER" not in env
+        # Stripe Checkout (card) is on only when both keys are set.
+        self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
+        self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")
         self.CATALOG_PAGE_SIZE = int(env.get("CATALOG_PAGE_SIZE", 24))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.TESTING = False

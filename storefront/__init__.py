@@ -1,5 +1,6 @@
 """OCOP Storefront: the application factory."""
 
+import importlib
 from pathlib import Path
 
 from flask import Flask, jsonify
@@ -65,30 +66,39 @@ def _init_extensions(app: Flask) -> None:
         }
 
 
-def _register_blueprints(app: Flask) -> None:
-    from storefront.accounts import bp as accounts_bp
-    from storefront.catalog import bp as catalog_bp
-    from storefront.office import bp as office_bp
-    from storefront.producers import bp as producers_bp
-    from storefront.qr import bp as qr_bp
-    from storefront.showrooms import bp as showrooms_bp
+# Feature packages with pages, in the order their blueprints are registered.
+FEATURES = (
+    "accounts",
+    "catalog",
+    "qr",
+    "showrooms",
+    "producers",
+    "cart",
+    "orders",
+    "payments",
+    "office",
+)
 
+
+def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(i18n.bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(qr_bp)
-    app.register_blueprint(showrooms_bp)
-    app.register_blueprint(producers_bp)
-    app.register_blueprint(office_bp)
+    for feature in FEATURES:
+        # A feature's routes are imported here, not by its package, so that any module can
+        # import any other feature's models without pulling in every page.
+        package = importlib.import_module(f"storefront.{feature}")
+        importlib.import_module(f"storefront.{feature}.routes")
+        app.register_blueprint(package.bp)
 
 
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
     from storefront.demo.cli import seed_demo
     from storefront.office.cli import certificates_cli
+    from storefront.orders.cli import orders_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
 
 

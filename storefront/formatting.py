@@ -13,6 +13,11 @@ def format_vnd(amount: int | None) -> str:
     return f"{sign}{abs(int(amount)):,}".replace(",", ".") + "\u00a0₫"
 
 
+def format_signed(amount: int) -> str:
+    """+3 and −3 with a real minus sign, for changes of a count."""
+    return f"+{amount}" if amount > 0 else f"\u2212{abs(amount)}" if amount < 0 else "0"
+
+
 def format_day(value: date | None) -> str:
     """Dates are dd/mm/yyyy in both languages."""
     if value is None:
@@ -29,5 +34,6 @@ def format_moment(value: datetime | None) -> str:
 
 def register(app) -> None:
     app.add_template_filter(format_vnd, "vnd")
+    app.add_template_filter(format_signed, "signed")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")

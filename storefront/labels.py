@@ -51,6 +51,30 @@ ROLE_NAMES = {
 }
 
 
+ORDER_STATUS_NAMES = {
+    "awaiting_payment": _l("waiting for payment"),
+    "placed": _l("placed"),
+    "paid": _l("paid"),
+    "ready_for_pickup": _l("ready for pick-up"),
+    "shipped": _l("shipped"),
+    "delivered": _l("delivered"),
+    "collected": _l("collected"),
+    "cancelled": _l("cancelled"),
+    "expired": _l("expired (not paid in time)"),
+    "refunded": _l("refunded"),
+    # a producer's part of an order
+    "pending": _l("to pack"),
+    "packed": _l("packed"),
+}
+
+PAYMENT_METHOD_NAMES = {
+    "bank_transfer": _l("Bank transfer (VietQR)"),
+    "cod": _l("Cash on delivery"),
+    "cash_at_pickup": _l("Cash at the showroom"),
+    "card": _l("Card (Stripe)"),
+}
+
+
 def register(app) -> None:
     @app.context_processor
     def labels():
@@ -61,4 +85,6 @@ def register(app) -> None:
             "LEVEL_NAMES": LEVEL_NAMES,
             "SORT_NAMES": SORT_NAMES,
             "ROLE_NAMES": ROLE_NAMES,
+            "ORDER_STATUS_NAMES": ORDER_STATUS_NAMES,
+            "PAYMENT_METHOD_NAMES": PAYMENT_METHOD_NAMES,
         }

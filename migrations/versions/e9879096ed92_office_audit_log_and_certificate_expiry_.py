@@ -1,7 +1,7 @@
 """office: audit log and certificate expiry warnings
 
 Revision ID: e9879096ed92
-Revises: 65c7d9ff62ff
+Revises: cac55425d671
 Create Date: 2026-11-24 17:07:25.872161
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e9879096ed92'
-down_revision = '65c7d9ff62ff'
+down_revision = 'cac55425d671'
 branch_labels = None
 depends_on = None
 

@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.catalog.models import Producer, utcnow
-from storefront.extensions import db
+from storefront.extensions import UtcDateTime, db
 from storefront.showrooms.models import Showroom
 
 
@@ -41,8 +41,8 @@ class User(UserMixin, db.Model):
     showroom_id: Mapped[int | None] = mapped_column(ForeignKey("showrooms.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     locale: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     producer: Mapped[Producer | None] = relationship()
     showroom: Mapped[Showroom | None] = relationship()

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,6 +12,7 @@ from storefront.accounts.forms import (
     ResetPasswordForm,
 )
 from storefront.accounts.models import Role
+from storefront.cart.services import Cart
 from storefront.extensions import db, limiter
 from storefront.i18n import safe_next
 
@@ -48,8 +49,9 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail/number or the password is not right."))
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
+            Cart(session, user).merge_session_cart(session)  # what was picked before sign-in
+            db.session.commit()
             return redirect(_landing(user))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
@@ -79,8 +81,9 @@ def register():
             db.session.rollback()
             form.identifier.errors.append(str(error))
         else:
-            db.session.commit()
             login_user(user)
+            Cart(session, user).merge_session_cart(session)
+            db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(
                 safe_next(request.args.get("next"))

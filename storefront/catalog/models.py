@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storefront.catalog.text import fold
-from storefront.extensions import db
+from storefront.extensions import UtcDateTime, db
 
 
 def utcnow() -> datetime:
@@ -101,7 +100,7 @@ class Producer(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship()
     products: Mapped[list[Product]] = relationship(back_populates="producer")
@@ -143,9 +142,9 @@ class Product(db.Model):
     )
     # Invented demo values (price, stock) are shown as such.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UtcDateTime, default=utcnow, onupdate=utcnow
     )
     # Bumped by every change: two people saving the same product at once cannot overwrite
     # each other silently (the second UPDATE finds no row with the version it read).
@@ -176,7 +175,7 @@ class PriceChange(db.Model):
     new_price_vnd: Mapped[int]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(200))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ProductImage(db.Model):

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.catalog.models import Producer, Product, utcnow
-from storefront.extensions import db
+from storefront.extensions import UtcDateTime, db
 from storefront.showrooms.models import Showroom
 
 
@@ -103,7 +102,7 @@ class StockMovement(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+        UtcDateTime, default=utcnow, index=True
     )
 
     location: Mapped[StockLocation] = relationship()
@@ -129,8 +128,8 @@ class StockTransfer(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     producer: Mapped[Producer] = relationship()
     source: Mapped[StockLocation] = relationship(foreign_keys=[source_id])

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.catalog.models import utcnow
-from storefront.extensions import db
+from storefront.extensions import UtcDateTime, db
 
 
 class OutboxMessage(db.Model):
@@ -23,5 +23,5 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(64))  # password_reset, order_confirmation, …
     status: Mapped[str] = mapped_column(String(16))  # sent, logged, failed
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("producers", __name__, url_prefix="/producer")
-
-from storefront.producers import routes  # noqa: E402,F401

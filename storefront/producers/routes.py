@@ -317,3 +317,33 @@ def propose():
             )
             return redirect(url_for(".dashboard"))
     return render_template("producers/propose.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/orders")
+def orders():
+    return render_template(
+        "producers/orders.html", parts=services.order_parts(current_user), form=CsrfOnlyForm()
+    )
+
+
+@bp.post("/orders/<int:part_id>/<any(packed, shipped, delivered):to_status>")
+def move_order(part_id: int, to_status: str):
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    try:
+        services.move_order_part(
+            current_user,
+            part_id,
+            to_status,
+            carrier=request.form.get("carrier", ""),
+            tracking_number=request.form.get("tracking", ""),
+        )
+    except services.NotFound:
+        abort(404)
+    except services.PortalError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The order is updated."), "success")
+    return redirect(url_for(".orders"))

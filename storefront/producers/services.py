@@ -48,6 +48,9 @@ from storefront.inventory.models import (
     StockTransfer,
     TransferStatus,
 )
+from storefront.orders import services as orders
+from storefront.orders.models import Order, OrderPart, PartStatus
+from storefront.orders.transitions import PARTS_WORKABLE
 from storefront.showrooms.models import Showroom
 
 MAX_PRICE_VND = 1_000_000_000
@@ -123,6 +126,7 @@ class Dashboard:
     rows: list[ProductRow]
     expiring: list[Certificate]
     in_transit: int
+    orders_to_fulfil: int
 
 
 def dashboard(actor, today: date) -> Dashboard:
@@ -170,7 +174,13 @@ def dashboard(actor, today: date) -> Dashboard:
             StockTransfer.status == TransferStatus.IN_TRANSIT,
         )
     )
-    return Dashboard(list(rows.values()), expiring, in_transit)
+    orders_to_fulfil = db.session.scalar(
+        select(func.count(OrderPart.id))
+        .join(Order, Order.id == OrderPart.order_id)
+        .where(OrderPart.producer_id == producer_id, Order.status.in_(PARTS_WORKABLE),
+               OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED]))
+    )
+    return Dashboard(list(rows.values()), expiring, in_transit, orders_to_fulfil)
 
 
 def _active(product: Product, today: date) -> Certificate | None:
@@ -522,3 +532,47 @@ def remove_picture(actor, product_id: int, image_id: int) -> None:
     db.session.delete(image)
     db.session.flush()
     delete_product_image(image.filename)
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+def order_parts(actor, *, open_only: bool = True) -> list:
+    """This producer's parts of orders that can be worked on (paid, or cash on delivery), newest
+    first, with their lines and the buyer's delivery details."""
+    producer_id = producer_id_of(actor)
+    query = (
+        select(OrderPart)
+        .join(Order, Order.id == OrderPart.order_id)
+        .where(OrderPart.producer_id == producer_id, Order.fulfilment == "delivery")
+        .options(selectinload(OrderPart.lines), selectinload(OrderPart.order))
+        .order_by(Order.created_at.desc())
+    )
+    if open_only:
+        query = query.where(
+            Order.status.in_(PARTS_WORKABLE),
+            OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED, PartStatus.SHIPPED]),
+        )
+    return list(db.session.scalars(query.limit(200)))
+
+
+def move_order_part(
+    actor, part_id: int, to_status: str, *, carrier: str = "", tracking_number: str = ""
+) -> None:
+    part = db.session.get(OrderPart, part_id)
+    if part is None:
+        raise NotFound(_("No such order."))
+    try:
+        require_producer(actor, part.producer_id)
+    except NotAllowed:
+        raise NotFound(_("No such order.")) from None
+    try:
+        orders.change_part(
+            part,
+            to_status,
+            orders.Actor.of(actor, "producer"),
+            carrier=carrier,
+            tracking_number=tracking_number,
+        )
+    except orders.InvalidTransition as error:
+        raise PortalError(str(error)) from error

@@ -13,7 +13,9 @@ from flask import g
 from storefront.accounts.models import User
 from storefront.catalog.models import ProductImage
 from storefront.extensions import db
+from storefront.inventory import services as stock
 from storefront.inventory import transfers
+from storefront.orders import services as orders
 from tests.factories import make_producer, make_product, make_showroom
 
 ACTORS = ("anonymous", "customer", "producer_b", "staff_x", "staff_y", "office", "producer_a")
@@ -89,6 +91,43 @@ TABLE = {
         "/producer/stock/receive",
         {"product": "{product_a_id}", "quantity": "1"},
         {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.orders": ("GET", "/producer/orders", None, PRODUCERS_ONLY),
+    "producers.move_order": (
+        "POST",
+        "/producer/orders/{part_a}/packed",
+        {},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "cart.show": ("GET", "/gio-hang", None, PUBLIC),
+    "cart.add": ("POST", "/gio-hang/them", {"code": "{product_a}", "quantity": "1"}, {"*": 302}),
+    "cart.update": ("POST", "/gio-hang/cap-nhat", {}, {"*": 302}),
+    # With an empty cart, checkout sends everyone back to the cart.
+    "orders.checkout_page": ("GET", "/thanh-toan", None, {"*": 302}),
+    # An order is its buyer's: anyone else is told there is no such order.
+    "orders.order_page": ("GET", "/don-hang/{order}", None, {"*": 404, "customer": 200}),
+    "orders.cancel": ("POST", "/don-hang/{order}/huy", {}, {"*": 404, "customer": 302}),
+    "orders.my_orders": ("GET", "/tai-khoan/don-hang", None, {"*": 200, "anonymous": LOGIN}),
+    "payments.card_start": ("POST", "/don-hang/{order}/the", {}, {"*": 404, "customer": 400}),
+    "payments.card_return": (
+        "GET",
+        "/don-hang/{order}/the/xong",
+        None,
+        {"*": 404, "customer": 200},
+    ),
+    # Card payments are off without Stripe keys: the webhook does not exist then.
+    "payments.stripe_webhook": ("POST", "/payments/stripe/webhook", {}, {"*": 404}),
+    "payments.reconcile": (
+        "GET",
+        "/office/payments",
+        None,
+        {"*": 403, "anonymous": LOGIN, "office": 200},
+    ),
+    "payments.mark_received": (
+        "POST",
+        "/office/payments/{order}/received",
+        {},
+        {"*": 403, "anonymous": LOGIN, "office": 302},
     ),
     "producers.cancel_transfer": (
         "POST",
@@ -196,6 +235,13 @@ def world(app_ctx, monkeypatch):
         user.password_hash = "!"  # signed in through the session below, not by password
     db.session.add_all(users.values())
     db.session.commit()
+    order, _secret = orders.place_order(
+        orders.OrderDraft("delivery", "cod", "Lan", "0912345678", None, address_line="1 Lê Lợi"),
+        [orders.PlacedLine(product_a, 1, stock.warehouse_of(producer_a.id).id)],
+        customer_id=users["customer"].id,
+        idempotency_key="role-matrix",
+    )
+    db.session.commit()
     values = {
         "product_a": product_a.code,
         "product_a_id": product_a.id,
@@ -204,6 +250,8 @@ def world(app_ctx, monkeypatch):
         "image_a": image.id,
         "transfer_a": transfer.id,
         "showroom_x": "SX",
+        "order": order.number,
+        "part_a": order.parts[0].id,
         "region_a": producer_a.region.code,
         "certificate_a": product_a.certificates[0].id,
         "customer_id": users["customer"].id,

@@ -20,13 +20,21 @@ from storefront.extensions import db
 DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
 PHONE_WIDTH = 390
 # The elements whose right edge is past the given width: what makes a page scroll sideways.
-WIDER_THAN_VIEWPORT = """(width) => [...document.querySelectorAll("body *")]
-  .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+WIDER_THAN_VIEWPORT = """(width) => {
+  const clipped = (el) => {  // inside a box that scrolls or clips: it does not widen the page
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll("body *")]
+  .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el))
   .slice(0, 8)
   .map((el) => el.tagName.toLowerCase()
     + [...el.classList].map((c) => "." + c).join("")
     + (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "")
-    + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`)"""
+    + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
 
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason

@@ -1,0 +1,5 @@
+"""The shopping cart."""
+
+from flask import Blueprint
+
+bp = Blueprint("cart", __name__)

@@ -1,0 +1,76 @@
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from storefront import clock
+from storefront.cart import bp, services
+from storefront.cart.forms import CartForm
+from storefront.catalog.models import Product
+from storefront.extensions import db
+from storefront.i18n import safe_next
+
+
+def current_cart() -> services.Cart:
+    return services.Cart(session, current_user)
+
+
+@bp.app_context_processor
+def cart_count():
+    return {"cart_count": current_cart().count}
+
+
+@bp.get("/gio-hang")
+def show():
+    view = services.view(current_cart().items(), clock.today())
+    return render_template("cart/cart.html", cart=view, form=CartForm())
+
+
+@bp.post("/gio-hang/them")
+def add():
+    if not CartForm().validate():
+        abort(400)
+    product_id = db.session.scalar(
+        select(Product.id).where(Product.code == (request.form.get("code") or "").upper())
+    )
+    if product_id is None:
+        abort(404)
+    try:
+        current_cart().add(product_id, _quantity(request.form.get("quantity", "1")))
+    except services.CartError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(
+            safe_next(request.form.get("next")) if request.form.get("next") else url_for(".show")
+        )
+    db.session.commit()
+    flash(_("Added to your cart."), "success")
+    if request.form.get("next"):
+        return redirect(safe_next(request.form.get("next")))
+    return redirect(url_for(".show"))
+
+
+@bp.post("/gio-hang/cap-nhat")
+def update():
+    if not CartForm().validate():
+        abort(400)
+    cart = current_cart()
+    try:
+        for key, value in request.form.items():
+            if key.startswith("qty-") and key[4:].isdigit():
+                cart.set(int(key[4:]), _quantity(value, allow_zero=True))
+        if request.form.get("remove", "").isdigit():
+            cart.set(int(request.form["remove"]), 0)
+    except services.CartError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".show"))
+    db.session.commit()
+    return redirect(url_for(".show"))
+
+
+def _quantity(raw: str, allow_zero: bool = False) -> int:
+    raw = (raw or "").strip()
+    if not raw.isdigit() or (int(raw) == 0 and not allow_zero):
+        raise services.CartError(_("Choose a quantity from 1 to %(n)d.", n=services.MAX_QUANTITY))
+    return int(raw)

@@ -1,0 +1,173 @@
+"""The cart: in the session for visitors, in the database for signed-in customers (merged at
+sign-in). It holds product ids and quantities only; prices and availability are read fresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from storefront.cart.models import CartItem
+from storefront.catalog.models import (
+    Certificate,
+    Product,
+    ReviewStatus,
+)
+from storefront.catalog.services import active_certificate_join
+from storefront.extensions import db
+from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+
+MAX_QUANTITY = 99  # per line: more is a wholesale order, by phone
+MAX_LINES = 50
+SESSION_KEY = "cart"
+
+
+class CartError(Exception):
+    pass
+
+
+class Cart:
+    """A cart bound to a session (visitor) or a user (signed in)."""
+
+    def __init__(self, session, user=None):
+        self._session = session
+        self._user = user if user is not None and getattr(user, "is_authenticated", False) else None
+
+    # reading
+    def items(self) -> dict[int, int]:
+        if self._user is not None:
+            rows = db.session.execute(
+                select(CartItem.product_id, CartItem.quantity).filter_by(user_id=self._user.id)
+            ).all()
+            return dict(rows)
+        raw = self._session.get(SESSION_KEY) or {}
+        return {int(k): int(v) for k, v in raw.items() if str(k).isdigit() and int(v) > 0}
+
+    def count(self) -> int:
+        return sum(self.items().values())
+
+    # changing
+    def set(self, product_id: int, quantity: int) -> None:
+        """Set a line's quantity (0 removes it)."""
+        if not isinstance(quantity, int) or quantity < 0 or quantity > MAX_QUANTITY:
+            raise CartError(_("Choose a quantity from 1 to %(n)d.", n=MAX_QUANTITY))
+        items = self.items()
+        if quantity and product_id not in items and len(items) >= MAX_LINES:
+            raise CartError(_("The cart is full."))
+        if self._user is not None:
+            item = db.session.scalar(
+                select(CartItem).filter_by(user_id=self._user.id, product_id=product_id)
+            )
+            if quantity == 0:
+                if item is not None:
+                    db.session.delete(item)
+            elif item is None:
+                db.session.add(
+                    CartItem(user_id=self._user.id, product_id=product_id, quantity=quantity)
+                )
+            else:
+                item.quantity = quantity
+            db.session.flush()
+        else:
+            items[product_id] = quantity
+            self._session[SESSION_KEY] = {str(k): v for k, v in items.items() if v}
+
+    def add(self, product_id: int, quantity: int = 1) -> None:
+        """Add to a line; the line stops at MAX_QUANTITY."""
+        if not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY:
+            raise CartError(_("Choose a quantity from 1 to %(n)d.", n=MAX_QUANTITY))
+        current = self.items().get(product_id, 0)
+        self.set(product_id, min(current + quantity, MAX_QUANTITY))
+
+    def clear(self) -> None:
+        if self._user is not None:
+            db.session.execute(CartItem.__table__.delete().where(CartItem.user_id == self._user.id))
+        self._session.pop(SESSION_KEY, None)
+
+    def merge_session_cart(self, session) -> None:
+        """At sign-in: what the visitor put in the cart joins what the account kept."""
+        raw = session.pop(SESSION_KEY, None) or {}
+        for key, quantity in raw.items():
+            if str(key).isdigit() and int(quantity) > 0:
+                self.add(int(key), int(quantity))
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+    stars: int | None
+    available_online: int
+    problem: str | None  # why it cannot be checked out now
+
+    @property
+    def line_total(self) -> int:
+        return self.product.price_vnd * self.quantity
+
+
+@dataclass
+class CartView:
+    lines: list[CartLine]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.line_total for line in self.lines if not line.problem)
+
+    @property
+    def can_check_out(self) -> bool:
+        return bool(self.lines) and not any(line.problem for line in self.lines)
+
+    @property
+    def producer_count(self) -> int:
+        return len({line.product.producer_id for line in self.lines})
+
+
+def view(items: dict[int, int], today: date) -> CartView:
+    """The cart as it is now: live price, stars of the active certificate, online stock, and what
+    stops a line from being bought. Three queries whatever the cart's size."""
+    if not items:
+        return CartView([])
+    products = db.session.scalars(
+        select(Product).where(Product.id.in_(items)).options(joinedload(Product.producer))
+    ).all()
+    stars = dict(
+        db.session.execute(
+            select(Product.id, Certificate.stars)
+            .join(Certificate, active_certificate_join(today))
+            .where(Product.id.in_(items))
+        ).all()
+    )
+    online = dict(
+        db.session.execute(
+            select(StockLevel.product_id, func.sum(StockLevel.quantity - StockLevel.reserved))
+            .join(StockLocation, StockLocation.id == StockLevel.location_id)
+            .where(StockLevel.product_id.in_(items), StockLocation.kind == LocationKind.WAREHOUSE)
+            .group_by(StockLevel.product_id)
+        ).all()
+    )
+    lines = []
+    for product in sorted(products, key=lambda p: (p.producer.name, p.name)):
+        quantity = items[product.id]
+        available = int(online.get(product.id) or 0)
+        lines.append(
+            CartLine(
+                product,
+                quantity,
+                stars.get(product.id),
+                available,
+                sellability_problem(product, stars.get(product.id)),
+            )
+        )
+    return CartView(lines)
+
+
+def sellability_problem(product: Product, stars: int | None) -> str | None:
+    """Why a product cannot be sold as OCOP now, in words for the buyer; None if it can."""
+    if not product.listed or product.review_status != ReviewStatus.APPROVED:
+        return _("No longer on sale.")
+    if stars is None:
+        return _("Its OCOP certificate is no longer valid, so it cannot be sold as OCOP.")
+    return None

@@ -1,0 +1,170 @@
+"""Orders: what was bought, at what price, from whom, and every change of state."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.catalog.models import Producer, Product, Region, utcnow
+from storefront.extensions import UtcDateTime, db
+from storefront.showrooms.models import Showroom
+
+
+class Fulfilment(enum.StrEnum):
+    DELIVERY = "delivery"
+    PICKUP = "pickup"
+
+
+class PaymentMethod(enum.StrEnum):
+    BANK_TRANSFER = "bank_transfer"  # VietQR
+    CASH_ON_DELIVERY = "cod"
+    CASH_AT_PICKUP = "cash_at_pickup"
+    CARD = "card"  # Stripe Checkout, when configured
+
+
+class OrderStatus(enum.StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    PLACED = "placed"  # cash on delivery or at pick-up: to be paid when handed over
+    PAID = "paid"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COLLECTED = "collected"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+
+
+class PartStatus(enum.StrEnum):
+    """One producer's share of a delivery order, which that producer packs and ships."""
+
+    PENDING = "pending"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total_vnd >= 0", name="total_not_negative"),
+        CheckConstraint(
+            "(fulfilment = 'pickup') = (pickup_showroom_id IS NOT NULL)", name="pickup_showroom"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # DH…, the transfer content
+    # The checkout form's one-time token: submitting the same form twice makes one order.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # sha256 of the secret in the guest's order link; the secret itself is never stored.
+    access_digest: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    fulfilment: Mapped[str] = mapped_column(String(16))
+    payment_method: Mapped[str] = mapped_column(String(24))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_phone: Mapped[str] = mapped_column(String(10))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    address_line: Mapped[str | None] = mapped_column(String(300))
+    pickup_showroom_id: Mapped[int | None] = mapped_column(ForeignKey("showrooms.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    subtotal_vnd: Mapped[int] = mapped_column(Integer)
+    shipping_vnd: Mapped[int] = mapped_column(Integer, default=0)
+    total_vnd: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # Unpaid orders expire at this time and give their reserved units back.
+    pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    parts: Mapped[list[OrderPart]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderPart.id"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+    province: Mapped[Region | None] = relationship(foreign_keys=[province_id])
+    commune: Mapped[Region | None] = relationship(foreign_keys=[commune_id])
+    pickup_showroom: Mapped[Showroom | None] = relationship()
+
+
+class OrderPart(db.Model):
+    """The lines of one producer in an order, fulfilled by that producer."""
+
+    __tablename__ = "order_parts"
+    __table_args__ = (UniqueConstraint("order_id", "producer_id", name="uq_order_parts_producer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=PartStatus.PENDING)
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking_number: Mapped[str | None] = mapped_column(String(100))
+
+    order: Mapped[Order] = relationship(back_populates="parts")
+    producer: Mapped[Producer] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="part", order_by="OrderLine.id")
+
+
+class OrderLine(db.Model):
+    """A snapshot: name, unit, unit price and producer as they were when the order was placed."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_vnd >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("order_parts.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # Where the units are reserved: the producer's warehouse, or the pick-up showroom.
+    location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"))
+    product_code: Mapped[str] = mapped_column(String(16))
+    product_name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(64))
+    producer_name: Mapped[str] = mapped_column(String(300))
+    unit_price_vnd: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    line_total_vnd: Mapped[int] = mapped_column(Integer)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    part: Mapped[OrderPart] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class OrderEvent(db.Model):
+    """The status history: every change with who, when and why."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("order_parts.id"))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+    part: Mapped[OrderPart | None] = relationship()

@@ -1,0 +1,63 @@
+"""E-mails about orders, through the one outbox."""
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from storefront.accounts.models import Role, User
+from storefront.catalog.models import Producer
+from storefront.extensions import db
+from storefront.orders.models import Order
+from storefront.outbox.services import send_email
+
+
+def order_link(order: Order, secret: str | None) -> str:
+    path = url_for("orders.order_page", number=order.number, k=secret)
+    base = current_app.config.get("BASE_URL")
+    return (
+        base + path
+        if base
+        else url_for("orders.order_page", number=order.number, k=secret, _external=True)
+    )
+
+
+def order_placed(order: Order, secret: str) -> None:
+    """Confirmation to the buyer (with the order's private link) and a notice to each producer
+    whose products are in it."""
+    if order.contact_email:
+        send_email(
+            order.contact_email,
+            _("Your OCOP order %(number)s", number=order.number),
+            "order_confirmation",
+            kind="order_confirmation",
+            order=order,
+            link=order_link(order, secret),
+        )
+    for part in order.parts:
+        for address in producer_addresses(part.producer_id):
+            send_email(
+                address,
+                _(
+                    "New order %(number)s for %(producer)s",
+                    number=order.number,
+                    producer=part.producer.name,
+                ),
+                "order_new_for_producer",
+                kind="order_new_for_producer",
+                order=order,
+                part=part,
+            )
+
+
+def producer_addresses(producer_id: int) -> list[str]:
+    """Where a producer hears about orders: its own address and its portal users'."""
+    producer = db.session.get(Producer, producer_id)
+    users = db.session.scalars(
+        select(User.email).where(
+            User.producer_id == producer_id,
+            User.role == Role.PRODUCER,
+            User.active.is_(True),
+            User.email.is_not(None),
+        )
+    ).all()
+    return sorted({a for a in [producer.email, *users] if a})

@@ -1,0 +1,143 @@
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from storefront import clock
+from storefront.cart import services as cart_services
+from storefront.cart.routes import current_cart
+from storefront.extensions import db
+from storefront.orders import bp, checkout, notifications, services
+from storefront.orders.forms import CheckoutForm, OrderActionForm
+from storefront.orders.models import Order, OrderStatus
+from storefront.payments.services import vietqr_for_order
+from storefront.showrooms.services import list_showrooms
+
+SESSION_ORDERS = "orders"
+
+
+@bp.route("/thanh-toan", methods=["GET", "POST"])
+def checkout_page():
+    today = clock.today()
+    services.expire_due_orders()
+    cart = current_cart()
+    form = CheckoutForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        key = (form.idempotency_key.data or "").strip()[:64]
+        if not form.validate() or not key:
+            abort(400)
+        first = services.order_for_form(key)
+        if first is not None:
+            # This form made its order already (double click, back and resubmit, a retry after
+            # a dropped connection): show that order; the key proves the form was this browser's.
+            _remember(first)
+            return redirect(url_for(".order_page", number=first.number))
+        try:
+            draft, lines = checkout.prepare(cart.items(), request.form, today)
+            order, secret = services.place_order(
+                draft,
+                lines,
+                customer_id=current_user.get_id() and current_user.id,
+                idempotency_key=key,
+            )
+        except checkout.CheckoutError as error:
+            db.session.rollback()
+            errors = error.errors
+        except services.OrderError as error:
+            db.session.rollback()
+            errors = {"cart": str(error)}
+        else:
+            if secret is not None:  # a new order, not the first one of a double submission
+                cart.clear()
+                db.session.commit()
+                notifications.order_placed(order, secret)
+                db.session.commit()
+            _remember(order)
+            return redirect(url_for(".order_page", number=order.number, k=secret or None))
+    elif not form.idempotency_key.data:
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+    view = cart_services.view(cart.items(), today)
+    if not view.lines and request.method == "GET":
+        return redirect(url_for("cart.show"))
+    return render_template(
+        "orders/checkout.html",
+        form=form,
+        cart=view,
+        errors=errors,
+        posted=request.form,
+        places=checkout.delivery_places(today),
+        showrooms=list_showrooms(),
+        methods=checkout.payment_methods(),
+        shipping_per_parcel=current_app.config["SHIPPING_FEE_VND"],
+    ), 400 if errors else 200
+
+
+def _remember(order: Order) -> None:
+    """This browser may come back to the order without the link for the rest of the session."""
+    numbers = [n for n in session.get(SESSION_ORDERS, []) if n != order.number][-9:]
+    session[SESSION_ORDERS] = [*numbers, order.number]
+
+
+def viewable_order(number: str) -> Order:
+    order = services.get_order(number)
+    if order is None or not services.may_view(
+        order,
+        user=current_user,
+        secret=request.args.get("k"),
+        session_orders=session.get(SESSION_ORDERS),
+    ):
+        abort(404)  # someone else's order looks like no order at all
+    return order
+
+
+@bp.get("/don-hang/<number>")
+def order_page(number: str):
+    services.expire_due_orders()
+    db.session.commit()
+    order = viewable_order(number)
+    _remember(order)
+    return render_template(
+        "orders/order.html",
+        order=order,
+        form=OrderActionForm(),
+        vietqr=vietqr_for_order(order),
+        secret=request.args.get("k"),
+    )
+
+
+@bp.post("/don-hang/<number>/huy")
+def cancel(number: str):
+    order = viewable_order(number)
+    if not OrderActionForm().validate():
+        abort(400)
+    try:
+        services.change_status(
+            order,
+            OrderStatus.CANCELLED,
+            services.Actor(
+                "customer", order.contact_name, current_user.get_id() and current_user.id
+            ),
+            note=_("Cancelled by the customer"),
+        )
+    except services.InvalidTransition as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Your order is cancelled."), "success")
+    return redirect(url_for(".order_page", number=order.number))
+
+
+@bp.get("/tai-khoan/don-hang")
+@login_required
+def my_orders():
+    orders = db.session.scalars(
+        select(Order)
+        .where(Order.customer_id == current_user.id)
+        .order_by(Order.created_at.desc())
+        .limit(100)
+    ).all()
+    return render_template("orders/mine.html", orders=orders)

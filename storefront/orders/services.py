@@ -1,0 +1,330 @@
+"""Placing orders and moving them through the transition table.
+
+Every change of status is one conditional UPDATE (``… WHERE status = :seen``), so two requests can
+never both make the same change, and the stock side of a change (release, sale) happens exactly
+once with it. Callers commit; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from storefront.catalog.models import Product, utcnow
+from storefront.catalog.products import CODE_ALPHABET
+from storefront.extensions import db
+from storefront.inventory import services as stock
+from storefront.orders import transitions
+from storefront.orders.models import (
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+    PartStatus,
+    PaymentMethod,
+)
+
+
+class OrderError(Exception):
+    """A refused order or change, with a message for the person; nothing was changed."""
+
+
+class SoldOut(OrderError):
+    def __init__(self, product_name: str):
+        super().__init__(_("Sorry, %(name)s sold out while you were checking out.",
+                           name=product_name))
+        self.product_name = product_name
+
+
+class InvalidTransition(OrderError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, for the transition table and the history."""
+
+    role: str  # customer, producer, staff, office, system
+    name: str
+    user_id: int | None = None
+    producer_id: int | None = None
+    showroom_id: int | None = None
+
+    @classmethod
+    def of(cls, user, role: str | None = None) -> Actor:
+        return cls(role or user.role, user.display_name, user.id, user.producer_id,
+                   user.showroom_id)
+
+
+SYSTEM = Actor("system", "Hệ thống")
+
+
+@dataclass
+class PlacedLine:
+    product: Product
+    quantity: int
+    location_id: int
+
+
+@dataclass
+class OrderDraft:
+    """What checkout collected; prices and totals are never taken from here."""
+
+    fulfilment: str
+    payment_method: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str | None
+    province_id: int | None = None
+    commune_id: int | None = None
+    address_line: str | None = None
+    pickup_showroom_id: int | None = None
+    note: str | None = None
+
+
+def new_order_number() -> str:
+    return "DH" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def access_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def may_view(order: Order, *, user=None, secret: str | None = None,
+             session_orders: list[str] | None = None) -> bool:
+    """The buyer (signed in), whoever holds the order's secret link, or the browser that placed
+    it may see an order; nobody else."""
+    if user is not None and getattr(user, "is_authenticated", False) and \
+            order.customer_id == user.id:
+        return True
+    if secret and hmac.compare_digest(access_digest(secret), order.access_digest):
+        return True
+    return bool(session_orders) and order.number in session_orders
+
+
+def shipping_fee(draft: OrderDraft, producer_count: int) -> int:
+    """Each producer ships its own parcel; pick-up costs nothing."""
+    if draft.fulfilment == Fulfilment.PICKUP:
+        return 0
+    return current_app.config["SHIPPING_FEE_VND"] * producer_count
+
+
+def order_for_form(idempotency_key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+
+
+def place_order(draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int | None,
+                idempotency_key: str) -> tuple[Order, str | None]:
+    """Create the order and reserve every line's units in the caller's transaction.
+
+    Returns (order, secret): the secret for the guest's link, or None when this form had already
+    made its order (a double submission gives back the first order). Raises SoldOut when any line
+    cannot be reserved; the caller rolls back and nothing is kept.
+    """
+    existing = order_for_form(idempotency_key)
+    if existing is not None:
+        return existing, None
+    if not lines:
+        raise OrderError(_("Your cart is empty."))
+
+    secret = secrets.token_urlsafe(18)
+    order = Order(number=new_order_number(), idempotency_key=idempotency_key,
+                  access_digest=access_digest(secret), customer_id=customer_id,
+                  fulfilment=draft.fulfilment, payment_method=draft.payment_method,
+                  contact_name=draft.contact_name, contact_phone=draft.contact_phone,
+                  contact_email=draft.contact_email, province_id=draft.province_id,
+                  commune_id=draft.commune_id, address_line=draft.address_line,
+                  pickup_showroom_id=draft.pickup_showroom_id, note=draft.note,
+                  subtotal_vnd=0, total_vnd=0, status=_first_status(draft.payment_method))
+    parts: dict[int, OrderPart] = {}
+    for line in lines:
+        product = line.product
+        part = parts.get(product.producer_id)
+        if part is None:
+            part = parts[product.producer_id] = OrderPart(producer_id=product.producer_id,
+                                                          status=PartStatus.PENDING)
+            order.parts.append(part)
+        order_line = OrderLine(
+            product_id=product.id, location_id=line.location_id, product_code=product.code,
+            product_name=product.name, unit=product.unit, producer_name=product.producer.name,
+            unit_price_vnd=product.price_vnd, quantity=line.quantity,
+            line_total_vnd=product.price_vnd * line.quantity,
+        )
+        order.lines.append(order_line)
+        part.lines.append(order_line)
+    order.subtotal_vnd = sum(line.line_total_vnd for line in order.lines)
+    order.shipping_vnd = shipping_fee(draft, len(parts))
+    order.total_vnd = order.subtotal_vnd + order.shipping_vnd
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        order.pay_by = utcnow() + _payment_window(draft.payment_method)
+    order.events.append(OrderEvent(from_status=None, to_status=order.status,
+                                   actor_id=customer_id, actor_name=draft.contact_name))
+    db.session.add(order)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form, submitted twice at the same moment: the other request made the order.
+        db.session.rollback()
+        first = db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+        if first is None:
+            raise
+        return first, None
+    for line in order.lines:
+        try:
+            stock.reserve(line.product_id, line.location_id, line.quantity, reference=order.number)
+        except stock.OutOfStock as error:
+            raise SoldOut(line.product_name) from error
+    return order, secret
+
+
+def _first_status(payment_method: str) -> str:
+    if payment_method in (PaymentMethod.BANK_TRANSFER, PaymentMethod.CARD):
+        return OrderStatus.AWAITING_PAYMENT
+    return OrderStatus.PLACED
+
+
+def _payment_window(payment_method: str) -> timedelta:
+    hours = (current_app.config["CARD_PAYMENT_TTL_HOURS"] if payment_method == PaymentMethod.CARD
+             else current_app.config["TRANSFER_PAYMENT_TTL_HOURS"])
+    return timedelta(hours=hours)
+
+
+# --- changes of state ------------------------------------------------------------------------
+
+def change_status(order: Order, to_status: str, actor: Actor, note: str | None = None) -> None:
+    """Move an order along the table, with its stock side effects, exactly once."""
+    from_status = order.status
+    if not transitions.order_allows(from_status, to_status, actor.role):
+        raise InvalidTransition(_("This order cannot go from “%(a)s” to “%(b)s”.",
+                                  a=from_status, b=to_status))
+    _guard_actor(order, actor)
+    values = {"status": to_status}
+    if to_status == OrderStatus.PAID:
+        values["paid_at"] = utcnow()
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == from_status).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
+    db.session.refresh(order)
+    db.session.add(OrderEvent(order_id=order.id, from_status=from_status, to_status=to_status,
+                              actor_id=actor.user_id, actor_name=actor.name, note=note))
+    _apply_stock_side(order, from_status, to_status, actor)
+    db.session.flush()
+
+
+def _guard_actor(order: Order, actor: Actor) -> None:
+    if actor.role == "staff" and actor.showroom_id != order.pickup_showroom_id:
+        raise InvalidTransition(_("This order is not for your showroom."))
+
+
+def _apply_stock_side(order: Order, from_status: str, to_status: str, actor: Actor) -> None:
+    if to_status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED) or (
+        to_status == OrderStatus.REFUNDED and from_status in transitions.HOLDING_RESERVATIONS
+    ):
+        _release_open_lines(order)
+        for part in order.parts:
+            if part.status in (PartStatus.PENDING, PartStatus.PACKED):
+                part.status = PartStatus.CANCELLED
+    elif to_status == OrderStatus.COLLECTED:
+        for line in order.lines:
+            stock.commit_sale(line.product_id, line.location_id, line.quantity, actor=actor.name,
+                              reference=order.number, reserved=True,
+                              reason="Giao hàng tại điểm bán")
+
+
+def _release_open_lines(order: Order) -> None:
+    """Give back the reservations of lines not yet handed over (shipped parts keep theirs)."""
+    for part in order.parts:
+        if part.status in (PartStatus.SHIPPED, PartStatus.DELIVERED):
+            continue
+        for line in part.lines:
+            stock.release(line.product_id, line.location_id, line.quantity, reference=order.number)
+
+
+def change_part(part: OrderPart, to_status: str, actor: Actor, *, carrier: str | None = None,
+                tracking_number: str | None = None) -> None:
+    """A producer packs, ships (with carrier and tracking number) or marks delivered its part.
+    Shipping takes the units out of its warehouse; when every part is shipped (delivered) the
+    order is shipped (delivered)."""
+    order = part.order
+    if actor.role == "producer" and actor.producer_id != part.producer_id:
+        raise InvalidTransition(_("This part of the order is not yours."))
+    if order.fulfilment != Fulfilment.DELIVERY or order.status not in (
+        *transitions.PARTS_WORKABLE, OrderStatus.SHIPPED
+    ):
+        raise InvalidTransition(_("This order is not ready to be packed or shipped."))
+    from_status = part.status
+    if not transitions.part_allows(from_status, to_status, actor.role):
+        raise InvalidTransition(_("This part cannot go from “%(a)s” to “%(b)s”.",
+                                  a=from_status, b=to_status))
+    if to_status == PartStatus.SHIPPED and not (carrier or "").strip():
+        raise InvalidTransition(_("Name the carrier (e.g. Viettel Post, GHN)."))
+    result = db.session.execute(
+        update(OrderPart).where(OrderPart.id == part.id, OrderPart.status == from_status)
+        .values(status=to_status).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
+    db.session.refresh(part)
+    if to_status == PartStatus.SHIPPED:
+        part.carrier = carrier.strip()[:100]
+        part.tracking_number = (tracking_number or "").strip()[:100] or None
+        for line in part.lines:
+            stock.commit_sale(line.product_id, line.location_id, line.quantity, actor=actor.name,
+                              reference=order.number, reserved=True, reason="Gửi hàng cho khách")
+    db.session.add(OrderEvent(order_id=order.id, part_id=part.id, from_status=from_status,
+                              to_status=to_status, actor_id=actor.user_id, actor_name=actor.name,
+                              note=part.producer.name))
+    db.session.flush()
+    _follow_parts(order)
+
+
+def _follow_parts(order: Order) -> None:
+    """The order is shipped when every part is, delivered when every part is."""
+    statuses = {part.status for part in order.parts}
+    if order.status in transitions.PARTS_WORKABLE and statuses <= {PartStatus.SHIPPED,
+                                                                   PartStatus.DELIVERED}:
+        change_status(order, OrderStatus.SHIPPED, SYSTEM)
+    if order.status == OrderStatus.SHIPPED and statuses == {PartStatus.DELIVERED}:
+        change_status(order, OrderStatus.DELIVERED, SYSTEM)
+        if order.payment_method == PaymentMethod.CASH_ON_DELIVERY and order.paid_at is None:
+            order.paid_at = utcnow()
+
+
+def expire_due_orders(now: datetime | None = None) -> int:
+    """Expire unpaid orders past their time and release their units. Safe to run anywhere, any
+    number of times (lazily from pages and from `flask orders expire`)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Order).where(Order.status == OrderStatus.AWAITING_PAYMENT, Order.pay_by < now)
+        .options(selectinload(Order.parts).selectinload(OrderPart.lines))
+    ).all()
+    expired = 0
+    for order in due:
+        try:
+            change_status(order, OrderStatus.EXPIRED, SYSTEM, note="Quá hạn thanh toán")
+        except InvalidTransition:
+            continue  # paid or cancelled by someone else in the meantime
+        expired += 1
+    return expired
+
+
+def get_order(number: str) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.number == number.strip().upper())
+        .options(selectinload(Order.lines), selectinload(Order.parts).selectinload(OrderPart.lines),
+                 selectinload(Order.events))
+    )

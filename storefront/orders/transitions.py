@@ -1,0 +1,51 @@
+"""The one transition table for orders and for each producer's part of an order.
+
+A change that is not listed here is refused. Who may make it is listed with it: "customer" (the
+buyer, signed in or holding the order link), "producer" (of that part), "staff" (of the pick-up
+showroom), "office", and "system" (webhooks, expiry, the order's own bookkeeping).
+"""
+
+from __future__ import annotations
+
+from storefront.orders.models import OrderStatus as O
+from storefront.orders.models import PartStatus as P
+
+ORDER_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (O.AWAITING_PAYMENT, O.PAID): frozenset({"office", "system"}),
+    (O.AWAITING_PAYMENT, O.CANCELLED): frozenset({"customer", "office"}),
+    (O.AWAITING_PAYMENT, O.EXPIRED): frozenset({"system"}),
+    (O.PLACED, O.READY_FOR_PICKUP): frozenset({"staff", "office"}),
+    (O.PLACED, O.SHIPPED): frozenset({"system"}),  # every producer shipped its part
+    (O.PLACED, O.CANCELLED): frozenset({"customer", "office"}),
+    (O.PAID, O.READY_FOR_PICKUP): frozenset({"staff", "office"}),
+    (O.PAID, O.SHIPPED): frozenset({"system"}),
+    (O.PAID, O.REFUNDED): frozenset({"office", "system"}),
+    (O.READY_FOR_PICKUP, O.COLLECTED): frozenset({"staff", "office"}),
+    (O.READY_FOR_PICKUP, O.CANCELLED): frozenset({"office"}),
+    (O.SHIPPED, O.DELIVERED): frozenset({"system"}),  # every part delivered
+    (O.DELIVERED, O.REFUNDED): frozenset({"office", "system"}),
+    (O.COLLECTED, O.REFUNDED): frozenset({"office", "system"}),
+}
+
+PART_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (P.PENDING, P.PACKED): frozenset({"producer", "office"}),
+    (P.PACKED, P.SHIPPED): frozenset({"producer", "office"}),
+    (P.PENDING, P.SHIPPED): frozenset({"producer", "office"}),
+    (P.SHIPPED, P.DELIVERED): frozenset({"producer", "office"}),
+    (P.PENDING, P.CANCELLED): frozenset({"system"}),
+    (P.PACKED, P.CANCELLED): frozenset({"system"}),
+}
+
+# Orders whose reserved units are still held (cancelling or expiring releases them).
+HOLDING_RESERVATIONS = frozenset({O.AWAITING_PAYMENT, O.PLACED, O.PAID, O.READY_FOR_PICKUP})
+# A producer may work on its part only once the order is paid or is cash on delivery.
+PARTS_WORKABLE = frozenset({O.PAID, O.PLACED})
+FINAL = frozenset({O.CANCELLED, O.EXPIRED, O.REFUNDED})
+
+
+def order_allows(from_status: str, to_status: str, role: str) -> bool:
+    return role in ORDER_TRANSITIONS.get((from_status, to_status), frozenset())
+
+
+def part_allows(from_status: str, to_status: str, role: str) -> bool:
+    return role in PART_TRANSITIONS.get((from_status, to_status), frozenset())

@@ -1,0 +1,36 @@
+"""Payments received, and the Stripe events already applied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.catalog.models import utcnow
+from storefront.extensions import UtcDateTime, db
+
+
+class Payment(db.Model):
+    """Money that arrived for an order: a bank transfer seen on the statement, cash, or card."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    method: Mapped[str] = mapped_column(String(24))
+    amount_vnd: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(255))  # bank ref, Stripe payment intent
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StripeEvent(db.Model):
+    """Each Stripe webhook event id once: a repeated delivery changes nothing."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,174 @@
+"""Recording money that arrived: a transfer the office saw on the bank statement (one by one or
+from the statement's CSV), cash handed over, or a card payment confirmed by Stripe's webhook.
+
+An order is marked paid here and only here — never because a browser came back from a payment
+page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import segno
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from storefront.catalog.text import fold
+from storefront.extensions import db
+from storefront.formatting import format_vnd
+from storefront.orders import services as orders
+from storefront.orders.models import Order, OrderStatus, PaymentMethod
+from storefront.payments.models import Payment
+from storefront.payments.vietqr import build_vietqr_payload
+
+# Overlapping candidates: in "TT DH DH2611ABCD" the first "DH" must not hide the number.
+ORDER_NUMBER_RE = re.compile(r"(?=(DH[0-9A-Z]{8}))")
+MAX_STATEMENT_BYTES = 2 * 1024 * 1024
+
+
+class PaymentError(Exception):
+    pass
+
+
+@dataclass
+class VietQR:
+    payload: str
+    image_data_uri: str  # PNG, so any QR reader (and a test with zbar) can read it
+    bank_name: str
+    account_number: str
+    account_name: str
+    amount: int
+    content: str
+    is_demo: bool
+
+
+def vietqr_for_order(order: Order) -> VietQR | None:
+    """What the order page shows to pay by transfer: the QR, bank, holder, amount, content."""
+    if order.payment_method != PaymentMethod.BANK_TRANSFER or \
+            order.status != OrderStatus.AWAITING_PAYMENT:
+        return None
+    config = current_app.config
+    payload = build_vietqr_payload(config["VIETQR_BANK_BIN"], config["VIETQR_ACCOUNT_NUMBER"],
+                                   order.total_vnd, order.number)
+    image = segno.make(payload, error="m", micro=False)
+    return VietQR(payload, image.png_data_uri(scale=6, border=4), config["VIETQR_BANK_NAME"],
+                  config["VIETQR_ACCOUNT_NUMBER"], config["VIETQR_ACCOUNT_NAME"],
+                  order.total_vnd, order.number, config["VIETQR_IS_DEMO"])
+
+
+def record_payment(order: Order, amount: int, method: str, *, recorded_by: str,
+                   reference: str | None = None, note: str | None = None) -> None:
+    """Money for ``order`` arrived. The full amount marks it paid (exactly once); a different
+    amount is refused so a person looks at it."""
+    if amount != order.total_vnd:
+        raise PaymentError(_("%(number)s: received %(got)s but the order is %(want)s.",
+                             number=order.number, got=_vnd(amount), want=_vnd(order.total_vnd)))
+    role = "system" if recorded_by == "stripe" else "office"
+    orders.change_status(order, OrderStatus.PAID, orders.Actor(role, recorded_by), note=note)
+    db.session.add(Payment(order_id=order.id, method=method, amount_vnd=amount,
+                           reference=reference, recorded_by=recorded_by, note=note))
+    db.session.flush()
+
+
+def awaiting_transfers() -> list[Order]:
+    return list(db.session.scalars(
+        select(Order).where(Order.status == OrderStatus.AWAITING_PAYMENT,
+                            Order.payment_method == PaymentMethod.BANK_TRANSFER)
+        .order_by(Order.created_at)
+    ))
+
+
+@dataclass
+class StatementResult:
+    paid: list[str] = field(default_factory=list)
+    unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, content, why)
+
+
+def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
+    """Mark paid every awaiting order that a statement row pays: the row's content holds the
+    order number and its credit equals the order's total. Rows that match nothing (or match
+    wrongly) are listed, and change nothing.
+
+    The CSV needs a header with a content column (content/description/noi dung/dien giai) and an
+    amount column (amount/credit/so tien/ghi co); amounts like 350000, 350.000 or 350,000.
+    """
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise PaymentError(_("The statement file is larger than 2 MB."))
+    text = _decode(data)
+    try:  # read it all first: a file that is not CSV (.xlsx…) fails here, before any change
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise PaymentError(_("The statement is not a text file.")) from error
+    header = [_key(h) for h in (rows[0] if rows else [])]
+    content_col = _column(header, ("content", "description", "noi dung", "dien giai", "mo ta"))
+    amount_col = _column(header, ("amount", "credit", "so tien", "ghi co", "so tien ghi co"))
+    if content_col is None or amount_col is None:
+        raise PaymentError(_("The statement needs a header row with a content column and an "
+                             "amount column."))
+    result = StatementResult()
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        content = row[content_col] if content_col < len(row) else ""
+        amount = _amount(row[amount_col] if amount_col < len(row) else "")
+        numbers = ORDER_NUMBER_RE.findall(content.upper().replace(" ", ""))
+        if amount is None:
+            result.unmatched.append((row_number, content, _("no amount")))
+            continue
+        if not numbers:
+            result.unmatched.append((row_number, content, _("no order number")))
+            continue
+        found = {o.number: o for o in db.session.scalars(
+            select(Order).where(Order.number.in_(numbers)))}
+        order = next((found[number] for number in numbers if number in found), None)
+        if order is None:
+            result.unmatched.append((row_number, content, _("unknown order")))
+            continue
+        if order.status != OrderStatus.AWAITING_PAYMENT:
+            result.unmatched.append((row_number, content, _("order is %(status)s",
+                                                            status=order.status)))
+            continue
+        try:
+            with db.session.begin_nested():
+                record_payment(order, amount, PaymentMethod.BANK_TRANSFER,
+                               recorded_by=recorded_by, reference=f"statement row {row_number}",
+                               note=content[:200])
+        except (PaymentError, orders.InvalidTransition) as error:
+            result.unmatched.append((row_number, content, str(error)))
+            continue
+        result.paid.append(order.number)
+    return result
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PaymentError(_("The statement is not a text file."))
+
+
+def _key(header: str) -> str:
+    return fold(header).strip()
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for index, name in enumerate(header):
+        if name in names:
+            return index
+    return None
+
+
+def _amount(raw: str) -> int | None:
+    text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("VND", "").replace("₫", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    return int(text) if text.isdigit() else None
+
+
+def _vnd(amount: int) -> str:
+    return format_vnd(amount)

@@ -1,0 +1,167 @@
+"""Card payment by Stripe Checkout (hosted page). On only when both Stripe keys are set.
+
+VND is a zero-decimal currency: amounts go to Stripe in whole đồng, never × 100. The order is
+marked paid by the signed webhook alone.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import stripe
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storefront.catalog.models import utcnow
+from storefront.extensions import db
+from storefront.orders import services as orders
+from storefront.orders.models import Order, OrderStatus, PaymentMethod
+from storefront.payments import services as payments
+from storefront.payments.models import Payment, StripeEvent
+
+STRIPE_MIN_EXPIRY = timedelta(minutes=30)  # Stripe refuses sessions that expire sooner
+
+
+class StripeUnavailable(Exception):
+    pass
+
+
+def client() -> stripe.StripeClient:
+    return stripe.StripeClient(current_app.config["STRIPE_SECRET_KEY"], max_network_retries=2)
+
+
+def _absolute(endpoint: str, **values) -> str:
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def start_checkout(order: Order) -> str:
+    """The URL of the Stripe-hosted payment page for this order (made once per order)."""
+    if order.payment_method != PaymentMethod.CARD or order.status != OrderStatus.AWAITING_PAYMENT:
+        raise payments.PaymentError("this order is not waiting for a card payment")
+    if order.stripe_session_id and order.pay_by:
+        expires_at = order.pay_by  # asked again: the same parameters, or Stripe refuses the key
+    else:
+        expires_at = max(order.pay_by or utcnow(), utcnow() + STRIPE_MIN_EXPIRY)
+    params = {
+        "mode": "payment",
+        "currency": "vnd",
+        "line_items": [
+            {
+                "quantity": line.quantity,
+                "price_data": {
+                    "currency": "vnd",
+                    "unit_amount": line.unit_price_vnd,  # whole đồng: VND has no minor unit
+                    "product_data": {"name": line.product_name[:250]},
+                },
+            }
+            for line in order.lines
+        ]
+        + (
+            [{"quantity": 1, "price_data": {"currency": "vnd", "unit_amount": order.shipping_vnd,
+                                             "product_data": {"name": "Phí vận chuyển"}}}]
+            if order.shipping_vnd else []
+        ),
+        "client_reference_id": order.number,
+        "metadata": {"order_number": order.number},
+        "payment_intent_data": {"metadata": {"order_number": order.number}},
+        "customer_email": order.contact_email or None,
+        "expires_at": int(expires_at.timestamp()),
+        "success_url": _absolute("payments.card_return", number=order.number),
+        "cancel_url": _absolute("payments.card_return", number=order.number, cancelled=1),
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    try:
+        session = client().v1.checkout.sessions.create(
+            params, options={"idempotency_key": f"checkout-{order.number}"}
+        )
+    except stripe.StripeError as error:
+        raise StripeUnavailable(str(error)) from error
+    order.stripe_session_id = session.id
+    order.pay_by = expires_at  # the order waits as long as Stripe may take the money
+    db.session.flush()
+    return session.url
+
+
+def handle_webhook(payload: bytes, signature: str | None) -> str:
+    """Verify the signature on the raw body, apply each event once. Returns what was done."""
+    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
+    try:
+        event = stripe.Webhook.construct_event(payload, signature or "", secret)
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise payments.PaymentError(f"invalid webhook: {error}") from error
+    # Insert the event id first: a second delivery, however concurrent, stops here.
+    # (No SAVEPOINT: on SQLite its RELEASE commits at once, and an event whose handling then
+    # failed would be dropped as a duplicate when Stripe retries it.)
+    try:
+        db.session.add(StripeEvent(id=event.id, type=event.type))
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    obj = event.data.object.to_dict()  # a StripeObject is not a dict: no .get()
+    handler = _HANDLERS.get(event.type)
+    return handler(obj) if handler else "ignored"
+
+
+def _order_of(obj) -> Order | None:
+    metadata = obj.get("metadata") or {}
+    number = metadata.get("order_number") or obj.get("client_reference_id")
+    return orders.get_order(number) if number else None
+
+
+def _paid(session) -> str:
+    if session.get("payment_status") != "paid":
+        return "waiting"  # e.g. a bank debit still on its way: async_payment_succeeded follows
+    order = _order_of(session)
+    if order is None:
+        return "unknown order"
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        return f"order already {order.status}"
+    payments.record_payment(order, int(session.get("amount_total") or 0), PaymentMethod.CARD,
+                            recorded_by="stripe", reference=session.get("payment_intent"))
+    return "paid"
+
+
+def _failed(session) -> str:
+    order = _order_of(session)
+    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+        return "nothing to do"
+    orders.change_status(order, OrderStatus.EXPIRED, orders.SYSTEM, note="Thanh toán thẻ thất bại")
+    return "payment failed"
+
+
+def _expired(session) -> str:
+    order = _order_of(session)
+    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+        return "nothing to do"
+    orders.change_status(order, OrderStatus.EXPIRED, orders.SYSTEM, note="Phiên thanh toán hết hạn")
+    return "expired"
+
+
+def _refunded(charge) -> str:
+    # A charge does not carry the session's metadata: find the order by its payment intent.
+    order = _order_of(charge) or db.session.scalar(
+        select(Order).join(Payment, Payment.order_id == Order.id)
+        .where(Payment.reference == charge.get("payment_intent"))
+    )
+    if order is None:
+        return "unknown order"
+    if not charge.get("refunded"):
+        return "partial refund: the office decides"
+    if order.status in (OrderStatus.PAID, OrderStatus.DELIVERED, OrderStatus.COLLECTED):
+        orders.change_status(order, OrderStatus.REFUNDED, orders.SYSTEM, note="Hoàn tiền thẻ")
+        return "refunded"
+    return f"order is {order.status}"
+
+
+_HANDLERS = {
+    "checkout.session.completed": _paid,
+    "checkout.session.async_payment_succeeded": _paid,
+    "checkout.session.async_payment_failed": _failed,
+    "checkout.session.expired": _expired,
+    "charge.refunded": _refunded,
+}

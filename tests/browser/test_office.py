@@ -1,5 +1,6 @@
 """The office in a real Chromium: certify a new product (it appears in the catalogue with its
-stars), revoke another (it leaves the catalogue and its QR page says revoked), and watch the
+stars), revoke another (it leaves the catalogue, a cart that held it says why, its QR page says
+revoked), and watch the
 programme report's counts follow; then look at the dashboard and the reports at 1280 px and in
 print preview."""
 
@@ -109,9 +110,18 @@ def test_office_certifies_one_product_revokes_another_and_the_report_follows(
     expect(card).to_have_count(1)
     expect(card.locator(".stars")).to_have_class(re.compile(r"\bstars-4\b"))
 
-    # Revoke another product's certificate, with a reason and the date of the decision.
+    # A shopper (another browser) puts the product the office is about to revoke in a cart.
     revoked_code, revoked_name = a_three_star_product(live_server)
     assert revoked_code in catalogue_codes(page, live_server)
+    shopper = page.context.browser.new_context(locale="vi-VN")
+    shop_page = shopper.new_page()
+    shop_page.goto(live_server.url(f"/san-pham/{revoked_code}"))
+    shop_page.locator("form.add-to-cart button[type=submit]").click()
+    shop_page.goto(live_server.url("/gio-hang"))
+    expect(shop_page.locator(".cart-line")).to_contain_text(revoked_name)
+    expect(shop_page.locator(".cart-line .cart-problem")).to_have_count(0)
+
+    # Revoke its certificate, with a reason and the date of the decision.
     page.goto(live_server.url(f"/office/products/{revoked_code}"))
     revoke = page.locator("#revoke-certificate")
     revoke.locator("[name=revoke-reason]").fill("Hậu kiểm: nhãn mác không đúng hồ sơ")
@@ -123,6 +133,13 @@ def test_office_certifies_one_product_revokes_another_and_the_report_follows(
     page.goto(live_server.url(f"/q/{revoked_code}"))
     expect(page.locator(".verdict-revoked")).to_be_visible()
     expect(page.locator(".verdict")).to_contain_text("Hậu kiểm: nhãn mác không đúng hồ sơ")
+
+    # The cart that held it says why it cannot be bought any more.
+    shop_page.goto(live_server.url("/gio-hang"))
+    expect(shop_page.locator(".cart-line.has-problem .cart-problem")).to_contain_text(
+        "chứng nhận OCOP"
+    )
+    shopper.close()
 
     # The programme report: one more 4★, one fewer 3★, the same number certified.
     after = stars_counts(page, live_server)

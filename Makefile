@@ -19,7 +19,17 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 storefront/translations/%/LC_MESSAGES/messages.mo: storefront/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d storefront/translations -l $* >/dev/null
 
-install: $(VENV)/.installed $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
+VENDOR_FILES := storefront/static/vendor/chart.umd.min.js
+
+install: $(VENV)/.installed $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po)) $(VENDOR_FILES)
+
+# Front-end libraries come from npm (package.json + package-lock.json, pinned) and are copied into
+# storefront/static/vendor/, which is not committed.
+storefront/static/vendor/chart.umd.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p storefront/static/vendor
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md storefront/static/vendor/
+	mv storefront/static/vendor/LICENSE.md storefront/static/vendor/chart.js-LICENSE.md
 
 run: install
 	$(BIN)/flask db upgrade
@@ -55,7 +65,7 @@ translations: install
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache storefront/translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) .pytest_cache storefront/translations/*/LC_MESSAGES/*.mo node_modules storefront/static/vendor
 
 # Benchmarks: numbers go to bench/results/ (ratios and timings, never assertions in tests).
 bench: install

@@ -67,7 +67,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Feature packages with pages, in the order their blueprints are registered.
-FEATURES = ("accounts", "catalog", "qr", "showrooms", "producers", "cart", "orders", "payments")
+FEATURES = (
+    "accounts",
+    "catalog",
+    "qr",
+    "showrooms",
+    "producers",
+    "cart",
+    "orders",
+    "payments",
+    "office",
+)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -83,11 +93,13 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
     from storefront.demo.cli import seed_demo
+    from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(certificates_cli)
 
 
 def _security_headers(response):

@@ -1,7 +1,7 @@
 """payments to review
 
 Revision ID: 5ece18112984
-Revises: cac55425d671
+Revises: e9879096ed92
 Create Date: 2026-11-24 18:10:29.575780
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5ece18112984'
-down_revision = 'cac55425d671'
+down_revision = 'e9879096ed92'
 branch_labels = None
 depends_on = None
 

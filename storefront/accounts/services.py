@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -25,6 +25,9 @@ MOBILE_RE = re.compile(r"^0[35789]\d{8}$")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
 RESET_SALT = "password-reset"
+# An invitation is a set-password link that lives longer than a reset link.
+INVITATION = "invitation"
+INVITATION_MAX_AGE = 7 * 24 * 3600
 # Compared in constant time against a hash of a password nobody has, so a missing account costs
 # the same as a wrong password and gives nothing away by timing.
 _DUMMY_HASH = None
@@ -144,32 +147,64 @@ def request_password_reset(identifier: str) -> None:
     user = find_by_identifier(identifier)
     if user is None or not user.active or not user.email:
         return
-    token = _serializer().dumps({"user": user.id, "pw": _password_fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
-    base = current_app.config.get("BASE_URL")
-    if base:
-        link = base + url_for("accounts.reset_password", token=token)
     send_email(
         user.email,
         _("Reset your OCOP Storefront password"),
         "password_reset",
         kind="password_reset",
         user=user,
-        link=link,
+        link=password_link(user),
         hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
     )
 
 
+def send_invitation(user: User, invited_by: str) -> None:
+    """E-mail a new account its set-password link (the reset link, valid for 7 days)."""
+    send_email(
+        user.email,
+        _("You are invited to OCOP Storefront"),
+        "invitation",
+        kind="invitation",
+        user=user,
+        invited_by=invited_by,
+        link=password_link(user, purpose=INVITATION),
+        days=INVITATION_MAX_AGE // 86400,
+    )
+
+
+def password_link(user: User, purpose: str = "reset") -> str:
+    """The absolute set-password link for ``user``; it stops working once the password changes."""
+    token = _serializer().dumps(
+        {"user": user.id, "pw": _password_fingerprint(user), "for": purpose}
+    )
+    base = current_app.config.get("BASE_URL")
+    if has_request_context():
+        if base:
+            return base + url_for("accounts.reset_password", token=token)
+        return url_for("accounts.reset_password", token=token, _external=True)
+    # From the CLI or a test: no request to take the host from, so BASE_URL says it.
+    path = current_app.url_map.bind("localhost").build("accounts.reset_password", {"token": token})
+    return (base or "http://localhost") + path
+
+
 def user_for_reset_token(token: str) -> User:
-    """The account a reset link is for. Refused when expired, tampered with, or already used
-    (the link is bound to the password it replaces)."""
+    """The account a reset (or invitation) link is for. Refused when expired, tampered with, or
+    already used (the link is bound to the password it replaces)."""
+    reset_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        data, signed_at = _serializer().loads(
+            token, max_age=max(reset_age, INVITATION_MAX_AGE), return_timestamp=True
+        )
     except SignatureExpired as error:
         raise AccountError(_("This reset link has expired. Ask for a new one.")) from error
     except BadSignature as error:
         raise AccountError(_("This reset link is not valid. Ask for a new one.")) from error
-    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise AccountError(_("This reset link is not valid. Ask for a new one."))
+    max_age = INVITATION_MAX_AGE if data.get("for") == INVITATION else reset_age
+    if (utcnow() - signed_at).total_seconds() > max_age:
+        raise AccountError(_("This reset link has expired. Ask for a new one."))
+    user = db.session.get(User, data.get("user"))
     if user is None or not user.active or data.get("pw") != _password_fingerprint(user):
         raise AccountError(_("This reset link has been used already. Ask for a new one."))
     return user

@@ -25,3 +25,17 @@ def stars_for_score(score: int) -> int | None:
         if score >= floor:
             return stars
     return None
+
+
+# Decision 1489/QĐ-TTg: from this day the province certifies 3★ and 4★; before it the district
+# certified 3★ and the province 4★. 5★ is always the national council's.
+REFORM_DAY = date(2025, 7, 1)
+
+
+def certifying_levels(stars: int, issued_on: date) -> tuple[str, ...]:
+    """The levels that may certify ``stars`` on ``issued_on``."""
+    if stars == 5:
+        return ("national",)
+    if issued_on >= REFORM_DAY:
+        return ("province",)
+    return ("district",) if stars == 3 else ("province",)

@@ -82,7 +82,34 @@ def adjust(product_id, location_id, delta, *, actor, reason) -> None:
     if not (reason or "").strip():
         raise InvalidQuantity("an adjustment needs a reason")
     _ensure_level(product_id, location_id)
+    before = _quantity(product_id, location_id)
     _change(product_id, location_id, delta, 0, MovementKind.ADJUSTMENT, actor, reason, None)
+    _audit_correction(actor, product_id, location_id, before, before + delta, reason)
+
+
+def _quantity(product_id: int, location_id: int) -> int:
+    return db.session.scalar(
+        select(StockLevel.quantity).filter_by(product_id=product_id, location_id=location_id)
+    )
+
+
+def _audit_correction(actor, product_id, location_id, before: int, after: int, reason) -> None:
+    """Stock corrections are in the office's audit log as well as in the ledger."""
+    from storefront.audit.models import AuditArea  # the audit log names actors with this module
+    from storefront.audit.services import record
+    from storefront.catalog.models import Product
+
+    product = db.session.get(Product, product_id)
+    location = db.session.get(StockLocation, location_id)
+    record(
+        actor,
+        AuditArea.STOCK,
+        "stock.corrected",
+        f"{product.name} ({product.code}) @ {location.name}",
+        before={"quantity": before},
+        after={"quantity": after},
+        note=reason,
+    )
 
 
 def transfer(

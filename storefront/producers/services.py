@@ -17,6 +17,8 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from storefront.accounts.access import NotAllowed, require_producer
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
 from storefront.catalog.images import (
     MAX_IMAGES_PER_PRODUCT,
     delete_product_image,
@@ -219,6 +221,14 @@ def change_price(actor, product_id: int, new_price, expected_version: int) -> Pr
         new_price_vnd=price,
         actor_id=getattr(actor, "id", None),
         actor_name=stock.actor_label(actor),
+    )
+    record(
+        actor,
+        AuditArea.PRICE,
+        "price.changed",
+        f"{product.name} ({product.code})",
+        before={"price_vnd": product.price_vnd},
+        after={"price_vnd": price},
     )
     product.price_vnd = price
     product.is_demo = False  # a price a producer set is real, whatever the demo said

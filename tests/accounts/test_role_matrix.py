@@ -25,6 +25,12 @@ PUBLIC = {"*": 200}
 LOGIN = 302  # to /login
 PRODUCERS_ONLY = {"*": 403, "anonymous": LOGIN, "producer_a": 200, "producer_b": 200}
 OWN_PRODUCT = {"*": 403, "anonymous": LOGIN, "producer_b": 404}
+OFFICE_ONLY = {"*": 403, "anonymous": LOGIN, "office": 200}
+
+
+def office(status: int) -> dict:
+    return {**OFFICE_ONLY, "office": status}
+
 
 TABLE = {
     "static": ("GET", "/static/css/shop.css", None, PUBLIC),
@@ -129,6 +135,77 @@ TABLE = {
         {},
         {**OWN_PRODUCT, "producer_a": 302},
     ),
+    "office.dashboard": ("GET", "/office/", None, OFFICE_ONLY),
+    "office.producers": ("GET", "/office/producers", None, OFFICE_ONLY),
+    "office.new_producer": ("GET", "/office/producers/new", None, OFFICE_ONLY),
+    "office.producer": ("GET", "/office/producers/{producer_a}", None, OFFICE_ONLY),
+    "office.producer_active": (
+        "POST",
+        "/office/producers/{producer_a}/active",
+        {"active": "1"},
+        office(302),
+    ),
+    "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),
+    "office.new_product": ("GET", "/office/products/new", None, OFFICE_ONLY),
+    "office.product": ("GET", "/office/products/{product_a}", None, OFFICE_ONLY),
+    "office.review_product": (
+        "POST",
+        "/office/products/{product_a}/review",
+        {"decision": "approve"},
+        office(302),
+    ),
+    "office.product_listing": (
+        "POST",
+        "/office/products/{product_a}/listing",
+        {"listed": "1", "reason": "check"},
+        office(302),
+    ),
+    "office.certificate_list": ("GET", "/office/certificates?status=expiring", None, OFFICE_ONLY),
+    "office.issue_certificate": (
+        "POST",
+        "/office/products/{product_a}/certificates",
+        {"cert-score": "80", "cert-stars": "4"},
+        office(400),
+    ),
+    "office.revoke_certificate": (
+        "POST",
+        "/office/certificates/{certificate_a}/revoke",
+        {"revoke-reason": ""},
+        office(400),
+    ),
+    "office.showroom_list": ("GET", "/office/showrooms", None, OFFICE_ONLY),
+    "office.new_showroom": ("GET", "/office/showrooms/new", None, OFFICE_ONLY),
+    "office.showroom": ("GET", "/office/showrooms/{showroom_x}", None, OFFICE_ONLY),
+    "office.showroom_open": (
+        "POST",
+        "/office/showrooms/{showroom_x}/open",
+        {"open": "1"},
+        office(302),
+    ),
+    "office.showroom_staff": (
+        "POST",
+        "/office/showrooms/{showroom_x}/staff",
+        {"identifier": "nobody@x.vn"},
+        office(400),
+    ),
+    "office.region_list": ("GET", "/office/regions", None, OFFICE_ONLY),
+    "office.new_region": ("GET", "/office/regions/new", None, OFFICE_ONLY),
+    "office.region": ("GET", "/office/regions/{region_a}", None, OFFICE_ONLY),
+    "office.import_regions": ("GET", "/office/regions/import", None, OFFICE_ONLY),
+    "office.user_list": ("GET", "/office/users?role=staff", None, OFFICE_ONLY),
+    "office.invite_user": ("GET", "/office/users/invite", None, OFFICE_ONLY),
+    "office.user": ("GET", "/office/users/{customer_id}", None, OFFICE_ONLY),
+    "office.user_active": (
+        "POST",
+        "/office/users/{customer_id}/active",
+        {"active": "1"},
+        office(302),
+    ),
+    "office.import_csv": ("GET", "/office/import/products", None, OFFICE_ONLY),
+    "office.confirm_import": ("POST", "/office/import/products/confirm", {}, office(400)),
+    "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
+    "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
+    "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
 }
 
 
@@ -175,6 +252,9 @@ def world(app_ctx, monkeypatch):
         "showroom_x": "SX",
         "order": order.number,
         "part_a": order.parts[0].id,
+        "region_a": producer_a.region.code,
+        "certificate_a": product_a.certificates[0].id,
+        "customer_id": users["customer"].id,
     }
     return {name: user.id for name, user in users.items()}, values
 

@@ -1,0 +1,1 @@
+"""The audit log: who changed certificates, prices, stock counts, roles and listings, and how."""

@@ -1,0 +1,116 @@
+"""record() writes one audit entry in the caller's transaction; search() and to_csv() read them.
+
+Every service that changes a certificate, a price, a stock count, a role or a listing calls
+record(), so the log holds the change whichever page, command or test made it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from storefront.audit.models import AuditArea, AuditEntry
+from storefront.catalog.text import fold
+from storefront.clock import SHOP_TIMEZONE
+from storefront.extensions import db
+from storefront.inventory.services import actor_label
+
+MAX_QUERY_LENGTH = 200
+
+
+def record(
+    actor,
+    area: AuditArea,
+    action: str,
+    subject: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str | None = None,
+) -> AuditEntry:
+    """Add one entry (flushed, not committed: it stands or falls with the change it records)."""
+    name = actor_label(actor)
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_name=name,
+        area=area,
+        action=action,
+        subject=subject[:400],
+        before=_as_json(before),
+        after=_as_json(after),
+        note=(note or "").strip() or None,
+        search_text=fold(" ".join(p for p in (subject, name, action, note or "") if p)),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _as_json(values: dict | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@dataclass
+class AuditFilters:
+    q: str = ""
+    area: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def search(filters: AuditFilters, limit: int | None = 200) -> list[AuditEntry]:
+    """Entries matching every word of ``q`` (diacritics ignored), newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    for word in fold(filters.q[:MAX_QUERY_LENGTH]).split()[:10]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(AuditEntry.search_text.like(f"%{escaped}%", escape="\\"))
+    if filters.area in set(AuditArea):
+        query = query.where(AuditEntry.area == filters.area)
+    if filters.date_from:
+        query = query.where(AuditEntry.at >= _start_of(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEntry.at < _start_of(filters.date_to + timedelta(days=1)))
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def to_csv(entries: list[AuditEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["time (Asia/Ho_Chi_Minh)", "by", "area", "action", "subject", "before", "after", "note"]
+    )
+    for e in entries:
+        writer.writerow(
+            [
+                e.at.astimezone(SHOP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_name,
+                e.area,
+                e.action,
+                e.subject,
+                e.before or "",
+                e.after or "",
+                e.note or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field that differs, for the log's page."""
+    before = json.loads(entry.before) if entry.before else {}
+    after = json.loads(entry.after) if entry.after else {}
+    keys = sorted(set(before) | set(after))
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)

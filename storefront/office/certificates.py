@@ -1,0 +1,342 @@
+"""Issuing, re-evaluating, revoking and expiring OCOP certificates, and the expiry warnings.
+
+The catalogue shows a product only while it holds an active, unexpired certificate, so each of
+these changes takes effect in the shop at once. Every change is in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from storefront.accounts.models import Role, User
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
+from storefront.catalog.certificates import certifying_levels, expiry_date, stars_for_score
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    CertifyingLevel,
+    Product,
+    ReviewStatus,
+)
+from storefront.extensions import db
+from storefront.labels import LEVEL_NAMES
+from storefront.office import fields
+from storefront.office.errors import NotFound, OfficeError
+from storefront.office.models import ExpiryWarning
+from storefront.office.products import get_product, label
+from storefront.outbox.services import send_email
+
+WARNING_DAYS = (90, 30)
+# The OCOP programme began in 2018; an older decision date is a typing mistake.
+PROGRAMME_START = date(2018, 1, 1)
+
+
+@dataclass
+class Decision:
+    """What a certifying decision (quyết định công nhận) says about one product."""
+
+    decision_number: str = ""
+    level: str = ""
+    issued_on: object = None  # date or text
+    score: object = None  # int or text
+    stars: object = None  # int or text
+
+
+def issue_certificate(actor, product_code: str, decision: Decision, today: date) -> Certificate:
+    """Record a certifying decision for a product. The stars must match the score's band and the
+    level must be one that could certify those stars on that date (Decision 1489 from 1 July
+    2025). If the product holds an active certificate, this is a re-evaluation: the old one is
+    marked superseded by the new one, up- or downgrade alike."""
+    product = get_product(product_code)
+    if product.review_status != ReviewStatus.APPROVED:
+        raise OfficeError(_("Approve the product before certifying it."))
+    number = fields.text(
+        decision.decision_number, "decision_number", _("Decision number"), max_len=64
+    )
+    if db.session.scalar(select(Certificate.id).where(Certificate.decision_number == number)):
+        raise OfficeError(
+            _("Decision number %(number)s is already recorded.", number=number), "decision_number"
+        )
+    score = fields.whole_number(decision.score, "score", _("Score"), 0, 100)
+    stars = fields.whole_number(decision.stars, "stars", _("Stars"), 3, 5)
+    earned = stars_for_score(score)
+    if earned is None:
+        raise OfficeError(_("A score below 50 is not certified."), "score")
+    if earned != stars:
+        raise OfficeError(
+            _(
+                "A score of %(score)d earns %(earned)d stars, not %(stars)d.",
+                score=score,
+                earned=earned,
+                stars=stars,
+            ),
+            "stars",
+        )
+    issued_on = fields.day(decision.issued_on, "issued_on", _("Decision date"), required=True)
+    if issued_on > today:
+        raise OfficeError(_("The decision date cannot be in the future."), "issued_on")
+    if issued_on < PROGRAMME_START:
+        raise OfficeError(_("The decision date is before the OCOP programme began."), "issued_on")
+    expires_on = expiry_date(issued_on)
+    if expires_on < today:
+        raise OfficeError(
+            _(
+                "A decision of %(date)s expired 36 months later; it cannot be active.",
+                date=issued_on.strftime("%d/%m/%Y"),
+            ),
+            "issued_on",
+        )
+    if decision.level not in set(CertifyingLevel):
+        raise OfficeError(_("Choose the certifying level."), "level")
+    allowed = certifying_levels(stars, issued_on)
+    if decision.level not in allowed:
+        raise OfficeError(
+            _(
+                "On %(date)s, %(stars)d stars were certified by the %(level)s level.",
+                date=issued_on.strftime("%d/%m/%Y"),
+                stars=stars,
+                level=" / ".join(str(LEVEL_NAMES[level]).lower() for level in allowed),
+            ),
+            "level",
+        )
+
+    previous = _current(product)
+    if previous is not None and previous.state_on(today) == CertificateStatus.EXPIRED:
+        _expire(previous)
+        previous = None
+    if previous is not None:
+        if issued_on < previous.issued_on:
+            raise OfficeError(
+                _("A re-evaluation cannot be dated before the certificate it replaces."),
+                "issued_on",
+            )
+        previous.status = CertificateStatus.SUPERSEDED
+        db.session.flush()  # one active certificate per product: the old one steps down first
+    certificate = Certificate(
+        product_id=product.id,
+        stars=stars,
+        score=score,
+        level=decision.level,
+        decision_number=number,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        status=CertificateStatus.ACTIVE,
+    )
+    db.session.add(certificate)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise OfficeError(
+            _("Decision number %(number)s is already recorded.", number=number), "decision_number"
+        ) from None
+    if previous is not None:
+        previous.superseded_by_id = certificate.id
+    record(
+        actor,
+        AuditArea.CERTIFICATE,
+        "certificate.reevaluated" if previous else "certificate.issued",
+        label(product),
+        before=snapshot(previous) if previous else None,
+        after=snapshot(certificate),
+    )
+    db.session.flush()
+    return certificate
+
+
+def revoke_certificate(actor, certificate_id: int, reason: str, revoked_on, today: date):
+    """Revoke an active certificate, with the reason and the date of the decision. The product
+    leaves the shop at once and its /q/ page says it was revoked, and why."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound(_("No such certificate."))
+    if certificate.status != CertificateStatus.ACTIVE:
+        raise OfficeError(_("Only an active certificate can be revoked."))
+    reason = fields.text(reason, "reason", _("Reason"), min_len=5, max_len=2000)
+    revoked_on = fields.day(revoked_on, "revoked_on", _("Revocation date"), required=True)
+    if revoked_on < certificate.issued_on:
+        raise OfficeError(_("A certificate cannot be revoked before its own date."), "revoked_on")
+    if revoked_on > today:
+        raise OfficeError(_("The revocation date cannot be in the future."), "revoked_on")
+    before = snapshot(certificate)
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_on, certificate.revoked_reason = revoked_on, reason
+    record(
+        actor,
+        AuditArea.CERTIFICATE,
+        "certificate.revoked",
+        label(certificate.product),
+        before=before,
+        after=snapshot(certificate),
+        note=reason,
+    )
+    db.session.flush()
+    return certificate
+
+
+def expire_due(today: date) -> int:
+    """Mark every active certificate past its date as expired. Safe to run any number of times
+    (from cron, or lazily when the office opens its dashboard)."""
+    due = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.status == CertificateStatus.ACTIVE, Certificate.expires_on < today)
+        .options(joinedload(Certificate.product))
+    ).all()
+    for certificate in due:
+        _expire(certificate)
+    db.session.flush()
+    return len(due)
+
+
+def _expire(certificate: Certificate) -> None:
+    before = snapshot(certificate)
+    certificate.status = CertificateStatus.EXPIRED
+    record(
+        None,
+        AuditArea.CERTIFICATE,
+        "certificate.expired",
+        label(certificate.product),
+        before=before,
+        after=snapshot(certificate),
+    )
+
+
+def send_expiry_warnings(today: date) -> int:
+    """E-mail the producer and the office when an active certificate comes within 90 and then
+    30 days of its expiry: once per threshold (a certificate first seen at 20 days gets only the
+    30-day warning). Returns how many certificates were warned about."""
+    horizon = today + timedelta(days=max(WARNING_DAYS))
+    candidates = db.session.scalars(
+        select(Certificate)
+        .where(
+            Certificate.status == CertificateStatus.ACTIVE,
+            Certificate.expires_on >= today,
+            Certificate.expires_on <= horizon,
+        )
+        .options(joinedload(Certificate.product).joinedload(Product.producer))
+        .order_by(Certificate.expires_on)
+    ).all()
+    if not candidates:
+        return 0
+    sent = {
+        (w.certificate_id, w.days_before)
+        for w in db.session.scalars(
+            select(ExpiryWarning).where(
+                ExpiryWarning.certificate_id.in_([c.id for c in candidates])
+            )
+        )
+    }
+    office = _office_addresses()
+    warned = 0
+    for certificate in candidates:
+        days_left = (certificate.expires_on - today).days
+        crossed = [d for d in WARNING_DAYS if days_left <= d]
+        threshold = min(crossed)
+        if (certificate.id, threshold) in sent:
+            continue
+        for recipient in _producer_addresses(certificate.product) + office:
+            send_email(
+                recipient,
+                _(
+                    "OCOP certificate expires on %(date)s: %(product)s",
+                    date=certificate.expires_on.strftime("%d/%m/%Y"),
+                    product=certificate.product.name,
+                ),
+                "certificate_expiry",
+                kind="certificate_expiry",
+                certificate=certificate,
+                days_left=days_left,
+            )
+        for days in crossed:
+            if (certificate.id, days) not in sent:
+                db.session.add(ExpiryWarning(certificate_id=certificate.id, days_before=days))
+        warned += 1
+    db.session.flush()
+    return warned
+
+
+def run_expiry(today: date) -> tuple[int, int]:
+    """Expire what is due and send the warnings that are due: (expired, warned)."""
+    return expire_due(today), send_expiry_warnings(today)
+
+
+def expiring(today: date, days: int = 90) -> list[Certificate]:
+    """Active certificates that expire within ``days``, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(
+                Certificate.status == CertificateStatus.ACTIVE,
+                Certificate.expires_on >= today,
+                Certificate.expires_on <= today + timedelta(days=days),
+            )
+            .options(joinedload(Certificate.product).joinedload(Product.producer))
+            .order_by(Certificate.expires_on, Certificate.id)
+        )
+    )
+
+
+def list_certificates(status: str | None = None, limit: int = 500) -> list[Certificate]:
+    query = (
+        select(Certificate)
+        .options(joinedload(Certificate.product).joinedload(Product.producer))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    )
+    if status in set(CertificateStatus):
+        query = query.where(Certificate.status == status)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def snapshot(certificate: Certificate) -> dict:
+    return {
+        "decision_number": certificate.decision_number,
+        "stars": certificate.stars,
+        "score": certificate.score,
+        "level": certificate.level,
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat(),
+        "status": certificate.status,
+        "revoked_on": certificate.revoked_on.isoformat() if certificate.revoked_on else None,
+        "revoked_reason": certificate.revoked_reason,
+    }
+
+
+def _current(product: Product) -> Certificate | None:
+    """The certificate whose status is active (it may be past its date, not yet marked)."""
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.product_id == product.id, Certificate.status == CertificateStatus.ACTIVE
+        )
+    )
+
+
+def _producer_addresses(product: Product) -> list[str]:
+    emails = db.session.scalars(
+        select(User.email).where(
+            User.role == Role.PRODUCER,
+            User.producer_id == product.producer_id,
+            User.active.is_(True),
+            User.email.is_not(None),
+        )
+    ).all()
+    addresses = list(
+        dict.fromkeys([*emails, *([product.producer.email] if product.producer.email else [])])
+    )
+    return addresses
+
+
+def _office_addresses() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .where(User.role == Role.OFFICE, User.active.is_(True), User.email.is_not(None))
+            .order_by(User.id)
+        )
+    )

@@ -1,0 +1,271 @@
+"""The office's side of products: create and edit them, approve or reject what producers propose,
+and list or unlist them (always with a reason). Only a listed, approved product with an active,
+unexpired certificate is in the shop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
+from storefront.catalog.models import PriceChange, Producer, Product, ReviewStatus
+from storefront.catalog.products import new_product_code
+from storefront.extensions import db
+from storefront.inventory.services import actor_label
+from storefront.office import fields
+from storefront.office.errors import NotFound, OfficeError
+from storefront.producers.services import PortalError, parse_price
+
+
+class ChangedMeanwhile(OfficeError):
+    """Someone saved the product after this form was opened."""
+
+
+def _changed_meanwhile() -> ChangedMeanwhile:
+    return ChangedMeanwhile(
+        _(
+            "Someone changed this product meanwhile. Here is the new value; "
+            "check it and save again."
+        ),
+        "name",
+    )
+
+
+@dataclass
+class ProductFields:
+    name: str = ""
+    producer: str = ""  # producer code
+    group: str = ""
+    subgroup: str = ""
+    unit: str = ""
+    price: str = ""
+    description: str = ""
+    ean: str = ""
+    region: str = ""  # optional: the producer's unit when empty
+
+
+def clean_product(data: ProductFields, known_producers=None, known_regions=None) -> dict:
+    """The product's columns from what was typed; Invalid names every refused field."""
+
+    def producer():
+        code = (data.producer or "").strip()
+        found = (
+            known_producers.get(code)
+            if known_producers is not None
+            else db.session.scalar(select(Producer).where(Producer.code == code))
+        )
+        if found is None:
+            raise OfficeError(_("No producer with code %(code)s.", code=code), "producer")
+        return found
+
+    def price():
+        try:
+            return parse_price(data.price)
+        except PortalError as error:
+            raise OfficeError(str(error), "price") from None
+
+    def ean():
+        value = (data.ean or "").strip() or None
+        if value and not (value.isdigit() and len(value) in (8, 12, 13, 14)):
+            raise OfficeError(_("A barcode (EAN/GTIN) is 8, 12, 13 or 14 digits."), "ean")
+        return value
+
+    values = fields.clean(
+        {
+            "name": lambda: fields.text(
+                data.name, "name", _("Product name"), min_len=3, max_len=300
+            ),
+            "producer": producer,
+            "group": lambda: fields.group(data.group),
+            "subgroup": lambda: fields.text(
+                data.subgroup, "subgroup", _("Subgroup"), required=False, max_len=64
+            ),
+            "unit": lambda: fields.text(data.unit, "unit", _("Unit"), max_len=64),
+            "price_vnd": price,
+            "description": lambda: fields.text(
+                data.description, "description", _("Description"), required=False, max_len=5000
+            ),
+            "ean": ean,
+            "region": lambda: fields.region(data.region, required=False, known=known_regions),
+        }
+    )
+    values["region"] = values["region"] or values["producer"].region
+    return values
+
+
+def get_product(code: str) -> Product:
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.code == (code or "").strip().upper())
+        .options(
+            joinedload(Product.producer),
+            joinedload(Product.region),
+            selectinload(Product.certificates),
+        )
+    )
+    if product is None:
+        raise NotFound(_("No such product."))
+    return product
+
+
+def list_products(review_status: str | None = None, q: str = "") -> list[Product]:
+    query = (
+        select(Product)
+        .options(joinedload(Product.producer), selectinload(Product.certificates))
+        .order_by(Product.created_at.desc(), Product.id.desc())
+    )
+    if review_status in set(ReviewStatus):
+        query = query.where(Product.review_status == review_status)
+    if q:
+        from storefront.catalog.text import fold
+
+        for word in fold(q[:200]).split()[:10]:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
+    return list(db.session.scalars(query.limit(500)))
+
+
+def create_product(actor, data: ProductFields, known_producers=None, known_regions=None) -> Product:
+    """A product the office registers itself: approved and listed, but in the shop only once it
+    holds an active certificate."""
+    values = clean_product(data, known_producers, known_regions)
+    _refuse_taken_ean(values["ean"], None)
+    taken = set(db.session.scalars(select(Product.code)))
+    product = Product(
+        code=new_product_code(taken=taken),
+        review_status=ReviewStatus.APPROVED,
+        listed=True,
+        **values,
+    )
+    db.session.add(product)
+    db.session.flush()
+    record(actor, AuditArea.REGISTER, "product.created", label(product), after=_snapshot(product))
+    return product
+
+
+def update_product(actor, code: str, data: ProductFields, expected_version: int) -> Product:
+    """Edit every detail. A new price is kept in the price history and the audit log."""
+    product = get_product(code)
+    if product.version != expected_version:
+        raise _changed_meanwhile()
+    values = clean_product(data)
+    _refuse_taken_ean(values["ean"], product.id)
+    before = _snapshot(product)
+    old_price = product.price_vnd
+    for name, value in values.items():
+        setattr(product, name, value)
+    if values["price_vnd"] != old_price:
+        product.is_demo = False
+        db.session.add(
+            PriceChange(
+                product_id=product.id,
+                old_price_vnd=old_price,
+                new_price_vnd=values["price_vnd"],
+                actor_id=getattr(actor, "id", None),
+                actor_name=actor_label(actor),
+            )
+        )
+        record(
+            actor,
+            AuditArea.PRICE,
+            "price.changed",
+            label(product),
+            before={"price_vnd": old_price},
+            after={"price_vnd": values["price_vnd"]},
+        )
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise _changed_meanwhile() from None
+    after = _snapshot(product)
+    if {k: v for k, v in after.items() if k != "price_vnd"} != {
+        k: v for k, v in before.items() if k != "price_vnd"
+    }:
+        record(
+            actor, AuditArea.REGISTER, "product.edited", label(product), before=before, after=after
+        )
+    return product
+
+
+def review_product(actor, code: str, approve: bool, reason: str = "") -> Product:
+    """Approve a producer's proposal (it is listed, and in the shop once certified) or reject it
+    with a reason. Only a pending proposal can be reviewed."""
+    product = get_product(code)
+    if product.review_status != ReviewStatus.PENDING:
+        raise OfficeError(_("This product is not waiting for review."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise OfficeError(_("Say why the proposal is rejected; the producer reads it."), "reason")
+    before = {"review_status": product.review_status, "listed": product.listed}
+    product.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    product.listed = approve
+    record(
+        actor,
+        AuditArea.LISTING,
+        "product.approved" if approve else "product.rejected",
+        label(product),
+        before=before,
+        after={"review_status": product.review_status, "listed": product.listed},
+        note=reason,
+    )
+    db.session.flush()
+    return product
+
+
+def set_listing(actor, code: str, listed: bool, reason: str) -> Product:
+    """List or unlist a product, with the reason in the audit log. An unlisted product leaves the
+    catalogue at once; listing brings it back only if it is approved and certified."""
+    product = get_product(code)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OfficeError(_("Say why the product is listed or unlisted."), "reason")
+    if listed and product.review_status != ReviewStatus.APPROVED:
+        raise OfficeError(_("Approve the product before listing it."))
+    if listed and not product.producer.active:
+        raise OfficeError(_("The producer is deactivated; activate it first."))
+    if product.listed == listed:
+        return product
+    product.listed = listed
+    record(
+        actor,
+        AuditArea.LISTING,
+        "product.listed" if listed else "product.unlisted",
+        label(product),
+        before={"listed": not listed},
+        after={"listed": listed},
+        note=reason,
+    )
+    db.session.flush()
+    return product
+
+
+def label(product: Product) -> str:
+    return f"{product.name} ({product.code})"
+
+
+def _refuse_taken_ean(ean: str | None, product_id: int | None) -> None:
+    if not ean:
+        return
+    other = db.session.scalar(select(Product.id).where(Product.ean == ean))
+    if other is not None and other != product_id:
+        raise OfficeError(_("Another product has the barcode %(ean)s.", ean=ean), "ean")
+
+
+def _snapshot(product: Product) -> dict:
+    return {
+        "name": product.name,
+        "producer": product.producer.code,
+        "group": product.group,
+        "subgroup": product.subgroup,
+        "unit": product.unit,
+        "price_vnd": product.price_vnd,
+        "description": product.description,
+        "ean": product.ean,
+        "region": product.region.code,
+    }

@@ -1,0 +1,72 @@
+"""The programme's reports (with CSV and XLSX of every table, and a print view) and the audit
+log (searchable, with CSV)."""
+
+from datetime import date
+
+from flask import Response, abort, render_template, request
+from wtforms import SelectChoice
+
+from storefront import clock
+from storefront.audit.models import AuditArea
+from storefront.audit.services import AuditFilters, changes, search, to_csv
+from storefront.office import bp, exports, reports
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+}
+
+
+@bp.get("/reports")
+def report_page():
+    today = clock.today()
+    return render_template(
+        "office/reports.html",
+        reports=reports.build_all(today),
+        names=reports.REPORTS,
+        print_view=request.args.get("print") == "1",
+        plan=reports.programme_plan(),
+    )
+
+
+@bp.get("/reports/<name>.<fmt>")
+def report_export(name: str, fmt: str):
+    if name not in reports.REPORTS or fmt not in EXPORTS:
+        abort(404)
+    today = clock.today()
+    mimetype, render = EXPORTS[fmt]
+    return Response(
+        render(reports.build(name, today)),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=ocop-{name}-{today}.{fmt}"},
+    )
+
+
+@bp.get("/audit")
+def audit_log():
+    filters = AuditFilters(
+        q=request.args.get("q", "")[:200],
+        area=request.args.get("area") or None,
+        date_from=_date_arg("from"),
+        date_to=_date_arg("to"),
+    )
+    if request.args.get("format") == "csv":
+        return Response(
+            "\ufeff" + to_csv(search(filters, limit=None)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=nhat-ky-{clock.today()}.csv"},
+        )
+    return render_template(
+        "office/audit.html",
+        entries=search(filters),
+        filters=filters,
+        areas=[SelectChoice(a.value, a.value) for a in AuditArea],
+        changes=changes,
+    )
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None

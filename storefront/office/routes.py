@@ -1,0 +1,9 @@
+"""The office's pages, one module per part; importing this registers them all on ``bp``."""
+
+from storefront.office import (  # noqa: F401
+    import_routes,
+    people_routes,
+    register_routes,
+    report_routes,
+    web,
+)

@@ -1,0 +1,303 @@
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront import clock
+from storefront.audit.models import AuditEntry
+from storefront.catalog import services as catalog
+from storefront.catalog.models import Certificate
+from storefront.extensions import db
+from storefront.office import certificates as certification
+from storefront.office.certificates import Decision
+from storefront.office.errors import OfficeError
+from storefront.office.models import ExpiryWarning
+from storefront.outbox.models import OutboxMessage
+from tests.factories import make_certificate, make_producer, make_product, make_user
+
+TODAY = date(2026, 3, 1)
+
+
+def decision(**changes) -> Decision:
+    values = dict(
+        decision_number="123/QĐ-UBND", level="province", issued_on="2026-02-10", score=78, stars=4
+    )
+    values.update(changes)
+    return Decision(**values)
+
+
+def certified(stars=4, issued_on=date(2025, 9, 1), **fields):
+    """A product holding an active certificate of a date that fits TODAY."""
+    product = make_product(stars=None, **fields)
+    make_certificate(product, stars=stars, issued_on=issued_on)
+    return product
+
+
+def catalogue_codes(today=TODAY) -> set[str]:
+    page = catalog.list_products(catalog.CatalogFilters(), today, 100)
+    return {card.code for card in page.items}
+
+
+def test_issuing_a_certificate_puts_a_new_product_in_the_catalogue_with_its_stars(officer):
+    product = make_product("Cà phê Đăk Hà", stars=None)
+    assert product.code not in catalogue_codes()
+
+    certificate = certification.issue_certificate(officer, product.code, decision(), TODAY)
+    db.session.commit()
+
+    assert certificate.expires_on == date(2029, 2, 10)  # 36 months after the decision
+    cards = catalog.list_products(catalog.CatalogFilters(), TODAY, 100).items
+    assert [(c.code, c.stars) for c in cards] == [(product.code, 4)]
+    assert catalog.verify(product.code, TODAY).state == "valid"
+
+
+@pytest.mark.parametrize(
+    ("score", "stars", "field"),
+    [
+        (85, 5, "stars"),
+        (92, 4, "stars"),
+        (49, 3, "score"),
+        (101, 5, "score"),
+        (-1, 3, "score"),
+        ("x", 3, "score"),
+    ],
+)
+def test_a_score_outside_its_star_band_is_refused(officer, score, stars, field):
+    product = make_product(stars=None)
+    with pytest.raises(OfficeError) as refused:
+        certification.issue_certificate(
+            officer,
+            product.code,
+            decision(score=score, stars=stars, level="national" if stars == 5 else "province"),
+            TODAY,
+        )
+    assert refused.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("stars", "score", "level", "issued_on", "allowed"),
+    [
+        (3, 60, "district", "2025-06-30", True),  # before Decision 1489: the district's
+        (3, 60, "province", "2025-06-30", False),
+        (3, 60, "district", "2025-07-01", False),  # from 1 July 2025: the province's
+        (3, 60, "province", "2025-07-01", True),
+        (4, 80, "province", "2024-05-01", True),
+        (4, 80, "district", "2024-05-01", False),
+        (5, 95, "province", "2026-01-05", False),  # 5 stars: always national
+        (5, 95, "national", "2026-01-05", True),
+    ],
+)
+def test_the_certifying_level_depends_on_the_stars_and_the_date(
+    officer, stars, score, level, issued_on, allowed
+):
+    product = make_product(stars=None)
+    attempt = decision(stars=stars, score=score, level=level, issued_on=issued_on)
+    if allowed:
+        assert certification.issue_certificate(officer, product.code, attempt, TODAY).level == level
+    else:
+        with pytest.raises(OfficeError) as refused:
+            certification.issue_certificate(officer, product.code, attempt, TODAY)
+        assert refused.value.field == "level"
+
+
+def test_a_duplicate_decision_number_is_refused(officer):
+    make_certificate(make_product(stars=None), decision_number="55/QĐ-UBND")
+    product = make_product(stars=None)
+    with pytest.raises(OfficeError, match="55/QĐ-UBND"):
+        certification.issue_certificate(
+            officer, product.code, decision(decision_number="55/QĐ-UBND"), TODAY
+        )
+
+
+@pytest.mark.parametrize("issued_on", ["2026-03-02", "2017-12-31", "2022-01-01", "31/02/2026", ""])
+def test_impossible_decision_dates_are_refused(officer, issued_on):
+    # In the future, before the programme, expired already (36 months), not a date, missing.
+    product = make_product(stars=None)
+    with pytest.raises(OfficeError) as refused:
+        certification.issue_certificate(officer, product.code, decision(issued_on=issued_on), TODAY)
+    assert refused.value.field == "issued_on"
+
+
+def test_a_pending_proposal_is_approved_before_it_is_certified(officer):
+    product = make_product(stars=None, review_status="pending", listed=False)
+    with pytest.raises(OfficeError):
+        certification.issue_certificate(officer, product.code, decision(), TODAY)
+    assert product.certificates == []
+
+
+@pytest.mark.parametrize(("stars", "score", "level"), [(5, 93, "national"), (3, 55, "province")])
+def test_reevaluation_supersedes_the_old_certificate_up_or_down(officer, stars, score, level):
+    product = certified(4)
+    old = product.certificates[0]
+    new = certification.issue_certificate(
+        officer, product.code, decision(stars=stars, score=score, level=level), TODAY
+    )
+    db.session.commit()
+    db.session.refresh(old)
+    assert old.status == "superseded" and old.superseded_by_id == new.id
+    assert new.status == "active"
+    assert [c.stars for c in catalog.list_products(catalog.CatalogFilters(), TODAY, 10).items] == [
+        stars
+    ]
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "certificate.reevaluated")
+    )
+    assert entry.actor_name == "Chị Lan" and '"stars": 4' in entry.before
+
+
+def test_revocation_takes_the_product_out_of_the_shop_and_the_qr_page_says_why(officer):
+    product = certified(4)
+    certificate = product.certificates[0]
+    certification.revoke_certificate(
+        officer, certificate.id, "Không đạt kiểm tra chất lượng", "2026-02-20", TODAY
+    )
+    db.session.commit()
+
+    assert product.code not in catalogue_codes()
+    verdict = catalog.verify(product.code, TODAY)
+    assert verdict.state == "revoked"
+    assert verdict.certificate.revoked_reason == "Không đạt kiểm tra chất lượng"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certificate.revoked"))
+    assert entry.note == "Không đạt kiểm tra chất lượng" and '"status": "revoked"' in entry.after
+
+
+@pytest.mark.parametrize(
+    ("reason", "revoked_on", "field"),
+    [
+        ("", "2026-02-20", "reason"),
+        ("   ", "2026-02-20", "reason"),
+        ("Vi phạm", "", "revoked_on"),
+        ("Vi phạm", "2026-03-05", "revoked_on"),
+        ("Vi phạm", "2010-01-01", "revoked_on"),
+    ],
+)
+def test_a_revocation_without_reason_or_with_an_impossible_date_changes_nothing(
+    officer, reason, revoked_on, field
+):
+    product = certified(4)
+    certificate = product.certificates[0]
+    with pytest.raises(OfficeError) as refused:
+        certification.revoke_certificate(officer, certificate.id, reason, revoked_on, TODAY)
+    assert refused.value.field == field
+    db.session.rollback()
+    assert db.session.get(Certificate, certificate.id).status == "active"
+
+
+def test_only_an_active_certificate_can_be_revoked(officer):
+    product = make_product(stars=None)
+    old = make_certificate(product, status="expired")
+    with pytest.raises(OfficeError):
+        certification.revoke_certificate(officer, old.id, "Không đạt", "2026-02-20", TODAY)
+
+
+def test_expiry_marks_certificates_past_their_date_once(officer):
+    product = make_product(stars=None)
+    make_certificate(product, issued_on=date(2023, 2, 1))  # expires 2026-02-01
+    assert product.code not in catalogue_codes()  # the catalogue never showed it past its date
+    assert certification.expire_due(TODAY) == 1
+    assert certification.expire_due(TODAY) == 0
+    db.session.commit()
+    assert product.certificates[0].status == "expired"
+    assert (
+        db.session.scalar(
+            select(AuditEntry.actor_name).where(AuditEntry.action == "certificate.expired")
+        )
+        == "system"
+    )
+
+
+def test_expiry_warnings_go_to_producer_and_office_once_per_threshold(officer):
+    producer = make_producer("KORA")
+    producer.email = "kora@example.vn"
+    make_user("hoa@example.vn", role="producer", producer_code="KORA")
+    product = make_product("Sâm dây", producer=producer, stars=None)
+    make_certificate(product, issued_on=date(2023, 5, 15))  # expires 2026-05-15
+    db.session.commit()
+
+    def recipients():
+        return sorted(db.session.scalars(select(OutboxMessage.recipient)))
+
+    assert certification.send_expiry_warnings(date(2026, 2, 1)) == 0  # 103 days left
+    assert certification.send_expiry_warnings(date(2026, 2, 15)) == 1  # 89 days: the 90-day warning
+    assert recipients() == ["hoa@example.vn", "kora@example.vn", "office@example.vn"]
+    assert certification.send_expiry_warnings(date(2026, 2, 16)) == 0  # not again
+    assert certification.send_expiry_warnings(date(2026, 4, 15)) == 1  # 30 days: the second one
+    assert certification.send_expiry_warnings(date(2026, 4, 20)) == 0
+    assert len(recipients()) == 6
+    body = db.session.scalars(select(OutboxMessage.body_text)).first()
+    assert "Sâm dây" in body and "15/05/2026" in body
+
+
+def test_a_certificate_first_seen_within_30_days_gets_only_the_30_day_warning(officer):
+    product = make_product(stars=None)
+    make_certificate(product, issued_on=date(2023, 3, 20))  # expires 2026-03-20
+    assert certification.send_expiry_warnings(TODAY) == 1
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+    assert sorted(db.session.scalars(select(ExpiryWarning.days_before))) == [30, 90]
+
+
+def test_the_cron_command_expires_and_warns(app, runner, officer):
+    product = make_product(stars=None)
+    make_certificate(product, issued_on=date(2023, 2, 1))
+    make_certificate(make_product(stars=None), issued_on=date(2023, 4, 1))
+    result = runner.invoke(args=["certificates", "expire", "--today", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "1 certificates expired; expiry warnings sent for 1." in result.output
+    again = runner.invoke(args=["certificates", "expire", "--today", "2026-03-01"])
+    assert "0 certificates expired; expiry warnings sent for 0." in again.output
+
+
+def test_the_office_dashboard_expires_lazily_and_lists_what_expires_soon(office_client):
+    product = make_product("Trà dây", stars=None)
+    make_certificate(product, issued_on=clock.today() - timedelta(days=365 * 3 + 5))
+    soon = make_product("Mật ong rừng", stars=None)
+    make_certificate(soon, issued_on=clock.today() - timedelta(days=365 * 3 - 40))
+    page = office_client.get("/office/").text
+    assert "Mật ong rừng" in page
+    db.session.expire_all()
+    assert product.certificates[0].status == "expired"
+
+
+def test_the_product_page_issues_and_revokes_and_shows_refusals_beside_the_field(office_client):
+    product = make_product("Cà phê Đăk Hà", stars=None)
+    today = clock.today()
+    refused = office_client.post(
+        f"/office/products/{product.code}/certificates",
+        data={
+            "cert-decision_number": "9/QĐ",
+            "cert-issued_on": today.isoformat(),
+            "cert-level": "province",
+            "cert-score": "95",
+            "cert-stars": "4",
+        },
+    )
+    assert refused.status_code == 400 and 'id="cert-stars-errors"' in refused.text
+    issued = office_client.post(
+        f"/office/products/{product.code}/certificates",
+        data={
+            "cert-decision_number": "9/QĐ",
+            "cert-issued_on": today.isoformat(),
+            "cert-level": "province",
+            "cert-score": "75",
+            "cert-stars": "4",
+        },
+    )
+    assert issued.status_code == 302
+    assert product.code in office_client.get("/san-pham").text
+    certificate_id = db.session.scalar(
+        select(Certificate.id).where(Certificate.decision_number == "9/QĐ")
+    )
+    no_reason = office_client.post(
+        f"/office/certificates/{certificate_id}/revoke",
+        data={"revoke-reason": "", "revoke-revoked_on": today.isoformat()},
+    )
+    assert no_reason.status_code == 400 and 'id="revoke-reason-errors"' in no_reason.text
+    revoked = office_client.post(
+        f"/office/certificates/{certificate_id}/revoke",
+        data={"revoke-reason": "Sai phạm về nhãn mác", "revoke-revoked_on": today.isoformat()},
+    )
+    assert revoked.status_code == 302
+    assert product.code not in office_client.get("/san-pham").text
+    assert "Sai phạm về nhãn mác" in office_client.get(f"/q/{product.code}").text

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog import regions as region_rules
+from storefront.catalog import search
 from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -22,12 +23,12 @@ from storefront.catalog.models import (
     ProductGroup,
     ReviewStatus,
 )
-from storefront.catalog.text import fold
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.showrooms.models import Showroom
 
-SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
+# "relevance" (best match first) is the default when there is a query, "featured" otherwise.
+SORTS = ("relevance", "featured", "price_asc", "price_desc", "newest", "name")
 MAX_QUERY_LENGTH = 200
 
 
@@ -42,7 +43,7 @@ class CatalogFilters:
     group: str | None = None
     region: str | None = None
     showroom: str | None = None
-    sort: str = "featured"
+    sort: str = ""
     page: int = 1
     ignored: list[str] = field(default_factory=list)
 
@@ -54,11 +55,21 @@ class CatalogFilters:
             "group": self.group,
             "region": self.region,
             "showroom": self.showroom,
-            "sort": None if self.sort == "featured" else self.sort,
+            "sort": None if self.effective_sort == self.default_sort else self.effective_sort,
             "page": None if self.page == 1 else self.page,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+    @property
+    def default_sort(self) -> str:
+        return "relevance" if self.q else "featured"
+
+    @property
+    def effective_sort(self) -> str:
+        if not self.sort or (self.sort == "relevance" and not self.q):
+            return self.default_sort
+        return self.sort
 
     @property
     def active(self) -> bool:
@@ -135,6 +146,7 @@ class Page:
     total: int
     page: int
     page_size: int
+    search: search.SearchOutcome | None = None
 
     @property
     def pages(self) -> int:
@@ -193,12 +205,27 @@ def _to_card(row) -> ProductCard:
 
 
 def list_products(filters: CatalogFilters, today: date, page_size: int, regions=None) -> Page:
-    """One page of the certified, listed catalogue, filtered and sorted. Two queries."""
+    """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
+    when a query finds nothing, a few more to try it with a typo corrected and to find the
+    nearest words to suggest."""
+    terms = search.parse(filters.q)
+    page = _search_page(filters, terms, today, page_size, regions)
+    if terms and page.total == 0:
+        corrected = search.correct(terms)
+        if corrected is not None:
+            page = _search_page(filters, corrected, today, page_size, regions)
+        if page.total == 0:
+            page.search.suggestions = search.suggestions(terms)
+    return page
+
+
+def _search_page(filters, terms, today, page_size, regions) -> Page:
     query = _card_query(today)
-    if filters.q:
-        for word in fold(filters.q).split()[:10]:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
+    score = None
+    if terms:
+        matching = search.matching(terms)
+        query = matching.apply(query)
+        score = matching.score()
     if filters.stars:
         query = query.where(Certificate.stars == filters.stars)
     if filters.group:
@@ -222,19 +249,26 @@ def list_products(filters: CatalogFilters, today: date, page_size: int, regions=
         query = query.where(at_showroom.exists())
 
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    order = {
-        "featured": (Certificate.stars.desc(), Product.name, Product.id),
-        "price_asc": (Product.price_vnd, Product.id),
-        "price_desc": (Product.price_vnd.desc(), Product.id),
-        "newest": (Product.created_at.desc(), Product.id.desc()),
-        "name": (Product.name, Product.id),
-    }[filters.sort]
+    sort = filters.effective_sort
+    featured = (Certificate.stars.desc(), Product.name, Product.id)
+    if sort == "relevance":
+        # A query of punctuation only has no words to rank by: most stars first then.
+        order = (*search.relevance(terms, score), *featured) if terms else featured
+    else:
+        order = {
+            "featured": featured,
+            "price_asc": (Product.price_vnd, Product.id),
+            "price_desc": (Product.price_vnd.desc(), Product.id),
+            "newest": (Product.created_at.desc(), Product.id.desc()),
+            "name": (Product.name, Product.id),
+        }[sort]
     rows = []
     if total and (filters.page - 1) * page_size < total:
         rows = db.session.execute(
             query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
         ).all()
-    return Page([_to_card(r) for r in rows], total, filters.page, page_size)
+    outcome = search.SearchOutcome(terms) if terms else None
+    return Page([_to_card(r) for r in rows], total, filters.page, page_size, outcome)
 
 
 def featured_products(today: date, limit: int = 8) -> list[ProductCard]:

@@ -1,0 +1,187 @@
+"""Where the search text is indexed, per database, behind one small interface.
+
+SQLite: an FTS5 table over ``products.search_name`` / ``products.search_text`` (external content,
+kept in step by triggers, so bulk inserts are indexed too) and an fts5vocab table of its words.
+PostgreSQL: a ``pg_trgm`` GIN index on ``products.search_text``; words match at a word start with
+LIKE, which that index serves, and trigram similarity finds words one typo away.
+
+The text is folded in Python before it is stored (``catalog.text``), so đ/Đ → d holds on both.
+Note for migrations: on SQLite a batch ("move and copy") change of ``products`` drops its
+triggers; call ``install_sqlite()`` again after one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    table,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+from storefront.catalog.models import Product
+from storefront.extensions import db
+
+FTS_TABLE = "products_fts"
+VOCABULARY_TABLE = "products_fts_terms"
+# Tables FTS5 makes for itself; schema comparisons ignore exactly these (tests/test_app.py).
+SQLITE_INDEX_TABLES = frozenset(
+    {FTS_TABLE, VOCABULARY_TABLE}
+    | {f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "docsize", "config", "content")}
+)
+POSTGRES_INDEXES = frozenset({"ix_products_search_text_trgm"})
+
+_SQLITE_DDL = (
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        search_name, search_text, content='products', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+    f"CREATE VIRTUAL TABLE {VOCABULARY_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
+    f"""CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_name, search_text)
+        VALUES (new.id, new.search_name, new.search_text);
+    END""",
+    f"""CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_name, search_text)
+        VALUES ('delete', old.id, old.search_name, old.search_text);
+    END""",
+    f"""CREATE TRIGGER products_fts_update AFTER UPDATE OF search_name, search_text ON products
+    BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_name, search_text)
+        VALUES ('delete', old.id, old.search_name, old.search_text);
+        INSERT INTO {FTS_TABLE}(rowid, search_name, search_text)
+        VALUES (new.id, new.search_name, new.search_text);
+    END""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
+_POSTGRES_DDL = (
+    # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_products_search_text_trgm "
+    "ON products USING gin (search_text gin_trgm_ops)",
+)
+
+
+def install(connection: Connection) -> None:
+    """Create the index for this database (from a migration)."""
+    if connection.dialect.name == "sqlite":
+        install_sqlite(connection)
+    elif connection.dialect.name == "postgresql":
+        for statement in _POSTGRES_DDL:
+            connection.execute(text(statement))
+
+
+def install_sqlite(connection: Connection) -> None:
+    uninstall(connection)
+    for statement in _SQLITE_DDL:
+        connection.execute(text(statement))
+
+
+def uninstall(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        for trigger in ("products_fts_insert", "products_fts_delete", "products_fts_update"):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+        connection.execute(text(f"DROP TABLE IF EXISTS {VOCABULARY_TABLE}"))
+        connection.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("DROP INDEX IF EXISTS ix_products_search_text_trgm"))
+
+
+def is_index_object(name: str | None, type_: str) -> bool:
+    """True for the tables and indexes above, which the models do not describe."""
+    if type_ == "table":
+        return name in SQLITE_INDEX_TABLES
+    if type_ == "index":
+        return name in POSTGRES_INDEXES
+    return False
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+class Matching:
+    """Restricts a product query to rows matching every word group and says how well each
+    row matched. ``groups``: for each word typed, the folded words it may match as a word
+    prefix (the word itself, or its corrections)."""
+
+    def __init__(self, groups: list[list[str]]):
+        self.groups = groups
+
+    def apply(self, query):
+        raise NotImplementedError
+
+    def score(self) -> ColumnElement:
+        """Lower is better."""
+        raise NotImplementedError
+
+
+class Fts5Matching(Matching):
+    _fts = table(FTS_TABLE, column("rowid"))
+
+    def apply(self, query):
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{word}"*' for word in group) + ")" for group in self.groups
+        )
+        return query.join(self._fts, self._fts.c.rowid == Product.id).where(
+            literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", expression))
+        )
+
+    def score(self) -> ColumnElement:
+        # bm25 weighs a word in the name ten times one elsewhere; it is negative, best first.
+        return func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)
+
+
+class TrigramMatching(Matching):
+    def apply(self, query):
+        return query.where(
+            *(or_(*(starts_a_word(Product.search_text, w) for w in group)) for group in self.groups)
+        )
+
+    def score(self) -> ColumnElement:
+        phrase = " ".join(group[0] for group in self.groups)
+        return -func.word_similarity(phrase, Product.search_name)
+
+
+def starts_a_word(column_, word: str) -> ColumnElement:
+    """``column_`` (folded, single spaces) has a word beginning with ``word`` (letters/digits)."""
+    return or_(column_.like(f"{word}%"), column_.like(f"% {word}%"))
+
+
+def contains_words(column_, words: list[str]) -> ColumnElement:
+    return and_(*(starts_a_word(column_, w) for w in words))
+
+
+def matching(groups: list[list[str]]) -> Matching:
+    return Fts5Matching(groups) if _dialect() == "sqlite" else TrigramMatching(groups)
+
+
+def candidate_words(word: str, limit: int = 400) -> list[tuple[str, int]]:
+    """Indexed words that may be close to ``word``, with how many products use them. The
+    caller measures the real distance; this only narrows the vocabulary down cheaply."""
+    if _dialect() == "sqlite":
+        rows = db.session.execute(
+            text(
+                f"SELECT term, doc FROM {VOCABULARY_TABLE} "
+                "WHERE length(term) BETWEEN :shortest AND :longest"
+            ),
+            {"shortest": max(1, len(word) - 2), "longest": len(word) + 2},
+        )
+        return [(term, count) for term, count in rows]
+    # Trigram similarity finds the products holding a similar word through the GIN index.
+    db.session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)"))
+    texts = db.session.scalars(
+        text("SELECT search_text FROM products WHERE :word <% search_text LIMIT :limit"),
+        {"word": word, "limit": limit},
+    )
+    counts: dict[str, int] = {}
+    for search_text in texts:
+        for term in set(search_text.split()):
+            if abs(len(term) - len(word)) <= 2:
+                counts[term] = counts.get(term, 0) + 1
+    return list(counts.items())

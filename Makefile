@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgresql://postgres@127.0.0.1:5432/test)
+VENDOR := storefront/static/vendor
 export FLASK_APP := wsgi
 
 .PHONY: install run test test-sqlite test-postgres lint translations bench clean
@@ -19,7 +20,20 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 storefront/translations/%/LC_MESSAGES/messages.mo: storefront/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d storefront/translations -l $* >/dev/null
 
-install: $(VENV)/.installed $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
+# Front-end libraries: exactly the versions in package-lock.json, from npm, copied next to our own
+# static files (served by the shop itself, never committed). No install scripts are run.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	touch $@
+
+install: $(VENV)/.installed $(VENDOR)/.copied $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
 
 run: install
 	$(BIN)/flask db upgrade
@@ -55,4 +69,4 @@ translations: install
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache storefront/translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) .pytest_cache node_modules $(VENDOR) storefront/translations/*/LC_MESSAGES/*.mo

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
 from storefront import clock, errors, formatting, i18n, labels
-from storefront.extensions import babel, csrf, db, limiter, login, migrate
+from storefront.extensions import babel, csrf, db, limiter, login, migrate, rest_api
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -43,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    rest_api.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"
     login.login_message = None  # the login page says why on its own
@@ -67,6 +68,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from storefront.accounts import bp as accounts_bp
+    from storefront.api import bp as api_bp
+    from storefront.api import pages as api_pages
     from storefront.catalog import bp as catalog_bp
     from storefront.producers import bp as producers_bp
     from storefront.qr import bp as qr_bp
@@ -78,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(qr_bp)
     app.register_blueprint(showrooms_bp)
     app.register_blueprint(producers_bp)
+    rest_api.register_blueprint(api_bp)
+    app.register_blueprint(api_pages)
 
 
 def _register_cli(app: Flask) -> None:

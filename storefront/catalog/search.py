@@ -77,12 +77,14 @@ def matching(terms: SearchTerms) -> search_index.Matching:
 
 
 def relevance(terms: SearchTerms, score) -> list:
-    """ORDER BY clauses: phrase in the name, then every word in the name, then ``score``."""
+    """ORDER BY clauses: the name starting with the phrase, the phrase anywhere in the name,
+    every word in the name, then ``score``."""
     name = Product.search_name
     tier = case(
-        (search_index.starts_a_word(name, terms.phrase), 0),
-        (search_index.contains_words(name, [group[0] for group in terms.groups]), 1),
-        else_=2,
+        (name.like(f"{terms.phrase}%"), 0),
+        (search_index.starts_a_word(name, terms.phrase), 1),
+        (search_index.contains_words(name, [group[0] for group in terms.groups]), 2),
+        else_=3,
     )
     return [tier, score]
 
@@ -110,7 +112,7 @@ def suggestions(terms: SearchTerms, limit: int = 5) -> list[str]:
     for index, word in enumerate(terms.words):
         if len(word) < 3:
             continue
-        for near in _near_words(word, 1 if len(word) < 5 else 2):
+        for near in _near_words(word, 1 if len(word) < 5 else 2) or []:
             words = list(terms.words)
             words[index] = near
             suggestion = " ".join(words)

@@ -41,7 +41,7 @@ _SQLITE_DDL = (
     f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
         search_name, search_text, content='products', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
-    f"CREATE VIRTUAL TABLE {VOCABULARY_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
+    f"CREATE VIRTUAL TABLE {VOCABULARY_TABLE} USING fts5vocab({FTS_TABLE}, 'col')",
     f"""CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN
         INSERT INTO {FTS_TABLE}(rowid, search_name, search_text)
         VALUES (new.id, new.search_name, new.search_text);
@@ -162,26 +162,32 @@ def matching(groups: list[list[str]]) -> Matching:
 
 
 def candidate_words(word: str, limit: int = 400) -> list[tuple[str, int]]:
-    """Indexed words that may be close to ``word``, with how many products use them. The
-    caller measures the real distance; this only narrows the vocabulary down cheaply."""
+    """Indexed words that may be close to ``word``, with a weight saying how much they are used
+    (a product name counts ten times more than the rest). The caller measures the real
+    distance; this only narrows the vocabulary down cheaply."""
+    weights: dict[str, int] = {}
     if _dialect() == "sqlite":
         rows = db.session.execute(
             text(
-                f"SELECT term, doc FROM {VOCABULARY_TABLE} "
+                f"SELECT term, col, doc FROM {VOCABULARY_TABLE} "
                 "WHERE length(term) BETWEEN :shortest AND :longest"
             ),
             {"shortest": max(1, len(word) - 2), "longest": len(word) + 2},
         )
-        return [(term, count) for term, count in rows]
+        for term, column_name, count in rows:
+            weights[term] = weights.get(term, 0) + count * (
+                10 if column_name == "search_name" else 1
+            )
+        return list(weights.items())
     # Trigram similarity finds the products holding a similar word through the GIN index.
     db.session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)"))
-    texts = db.session.scalars(
-        text("SELECT search_text FROM products WHERE :word <% search_text LIMIT :limit"),
-        {"word": word, "limit": limit},
+    rows = db.session.execute(
+        text("SELECT search_name, search_text FROM products WHERE :word <% search_text LIMIT :n"),
+        {"word": word, "n": limit},
     )
-    counts: dict[str, int] = {}
-    for search_text in texts:
-        for term in set(search_text.split()):
-            if abs(len(term) - len(word)) <= 2:
-                counts[term] = counts.get(term, 0) + 1
-    return list(counts.items())
+    for search_name, search_text in rows:
+        for weight, words in ((10, search_name), (1, search_text)):
+            for term in set(words.split()):
+                if abs(len(term) - len(word)) <= 2:
+                    weights[term] = weights.get(term, 0) + weight
+    return list(weights.items())

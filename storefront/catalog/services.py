@@ -23,6 +23,7 @@ from storefront.catalog.models import (
     ProductGroup,
     ReviewStatus,
 )
+from storefront.catalog.products import CODE_PATTERN
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.showrooms.models import Showroom
@@ -138,6 +139,9 @@ class ProductCard:
     producer_name: str
     available_online: int
     is_demo: bool
+    certificate_number: str = ""
+    certificate_issued_on: date | None = None
+    certificate_expires_on: date | None = None
 
 
 @dataclass
@@ -193,6 +197,9 @@ def _card_query(today: date):
             Producer.name,
             _online_available(),
             Product.is_demo,
+            Certificate.decision_number,
+            Certificate.issued_on,
+            Certificate.expires_on,
         )
         .join(Certificate, active_certificate_join(today))
         .join(Producer, Producer.id == Product.producer_id)
@@ -217,6 +224,15 @@ def list_products(filters: CatalogFilters, today: date, page_size: int, regions=
         if page.total == 0:
             page.search.suggestions = search.suggestions(terms)
     return page
+
+
+def suggest(q: str, today: date, limit: int = 6) -> Page | None:
+    """The best few matches for what is typed so far (the same search as the catalogue);
+    None while nothing searchable has been typed."""
+    filters = CatalogFilters(q=q.strip()[:MAX_QUERY_LENGTH])
+    if not search.parse(filters.q):
+        return None
+    return list_products(filters, today, limit)
 
 
 def _search_page(filters, terms, today, page_size, regions) -> Page:
@@ -317,8 +333,12 @@ class ProductView:
 
 
 def normalise_code(code: str) -> str:
-    """Codes are printed in capitals; a hand-typed lower-case code still finds its product."""
-    return code.strip().upper()
+    """Codes are printed in capitals; a hand-typed lower-case code still finds its product.
+    Anything that cannot be a code (too long, odd characters) raises NotFound at once."""
+    code = code.strip()
+    if not CODE_PATTERN.fullmatch(code):
+        raise NotFound(code)
+    return code.upper()
 
 
 def product_view(code: str, today: date) -> ProductView:
@@ -398,6 +418,8 @@ def verify(code: str, today: date) -> Verification:
 
 
 def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
+    if not CODE_PATTERN.fullmatch(code):
+        raise NotFound(code)
     producer = db.session.scalar(
         select(Producer).where(Producer.code == code).options(joinedload(Producer.region))
     )
@@ -429,4 +451,27 @@ def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int
 
 def existing_code(code: str) -> str | None:
     """The product code as registered, or None when no product has it."""
-    return db.session.scalar(select(Product.code).where(Product.code == normalise_code(code)))
+    try:
+        code = normalise_code(code)
+    except NotFound:
+        return None
+    return db.session.scalar(select(Product.code).where(Product.code == code))
+
+
+def list_producers(today: date) -> list[tuple[Producer, int]]:
+    """Active producers, by name, with how many certified, listed products each has."""
+    counts = (
+        select(Product.producer_id, func.count().label("products"))
+        .join(Certificate, active_certificate_join(today))
+        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+        .group_by(Product.producer_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Producer, func.coalesce(counts.c.products, 0))
+        .outerjoin(counts, counts.c.producer_id == Producer.id)
+        .where(Producer.active.is_(True))
+        .options(joinedload(Producer.region))
+        .order_by(Producer.name, Producer.id)
+    ).all()
+    return [(producer, count) for producer, count in rows]

@@ -22,12 +22,15 @@ class ProductQuery(Schema):
         validate=validate.Length(max=32),
         metadata={
             "description": "A region code (see /regions); today's units also find "
-            "products made in the units they replaced."
+            "products made in the units they replaced. An unknown code matches nothing."
         },
     )
     showroom = fields.String(
         validate=validate.Length(max=32),
-        metadata={"description": "Only products on the shelf of this showroom."},
+        metadata={
+            "description": "Only products on the shelf of this showroom (see /showrooms). "
+            "An unknown code matches nothing."
+        },
     )
     sort = fields.String(
         validate=validate.OneOf(SORTS),
@@ -109,7 +112,9 @@ class Product(ProductSummary):
     stars = fields.Integer(
         allow_none=True, metadata={"description": "None without a valid certificate"}
     )
-    certificate = fields.Nested(CertificateSummary, allow_none=True, required=True)
+    certificate = fields.Nested(
+        Certificate, allow_none=True, required=True, metadata={"description": "The valid one"}
+    )
     sellable = fields.Boolean(required=True)
     description = fields.String(allow_none=True)
     region = fields.Nested(Reference, required=True)

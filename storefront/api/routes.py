@@ -1,6 +1,7 @@
 """API routes: read the arguments, call one catalogue service, hand the result to a schema."""
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 
 from storefront import clock
 from storefront.api import bp, pages, rate_limit, schemas
@@ -20,7 +21,9 @@ from storefront.showrooms import services as showroom_services
 
 limiter.limit(rate_limit)(bp)
 
-NOT_FOUND = "No such code in the register."
+
+def _not_found() -> str:
+    return _("No such code in the register.")
 
 
 @bp.get("/products")
@@ -48,7 +51,7 @@ def product(code: str):
     try:
         view = services.product_view(code, today)
     except services.NotFound:
-        abort(404, description=NOT_FOUND)
+        abort(404, description=_not_found())
     return product_detail(view, today)
 
 
@@ -64,7 +67,7 @@ def verify(code: str):
     try:
         result = services.verify(code, today)
     except services.NotFound:
-        abort(404, description="This code is not in the OCOP register.")
+        abort(404, description=_("This code is not in the OCOP register."))
     return verification(result, today)
 
 
@@ -85,7 +88,7 @@ def producer(code: str):
     try:
         found, cards = services.producer_view(code, clock.today())
     except services.NotFound:
-        abort(404, description=NOT_FOUND)
+        abort(404, description=_not_found())
     return {
         **producer_summary(found, len(cards)),
         "description": found.description,
@@ -110,7 +113,7 @@ def showroom_detail(code: str):
     try:
         found = showroom_services.get_showroom(code)
     except showroom_services.NotFound:
-        abort(404, description=NOT_FOUND)
+        abort(404, description=_not_found())
     stock = services.showroom_stock(found.id, clock.today())
     return {
         **showroom(found),

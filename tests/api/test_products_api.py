@@ -96,10 +96,10 @@ def test_any_site_may_read_the_api_from_a_browser(client, app_ctx):
     assert "Access-Control-Allow-Origin" not in client.get("/san-pham").headers
 
 
-def test_errors_are_json_with_a_reason(client, app_ctx):
-    missing = client.get("/api/v1/products/NOSUCH")
+def test_errors_are_json_with_a_reason_in_the_clients_language(client, app_ctx):
+    missing = client.get("/api/v1/products/NOSUCH", headers={"Accept-Language": "en"})
     assert missing.status_code == 404 and missing.json["reason"] == "No such code in the register."
-    invalid = client.get("/api/v1/products?stars=9&page=0")
+    invalid = client.get("/api/v1/products?stars=9&page=0", headers={"Accept-Language": "en"})
     assert invalid.status_code == 422
     assert "page" in invalid.json["reason"] and "stars" in invalid.json["reason"]
     assert invalid.json["errors"]["query"]["stars"]
@@ -108,6 +108,10 @@ def test_errors_are_json_with_a_reason(client, app_ctx):
     # The pages keep their HTML error pages.
     page = client.get("/san-pham/NOSUCH")
     assert page.status_code == 404 and "site-header" in page.text
+
+
+def test_errors_speak_vietnamese_by_default(client):
+    assert client.get("/api/v1/products/NOSUCH").json["reason"] == "Không có mã này trong danh mục."
 
 
 def test_too_many_requests_are_refused_with_a_reason(client, app):
@@ -128,7 +132,7 @@ def test_verify_tells_what_the_qr_page_tells(client, app_ctx):
     answer = client.get(f"/api/v1/verify/{product.code}").json
     assert answer["state"] == "revoked" and answer["stars"] is None
     assert answer["certificate"]["revoked_reason"] == "Không đạt"
-    unknown = client.get("/api/v1/verify/FAKE99")
+    unknown = client.get("/api/v1/verify/FAKE99", headers={"Accept-Language": "en"})
     assert unknown.status_code == 404 and "register" in unknown.json["reason"]
 
 

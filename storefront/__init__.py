@@ -87,10 +87,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
-    from storefront.demo.cli import seed_demo
+    from storefront.demo.cli import seed_demo, seed_synthetic
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_synthetic)
 
 
 def _security_headers(response):

@@ -3,6 +3,8 @@ to find it (name, producer, group, places, description)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from storefront.catalog.text import search_words
 
 # The six groups as people call them, in both languages (the labels in labels.py are msgids).
@@ -24,12 +26,14 @@ def search_fields(
     places: list[str] | None = None,
 ) -> tuple[str, str]:
     """``(search_name, search_text)``: the name first in the text, so it ranks first."""
-    parts = [name, producer_name, GROUP_SEARCH_WORDS.get(group or "", ""), *(places or [])]
-    parts.append(description)
-    return (
-        " ".join(search_words(name)),
-        " ".join(search_words(" ".join(p for p in parts if p))),
-    )
+    folded_name = _folded(name)
+    parts = [producer_name, GROUP_SEARCH_WORDS.get(group or "", ""), *(places or []), description]
+    return folded_name, " ".join([folded_name, *(_folded(p) for p in parts if p)])
+
+
+@lru_cache(maxsize=8192)  # producers, places and groups repeat across a catalogue
+def _folded(text: str) -> str:
+    return " ".join(search_words(text))
 
 
 def place_names(region) -> list[str]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     literal_column,
     or_,
+    select,
     table,
     text,
 )
@@ -122,19 +123,31 @@ class Matching:
 
 
 class Fts5Matching(Matching):
-    _fts = table(FTS_TABLE, column("rowid"))
+    """The FTS5 query runs once, materialised, and the products are joined to its rows; left to
+    itself SQLite's planner would run the MATCH again for every listed product."""
 
-    def apply(self, query):
+    def __init__(self, groups: list[list[str]]):
+        super().__init__(groups)
         expression = " AND ".join(
             "(" + " OR ".join(f'"{word}"*' for word in group) + ")" for group in self.groups
         )
-        return query.join(self._fts, self._fts.c.rowid == Product.id).where(
-            literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", expression))
+        fts = table(FTS_TABLE, column("rowid"))
+        self._matched = (
+            select(
+                fts.c.rowid.label("product_id"),
+                # bm25 weighs a word in the name ten times one elsewhere; negative, best first.
+                func.bm25(literal_column(FTS_TABLE), 10.0, 1.0).label("score"),
+            )
+            .where(literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", expression)))
+            .cte("matched")
+            .prefix_with("MATERIALIZED")
         )
 
+    def apply(self, query):
+        return query.join(self._matched, self._matched.c.product_id == Product.id)
+
     def score(self) -> ColumnElement:
-        # bm25 weighs a word in the name ten times one elsewhere; it is negative, best first.
-        return func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)
+        return self._matched.c.score
 
 
 class TrigramMatching(Matching):
@@ -167,18 +180,8 @@ def candidate_words(word: str, limit: int = 400) -> list[tuple[str, int]]:
     distance; this only narrows the vocabulary down cheaply."""
     weights: dict[str, int] = {}
     if _dialect() == "sqlite":
-        rows = db.session.execute(
-            text(
-                f"SELECT term, col, doc FROM {VOCABULARY_TABLE} "
-                "WHERE length(term) BETWEEN :shortest AND :longest"
-            ),
-            {"shortest": max(1, len(word) - 2), "longest": len(word) + 2},
-        )
-        for term, column_name, count in rows:
-            weights[term] = weights.get(term, 0) + count * (
-                10 if column_name == "search_name" else 1
-            )
-        return list(weights.items())
+        shortest, longest = max(1, len(word) - 2), len(word) + 2
+        return [(t, w) for t, w in _sqlite_vocabulary().items() if shortest <= len(t) <= longest]
     # Trigram similarity finds the products holding a similar word through the GIN index.
     db.session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)"))
     rows = db.session.execute(
@@ -191,3 +194,24 @@ def candidate_words(word: str, limit: int = 400) -> list[tuple[str, int]]:
                 if abs(len(term) - len(word)) <= 2:
                     weights[term] = weights.get(term, 0) + weight
     return list(weights.items())
+
+
+# The vocabulary scan reads the whole FTS index (~0.1 s at 100,000 products), so it is kept
+# until the index changes: FTS5 rewrites its structure record (rowid 10 of the _data table,
+# FTS5_STRUCTURE_ROWID in its source) on every change.
+_vocabulary_cache: dict[str, tuple[bytes, dict[str, int]]] = {}
+
+
+def _sqlite_vocabulary() -> dict[str, int]:
+    key = str(db.session.get_bind().url)
+    structure = db.session.scalar(text(f"SELECT block FROM {FTS_TABLE}_data WHERE id = 10"))
+    cached = _vocabulary_cache.get(key)
+    if cached is not None and structure is not None and cached[0] == structure:
+        return cached[1]
+    weights: dict[str, int] = {}
+    rows = db.session.execute(text(f"SELECT term, col, doc FROM {VOCABULARY_TABLE}"))
+    for term, column_name, count in rows:
+        weights[term] = weights.get(term, 0) + count * (10 if column_name == "search_name" else 1)
+    if structure is not None:
+        _vocabulary_cache[key] = (structure, weights)
+    return weights

@@ -185,6 +185,13 @@ def _online_available():
 
 
 def _card_query(today: date):
+    """Cards of the products that may be listed."""
+    return _card_columns(today).where(
+        Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED
+    )
+
+
+def _card_columns(today: date):
     return (
         select(
             Product.code,
@@ -203,6 +210,15 @@ def _card_query(today: date):
         )
         .join(Certificate, active_certificate_join(today))
         .join(Producer, Producer.id == Product.producer_id)
+    )
+
+
+def _listed_query(today: date):
+    """Products that may be listed (approved, listed, certified today): what the search and the
+    filters narrow down before a page of cards is read."""
+    return (
+        select(Product.id, func.count().over())
+        .join(Certificate, active_certificate_join(today))
         .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
     )
 
@@ -236,7 +252,7 @@ def suggest(q: str, today: date, limit: int = 6) -> Page | None:
 
 
 def _search_page(filters, terms, today, page_size, regions) -> Page:
-    query = _card_query(today)
+    query = _listed_query(today)
     score = None
     if terms:
         matching = search.matching(terms)
@@ -264,7 +280,6 @@ def _search_page(filters, terms, today, page_size, regions) -> Page:
         )
         query = query.where(at_showroom.exists())
 
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     sort = filters.effective_sort
     featured = (Certificate.stars.desc(), Product.name, Product.id)
     if sort == "relevance":
@@ -278,13 +293,32 @@ def _search_page(filters, terms, today, page_size, regions) -> Page:
             "newest": (Product.created_at.desc(), Product.id.desc()),
             "name": (Product.name, Product.id),
         }[sort]
-    rows = []
-    if total and (filters.page - 1) * page_size < total:
+    # First the page's ids and the total in one pass (only ids are sorted), then the cards of
+    # that page alone: stock sums and the rest are never computed for rows not shown.
+    ranked = db.session.execute(
+        query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
+    ).all()
+    if ranked:
+        total = ranked[0][1]
+    elif filters.page == 1:
+        total = 0
+    else:  # past the last page: say how many there are
+        total = db.session.scalar(
+            select(func.count()).select_from(
+                query.with_only_columns(Product.id).order_by(None).subquery()
+            )
+        )
+    cards = []
+    if ranked:
+        position = {product_id: index for index, (product_id, _total) in enumerate(ranked)}
+        # Only the page's ids (already filtered): looked up by primary key.
         rows = db.session.execute(
-            query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
+            _card_columns(today).add_columns(Product.id).where(Product.id.in_(position))
         ).all()
+        by_id = {row[-1]: _to_card(row[:-1]) for row in rows}
+        cards = [by_id[product_id] for product_id in position if product_id in by_id]
     outcome = search.SearchOutcome(terms) if terms else None
-    return Page([_to_card(r) for r in rows], total, filters.page, page_size, outcome)
+    return Page(cards, total, filters.page, page_size, outcome)
 
 
 def featured_products(today: date, limit: int = 8) -> list[ProductCard]:

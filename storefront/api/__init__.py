@@ -5,7 +5,9 @@ OpenAPI document at /api/openapi.json, a browsable page at /api/docs.
 
 from flask import Blueprint as PageBlueprint
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
+from limits import parse_many
 
 bp = Blueprint(
     "api",
@@ -34,6 +36,24 @@ def _public_read_only_headers(response):
 
 def rate_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
+
+
+def rate_limit_in_words(limit: str) -> str:
+    """``"120 per minute;2000 per hour"`` as a person reads it, in the page's language."""
+    units = {
+        "second": _l("%(num)d requests a second"),
+        "minute": _l("%(num)d requests a minute"),
+        "hour": _l("%(num)d requests an hour"),
+        "day": _l("%(num)d requests a day"),
+    }
+    parts = []
+    for item in parse_many(limit):
+        unit = units.get(item.GRANULARITY.name)
+        if unit is not None and item.multiples == 1:
+            parts.append(str(unit) % {"num": item.amount})
+        else:
+            parts.append(str(item))
+    return ", ".join(parts)
 
 
 from storefront.api import routes  # noqa: E402,F401

@@ -4,7 +4,7 @@ from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 
 from storefront import clock
-from storefront.api import bp, pages, rate_limit, schemas
+from storefront.api import bp, pages, rate_limit, rate_limit_in_words, schemas
 from storefront.api.present import (
     producer_summary,
     product_detail,
@@ -135,4 +135,8 @@ def regions():
 @pages.get("/api/docs")
 def docs():
     """A browsable page of the OpenAPI document."""
-    return render_template("api/docs.html", spec_url=url_for("api-docs.openapi_json"))
+    return render_template(
+        "api/docs.html",
+        spec_url=url_for("api-docs.openapi_json"),
+        limits=rate_limit_in_words(rate_limit()),
+    )

@@ -153,12 +153,23 @@ class Fts5Matching(Matching):
 class TrigramMatching(Matching):
     def apply(self, query):
         return query.where(
-            *(or_(*(starts_a_word(Product.search_text, w) for w in group)) for group in self.groups)
+            *(
+                or_(*(_trigram_word_start(Product.search_text, w) for w in group))
+                for group in self.groups
+            )
         )
 
     def score(self) -> ColumnElement:
-        phrase = " ".join(group[0] for group in self.groups)
-        return -func.word_similarity(phrase, Product.search_name)
+        # After the name tiers, a shorter name holding the words is the closer match (and it
+        # costs nothing, unlike trigram similarity over every matched row).
+        return func.length(Product.search_name)
+
+
+def _trigram_word_start(column_, word: str) -> ColumnElement:
+    """PostgreSQL: LIKE '%word%' is what the trigram index answers fastest; the regular
+    expression then keeps only a match at a word start. Words are letters and digits only
+    (catalog.text.search_words), so neither needs escaping."""
+    return and_(column_.like(f"%{word}%"), column_.op("~")(f"(^| ){word}"))
 
 
 def starts_a_word(column_, word: str) -> ColumnElement:

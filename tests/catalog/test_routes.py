@@ -212,6 +212,9 @@ def _seed_catalogue(size: int) -> dict:
     [
         "/san-pham",
         "/san-pham?stars=4&group=food&region={region}&sort=price_desc&q=san",
+        "/san-pham?q=san+pham",
+        "/san-pham/goi-y?q=san",
+        "/api/v1/products?q=san+pham&page=2",
         "/san-pham/{code}",
         "/",
         "/q/{code}",

@@ -82,6 +82,13 @@ class Config:
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")
         self.CATALOG_PAGE_SIZE = int(env.get("CATALOG_PAGE_SIZE", 24))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+        # Public JSON API (flask-smorest): OpenAPI document at /api/openapi.json.
+        self.API_TITLE = "OCOP Storefront API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")
         self.TESTING = False
 
 

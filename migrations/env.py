@@ -38,6 +38,14 @@ target_db = current_app.extensions["migrate"].db
 # ... etc.
 
 
+def include_object(object_, name, type_, reflected, compare_to):
+    """The search index's own tables (SQLite FTS5) and indexes (pg_trgm) are made by hand in
+    their migration and described by no model: leave exactly those out of autogenerate."""
+    from storefront.catalog.search_index import is_index_object
+
+    return not (reflected and compare_to is None and is_index_object(name, type_))
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -82,6 +90,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

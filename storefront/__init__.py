@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
 from storefront import clock, errors, formatting, i18n, labels
-from storefront.extensions import babel, csrf, db, limiter, login, migrate
+from storefront.extensions import babel, csrf, db, limiter, login, migrate, rest_api
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -44,6 +44,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    rest_api.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"
     login.login_message = None  # the login page says why on its own
@@ -88,16 +89,22 @@ def _register_blueprints(app: Flask) -> None:
         package = importlib.import_module(f"storefront.{feature}")
         importlib.import_module(f"storefront.{feature}.routes")
         app.register_blueprint(package.bp)
+    # The JSON API is a flask-smorest blueprint, registered through the Api extension.
+    api = importlib.import_module("storefront.api")
+    importlib.import_module("storefront.api.routes")
+    rest_api.register_blueprint(api.bp)
+    app.register_blueprint(api.pages)
 
 
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
-    from storefront.demo.cli import seed_demo
+    from storefront.demo.cli import seed_demo, seed_synthetic
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_synthetic)
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
 

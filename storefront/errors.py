@@ -1,6 +1,6 @@
 """Error pages in the shop's style, or JSON for a client that asked for JSON."""
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -23,15 +23,19 @@ def _titles() -> dict[int, str]:
         404: _("Page not found"),
         405: _("This action is not allowed here"),
         413: _("The file or form is too large"),
+        422: _("Some values are not valid"),
         429: _("Too many requests"),
         500: _("Something went wrong on our side"),
     }
 
 
-def error_response(code: int, reason: str | None = None):
+def error_response(code: int, reason: str | None = None, errors: dict | None = None):
     title = _titles().get(code, _("Error"))
     if wants_json_response():
-        return jsonify({"status": code, "error": title, "reason": reason or title}), code
+        payload = {"status": code, "error": title, "reason": reason or title}
+        if errors:
+            payload["errors"] = errors
+        return jsonify(payload), code
     template = f"errors/{code}.html" if code in (404, 429) else "errors/error.html"
     return render_template(template, code=code, title=title, reason=reason), code
 
@@ -41,7 +45,23 @@ def handle_http_exception(error: HTTPException):
         return error_response(500)
     # Werkzeug's default descriptions are English boilerplate; show ours unless a reason was given.
     reason = error.description if error.description != type(error).description else None
-    return error_response(error.code, reason)
+    # webargs (the API's parameter parsing) says what was wrong with each parameter.
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if messages and reason is None:
+        reason = _("Some parameters are not valid: %(names)s.", names=", ".join(_names(messages)))
+    response = make_response(error_response(error.code, reason, messages))
+    for header, value in error.get_headers():
+        if header.lower() in ("allow", "retry-after"):  # say what is allowed, and when again
+            response.headers[header] = value
+    return response
+
+
+def _names(messages: dict) -> list[str]:
+    """Parameter names from webargs's {location: {name: [messages]}}."""
+    names = []
+    for value in messages.values():
+        names.extend(value if isinstance(value, dict) else [])
+    return sorted(str(n) for n in names)
 
 
 def handle_unexpected(error: Exception):

@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime
 
+import marshmallow as ma
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
@@ -50,3 +52,25 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 login = LoginManager()
+
+
+class ApiErrorSchema(ma.Schema):
+    """The JSON body of every API error (made by storefront.errors.error_response)."""
+
+    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status"})
+    error = ma.fields.String(required=True, metadata={"description": "What went wrong, in short"})
+    reason = ma.fields.String(required=True, metadata={"description": "Why, for a person"})
+    errors = ma.fields.Dict(metadata={"description": "Per-parameter validation messages"})
+
+
+class ShopApi(Api):
+    """flask-smorest, with the shop's own error handling: errors.py answers JSON under /api/
+    and HTML pages elsewhere, so the API's errors read like the rest (status, error, reason)."""
+
+    ERROR_SCHEMA = ApiErrorSchema
+
+    def _register_error_handlers(self):
+        pass  # storefront.errors handles every HTTPException
+
+
+rest_api = ShopApi()  # not "api": that is the storefront.api package

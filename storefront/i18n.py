@@ -12,7 +12,8 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def select_locale() -> str:
-    """The language chosen in this browser, else the signed-in user's, else Vietnamese."""
+    """The language chosen in this browser, else the signed-in user's, else the browser's own
+    preference (Accept-Language, on a first visit), else Vietnamese."""
     if not has_request_context():  # CLI and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
@@ -21,7 +22,17 @@ def select_locale() -> str:
     user_locale = getattr(current_user, "locale", None)
     if user_locale in current_app.config["LANGUAGES"]:
         return user_locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    preferred = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    return preferred or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.after_app_request
+def _vary_by_language(response):
+    # A page's language follows these headers: shared caches must not mix them up.
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
 
 
 def safe_next(target: str | None) -> str:

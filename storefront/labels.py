@@ -35,6 +35,7 @@ LEVEL_NAMES = {
 }
 
 SORT_NAMES = {
+    "relevance": _l("Best match"),
     "featured": _l("Most stars"),
     "price_asc": _l("Price: low to high"),
     "price_desc": _l("Price: high to low"),

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from config import TestingConfig
 from storefront import create_app
+from storefront.catalog import search_index
 from storefront.extensions import db, limiter
 
 
@@ -48,6 +49,7 @@ def _reset_schema() -> None:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         else:
+            search_index.uninstall(connection)
             db.metadata.drop_all(connection)
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 

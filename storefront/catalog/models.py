@@ -15,12 +15,13 @@ from sqlalchemy import (
     Text,
     event,
     false,
+    inspect,
     text,
     true,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from storefront.catalog.text import fold
+from storefront.catalog.search_document import place_names, search_fields
 from storefront.extensions import UtcDateTime, db
 
 
@@ -134,7 +135,9 @@ class Product(db.Model):
     price_vnd: Mapped[int] = mapped_column(Integer, index=True)
     description: Mapped[str | None] = mapped_column(Text)
     ean: Mapped[str | None] = mapped_column(String(14), unique=True)
-    # Name, producer and place folded by catalog.text.fold(), kept up to date by the services.
+    # Folded by catalog.search_document, kept in step by _refresh_search_text below, indexed by
+    # catalog.search_index (FTS5 on SQLite, pg_trgm on PostgreSQL).
+    search_name: Mapped[str] = mapped_column(Text, default="", server_default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     listed: Mapped[bool] = mapped_column(default=True, server_default=true())
     review_status: Mapped[str] = mapped_column(
@@ -232,12 +235,33 @@ class Certificate(db.Model):
         return self.status
 
 
+_SEARCHED_ATTRIBUTES = ("name", "description", "group", "region_id", "producer_id", "region")
+
+
 @event.listens_for(Session, "before_flush")
 def _refresh_search_text(session, _context, _instances) -> None:
-    """Keep Product.search_text in step with what it is made of, whoever changed the product."""
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Product):
-            parts = [obj.name, obj.description]
-            if obj.producer is not None:
-                parts.append(obj.producer.name)
-            obj.search_text = fold(" ".join(p for p in parts if p))
+    """Keep a product's search fields in step with what they are made of (its name, description,
+    group, place, and its producer's name), whoever changed it."""
+    with session.no_autoflush:
+        products = [obj for obj in session.new if isinstance(obj, Product)]
+        for obj in session.dirty:
+            changes = inspect(obj).attrs
+            if isinstance(obj, Product):
+                if any(changes[a].history.has_changes() for a in _SEARCHED_ATTRIBUTES):
+                    products.append(obj)
+            elif isinstance(obj, Producer) and changes.name.history.has_changes():
+                products.extend(obj.products)
+        for product in products:
+            producer = product.producer or (
+                session.get(Producer, product.producer_id) if product.producer_id else None
+            )
+            region = product.region or (
+                session.get(Region, product.region_id) if product.region_id else None
+            )
+            product.search_name, product.search_text = search_fields(
+                product.name,
+                product.description,
+                producer.name if producer is not None else None,
+                product.group,
+                place_names(region),
+            )

@@ -1,7 +1,7 @@
 from flask import abort, current_app, render_template, request, send_from_directory
 
 from storefront import clock
-from storefront.catalog import bp, services
+from storefront.catalog import bp, search, services
 from storefront.catalog import regions as region_rules
 from storefront.catalog.images import upload_folder
 from storefront.showrooms import services as showroom_services
@@ -40,6 +40,13 @@ def catalogue():
     )
 
 
+@bp.get("/san-pham/goi-y")
+def suggestions():
+    """As-you-type suggestions under the search box (an HTML fragment for htmx)."""
+    page = services.suggest(request.args.get("q", ""), clock.today())
+    return render_template("catalog/_suggestions.html", page=page, q=request.args.get("q", ""))
+
+
 @bp.get("/san-pham/<code>")
 def product(code: str):
     try:
@@ -62,3 +69,8 @@ def producer(code: str):
 def media(filename: str):
     """Uploaded product pictures (already cleaned and resized at upload)."""
     return send_from_directory(upload_folder(), filename, max_age=365 * 24 * 3600)
+
+
+@bp.app_template_filter("highlight")
+def highlight(value, words=None):
+    return search.highlight(value, words or ())

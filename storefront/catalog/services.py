@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog import regions as region_rules
+from storefront.catalog import search
 from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -22,12 +23,13 @@ from storefront.catalog.models import (
     ProductGroup,
     ReviewStatus,
 )
-from storefront.catalog.text import fold
+from storefront.catalog.products import CODE_PATTERN
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.showrooms.models import Showroom
 
-SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
+# "relevance" (best match first) is the default when there is a query, "featured" otherwise.
+SORTS = ("relevance", "featured", "price_asc", "price_desc", "newest", "name")
 MAX_QUERY_LENGTH = 200
 
 
@@ -42,7 +44,7 @@ class CatalogFilters:
     group: str | None = None
     region: str | None = None
     showroom: str | None = None
-    sort: str = "featured"
+    sort: str = ""
     page: int = 1
     ignored: list[str] = field(default_factory=list)
 
@@ -54,11 +56,21 @@ class CatalogFilters:
             "group": self.group,
             "region": self.region,
             "showroom": self.showroom,
-            "sort": None if self.sort == "featured" else self.sort,
+            "sort": None if self.effective_sort == self.default_sort else self.effective_sort,
             "page": None if self.page == 1 else self.page,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+    @property
+    def default_sort(self) -> str:
+        return "relevance" if self.q else "featured"
+
+    @property
+    def effective_sort(self) -> str:
+        if not self.sort or (self.sort == "relevance" and not self.q):
+            return self.default_sort
+        return self.sort
 
     @property
     def active(self) -> bool:
@@ -127,6 +139,9 @@ class ProductCard:
     producer_name: str
     available_online: int
     is_demo: bool
+    certificate_number: str = ""
+    certificate_issued_on: date | None = None
+    certificate_expires_on: date | None = None
 
 
 @dataclass
@@ -135,6 +150,7 @@ class Page:
     total: int
     page: int
     page_size: int
+    search: search.SearchOutcome | None = None
 
     @property
     def pages(self) -> int:
@@ -169,6 +185,13 @@ def _online_available():
 
 
 def _card_query(today: date):
+    """Cards of the products that may be listed."""
+    return _card_columns(today).where(
+        Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED
+    )
+
+
+def _card_columns(today: date):
     return (
         select(
             Product.code,
@@ -181,9 +204,21 @@ def _card_query(today: date):
             Producer.name,
             _online_available(),
             Product.is_demo,
+            Certificate.decision_number,
+            Certificate.issued_on,
+            Certificate.expires_on,
         )
         .join(Certificate, active_certificate_join(today))
         .join(Producer, Producer.id == Product.producer_id)
+    )
+
+
+def _listed_query(today: date):
+    """Products that may be listed (approved, listed, certified today): what the search and the
+    filters narrow down before a page of cards is read."""
+    return (
+        select(Product.id, func.count().over())
+        .join(Certificate, active_certificate_join(today))
         .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
     )
 
@@ -193,12 +228,36 @@ def _to_card(row) -> ProductCard:
 
 
 def list_products(filters: CatalogFilters, today: date, page_size: int, regions=None) -> Page:
-    """One page of the certified, listed catalogue, filtered and sorted. Two queries."""
-    query = _card_query(today)
-    if filters.q:
-        for word in fold(filters.q).split()[:10]:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
+    """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
+    when a query finds nothing, a few more to try it with a typo corrected and to find the
+    nearest words to suggest."""
+    terms = search.parse(filters.q)
+    page = _search_page(filters, terms, today, page_size, regions)
+    if terms and page.total == 0:
+        corrected = search.correct(terms)
+        if corrected is not None:
+            page = _search_page(filters, corrected, today, page_size, regions)
+        if page.total == 0:
+            page.search.suggestions = search.suggestions(terms)
+    return page
+
+
+def suggest(q: str, today: date, limit: int = 6) -> Page | None:
+    """The best few matches for what is typed so far (the same search as the catalogue);
+    None while nothing searchable has been typed."""
+    filters = CatalogFilters(q=q.strip()[:MAX_QUERY_LENGTH])
+    if not search.parse(filters.q):
+        return None
+    return list_products(filters, today, limit)
+
+
+def _search_page(filters, terms, today, page_size, regions) -> Page:
+    query = _listed_query(today)
+    score = None
+    if terms:
+        matching = search.matching(terms)
+        query = matching.apply(query)
+        score = matching.score()
     if filters.stars:
         query = query.where(Certificate.stars == filters.stars)
     if filters.group:
@@ -221,20 +280,45 @@ def list_products(filters: CatalogFilters, today: date, page_size: int, regions=
         )
         query = query.where(at_showroom.exists())
 
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    order = {
-        "featured": (Certificate.stars.desc(), Product.name, Product.id),
-        "price_asc": (Product.price_vnd, Product.id),
-        "price_desc": (Product.price_vnd.desc(), Product.id),
-        "newest": (Product.created_at.desc(), Product.id.desc()),
-        "name": (Product.name, Product.id),
-    }[filters.sort]
-    rows = []
-    if total and (filters.page - 1) * page_size < total:
+    sort = filters.effective_sort
+    featured = (Certificate.stars.desc(), Product.name, Product.id)
+    if sort == "relevance":
+        # A query of punctuation only has no words to rank by: most stars first then.
+        order = (*search.relevance(terms, score), *featured) if terms else featured
+    else:
+        order = {
+            "featured": featured,
+            "price_asc": (Product.price_vnd, Product.id),
+            "price_desc": (Product.price_vnd.desc(), Product.id),
+            "newest": (Product.created_at.desc(), Product.id.desc()),
+            "name": (Product.name, Product.id),
+        }[sort]
+    # First the page's ids and the total in one pass (only ids are sorted), then the cards of
+    # that page alone: stock sums and the rest are never computed for rows not shown.
+    ranked = db.session.execute(
+        query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
+    ).all()
+    if ranked:
+        total = ranked[0][1]
+    elif filters.page == 1:
+        total = 0
+    else:  # past the last page: say how many there are
+        total = db.session.scalar(
+            select(func.count()).select_from(
+                query.with_only_columns(Product.id).order_by(None).subquery()
+            )
+        )
+    cards = []
+    if ranked:
+        position = {product_id: index for index, (product_id, _total) in enumerate(ranked)}
+        # Only the page's ids (already filtered): looked up by primary key.
         rows = db.session.execute(
-            query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
+            _card_columns(today).add_columns(Product.id).where(Product.id.in_(position))
         ).all()
-    return Page([_to_card(r) for r in rows], total, filters.page, page_size)
+        by_id = {row[-1]: _to_card(row[:-1]) for row in rows}
+        cards = [by_id[product_id] for product_id in position if product_id in by_id]
+    outcome = search.SearchOutcome(terms) if terms else None
+    return Page(cards, total, filters.page, page_size, outcome)
 
 
 def featured_products(today: date, limit: int = 8) -> list[ProductCard]:
@@ -283,8 +367,12 @@ class ProductView:
 
 
 def normalise_code(code: str) -> str:
-    """Codes are printed in capitals; a hand-typed lower-case code still finds its product."""
-    return code.strip().upper()
+    """Codes are printed in capitals; a hand-typed lower-case code still finds its product.
+    Anything that cannot be a code (too long, odd characters) raises NotFound at once."""
+    code = code.strip()
+    if not CODE_PATTERN.fullmatch(code):
+        raise NotFound(code)
+    return code.upper()
 
 
 def product_view(code: str, today: date) -> ProductView:
@@ -364,6 +452,8 @@ def verify(code: str, today: date) -> Verification:
 
 
 def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
+    if not CODE_PATTERN.fullmatch(code):
+        raise NotFound(code)
     producer = db.session.scalar(
         select(Producer).where(Producer.code == code).options(joinedload(Producer.region))
     )
@@ -395,4 +485,27 @@ def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int
 
 def existing_code(code: str) -> str | None:
     """The product code as registered, or None when no product has it."""
-    return db.session.scalar(select(Product.code).where(Product.code == normalise_code(code)))
+    try:
+        code = normalise_code(code)
+    except NotFound:
+        return None
+    return db.session.scalar(select(Product.code).where(Product.code == code))
+
+
+def list_producers(today: date) -> list[tuple[Producer, int]]:
+    """Active producers, by name, with how many certified, listed products each has."""
+    counts = (
+        select(Product.producer_id, func.count().label("products"))
+        .join(Certificate, active_certificate_join(today))
+        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+        .group_by(Product.producer_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Producer, func.coalesce(counts.c.products, 0))
+        .outerjoin(counts, counts.c.producer_id == Producer.id)
+        .where(Producer.active.is_(True))
+        .options(joinedload(Producer.region))
+        .order_by(Producer.name, Producer.id)
+    ).all()
+    return [(producer, count) for producer, count in rows]

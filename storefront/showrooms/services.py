@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from storefront.catalog.products import CODE_PATTERN
 from storefront.extensions import db
 from storefront.showrooms.models import Showroom
 
@@ -24,6 +25,8 @@ def list_showrooms() -> list[Showroom]:
 
 
 def get_showroom(code: str) -> Showroom:
+    if not CODE_PATTERN.fullmatch(code):
+        raise NotFound(code)
     showroom = db.session.scalar(
         select(Showroom).where(Showroom.code == code).options(joinedload(Showroom.region))
     )

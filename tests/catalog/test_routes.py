@@ -212,6 +212,9 @@ def _seed_catalogue(size: int) -> dict:
     [
         "/san-pham",
         "/san-pham?stars=4&group=food&region={region}&sort=price_desc&q=san",
+        "/san-pham?q=san+pham",
+        "/san-pham/goi-y?q=san",
+        "/api/v1/products?q=san+pham&page=2",
         "/san-pham/{code}",
         "/",
         "/q/{code}",
@@ -242,3 +245,13 @@ def test_stars_badge_reads_out_the_stars(client, app_ctx):
     make_product("Sâm", stars=5)
     page = client.get("/san-pham").text
     assert re.search(r'aria-label="5 sao"', page)
+
+
+def test_first_visit_follows_the_browsers_language_until_one_is_chosen(client, app_ctx):
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    page = client.get("/san-pham", headers=english)
+    assert 'lang="en"' in page.text and "Accept-Language" in page.headers["Vary"]
+    assert 'lang="vi"' in client.get("/san-pham", headers={"Accept-Language": "fr, de"}).text
+    assert 'lang="vi"' in client.get("/san-pham").text  # no preference: Vietnamese
+    client.get("/lang/vi")  # the choice made here wins over the browser's
+    assert 'lang="vi"' in client.get("/san-pham", headers=english).text

@@ -171,7 +171,7 @@ def test_reports_page_has_a_table_under_every_chart_and_a_print_view(office_clie
     page = office_client.get("/office/reports").text
     assert page.count("<canvas") == page.count('type="application/json"') >= 5
     assert page.count('class="table report-table"') == len(reports.REPORTS)
-    assert "vendor/chart.umd.min.js" in page and "<script>" not in page
+    assert "vendor/chartjs/chart.umd.min.js" in page and "<script>" not in page
     assert "print-view" in office_client.get("/office/reports?print=1").text
 
 

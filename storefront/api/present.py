@@ -1,0 +1,154 @@
+"""Turn catalogue service results into the plain dicts the API schemas dump."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+
+from storefront.catalog import services
+from storefront.catalog.models import CertificateStatus
+
+
+def _absolute(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def product_summary(card: services.ProductCard) -> dict:
+    return {
+        "code": card.code,
+        "name": card.name,
+        "stars": card.stars,
+        "group": card.group,
+        "unit": card.unit,
+        "price_vnd": card.price_vnd,
+        "producer": {"code": card.producer_code, "name": card.producer_name},
+        "certificate": {
+            "number": card.certificate_number,
+            "issued_on": card.certificate_issued_on,
+            "expires_on": card.certificate_expires_on,
+            "status": CertificateStatus.ACTIVE.value,
+        },
+        "available": max(card.available_online, 0),
+        "is_demo": card.is_demo,
+        "url": _absolute("catalog.product", code=card.code),
+    }
+
+
+def product_page(page: services.Page, filters: services.CatalogFilters) -> dict:
+    def link(number: int) -> str:
+        return _absolute(
+            "api.products",
+            **filters.query_args(page=None if number == 1 else number),
+            **({"page_size": page.page_size} if page.page_size != 24 else {}),
+        )
+
+    outcome = page.search
+    return {
+        "items": [product_summary(card) for card in page.items],
+        "total": page.total,
+        "page": page.page,
+        "pages": page.pages,
+        "page_size": page.page_size,
+        "links": {
+            "self": link(page.page),
+            "first": link(1),
+            "last": link(page.pages),
+            "prev": link(page.page - 1) if 1 < page.page <= page.pages + 1 else None,
+            "next": link(page.page + 1) if page.page < page.pages else None,
+        },
+        "corrected_query": outcome.corrected_query if outcome else None,
+        "suggestions": outcome.suggestions if outcome else [],
+    }
+
+
+def certificate(cert, today: date) -> dict:
+    return {
+        "number": cert.decision_number,
+        "issued_on": cert.issued_on,
+        "expires_on": cert.expires_on,
+        "status": cert.state_on(today),
+        "stars": cert.stars,
+        "score": cert.score,
+        "level": cert.level,
+        "revoked_on": cert.revoked_on,
+        "revoked_reason": cert.revoked_reason,
+        "is_demo": cert.is_demo,
+    }
+
+
+def product_detail(view: services.ProductView, today: date) -> dict:
+    product, active = view.product, view.certificate
+    return {
+        "code": product.code,
+        "name": product.name,
+        "stars": active.stars if active else None,
+        "group": product.group,
+        "unit": product.unit,
+        "price_vnd": product.price_vnd,
+        "producer": {"code": product.producer.code, "name": product.producer.name},
+        "certificate": certificate(active, today) if active else None,
+        "available": view.online_available,
+        "is_demo": product.is_demo,
+        "url": _absolute("catalog.product", code=product.code),
+        "sellable": view.sellable,
+        "description": product.description,
+        "region": {"code": product.region.code, "name": product.region.name},
+        "certificates": [certificate(c, today) for c in view.history],
+        "showrooms": [
+            {"code": place.code, "name": place.name, "available": place.available}
+            for place in view.showrooms
+        ],
+        "qr_png": _absolute("qr.image", code=product.code, kind="png"),
+    }
+
+
+def verification(result: services.Verification, today: date) -> dict:
+    product = result.product
+    return {
+        "code": product.code,
+        "state": result.state,
+        "product": {"code": product.code, "name": product.name},
+        "producer": {"code": product.producer.code, "name": product.producer.name},
+        "stars": result.certificate.stars if result.state == "valid" else None,
+        "certificate": certificate(result.certificate, today) if result.certificate else None,
+        "successor": certificate(result.successor, today) if result.successor else None,
+    }
+
+
+def producer_summary(producer, products: int) -> dict:
+    return {
+        "code": producer.code,
+        "name": producer.name,
+        "legal_form": producer.legal_form,
+        "region": {"code": producer.region.code, "name": producer.region.name},
+        "address": producer.address,
+        "website": producer.website,
+        "products": products,
+    }
+
+
+def showroom(found) -> dict:
+    return {
+        "code": found.code,
+        "name": found.name,
+        "level": found.level,
+        "region": {"code": found.region.code, "name": found.region.name},
+        "address": found.address,
+        "opening_hours": found.opening_hours,
+        "phone": found.phone,
+        "is_demo": found.is_demo,
+    }
+
+
+def region(unit, codes: dict[int, str], today: date) -> dict:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": codes.get(unit.parent_id),
+        "valid_from": unit.valid_from,
+        "valid_to": unit.valid_to,
+        "successor": codes.get(unit.successor_id),
+        "current": unit.is_current(today),
+    }

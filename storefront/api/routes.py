@@ -1,0 +1,142 @@
+"""API routes: read the arguments, call one catalogue service, hand the result to a schema."""
+
+from flask import abort, render_template, url_for
+from flask_babel import gettext as _
+
+from storefront import clock
+from storefront.api import bp, pages, rate_limit, rate_limit_in_words, schemas
+from storefront.api.present import (
+    producer_summary,
+    product_detail,
+    product_page,
+    product_summary,
+    region,
+    showroom,
+    verification,
+)
+from storefront.catalog import regions as region_rules
+from storefront.catalog import services
+from storefront.extensions import limiter
+from storefront.showrooms import services as showroom_services
+
+limiter.limit(rate_limit)(bp)
+
+
+def _not_found() -> str:
+    return _("No such code in the register.")
+
+
+@bp.get("/products")
+@bp.etag
+@bp.arguments(schemas.ProductQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.ProductPage)
+def products(page_size: int, **args):
+    """Certified products, filtered, searched and sorted
+
+    The same search as the catalogue page: every word must start a word of the name, producer,
+    group, place or description; a word one typo away is tried when nothing matches.
+    """
+    filters = services.CatalogFilters(**{k: v for k, v in args.items() if v is not None})
+    page = services.list_products(filters, clock.today(), page_size)
+    return product_page(page, filters)
+
+
+@bp.get("/products/<code>")
+@bp.etag
+@bp.response(200, schemas.Product)
+@bp.alt_response(404, schema=schemas.ApiError, description="No product has this code")
+def product(code: str):
+    """One product, with its certificate history and where it is on a shelf"""
+    today = clock.today()
+    try:
+        view = services.product_view(code, today)
+    except services.NotFound:
+        abort(404, description=_not_found())
+    return product_detail(view, today)
+
+
+@bp.get("/verify/<code>")
+@bp.etag
+@bp.response(200, schemas.Verification)
+@bp.alt_response(
+    404, schema=schemas.ApiError, description="Not in the register: the label may be counterfeit"
+)
+def verify(code: str):
+    """The certificate check a product's QR code opens (/q/<code>)"""
+    today = clock.today()
+    try:
+        result = services.verify(code, today)
+    except services.NotFound:
+        abort(404, description=_("This code is not in the OCOP register."))
+    return verification(result, today)
+
+
+@bp.get("/producers")
+@bp.etag
+@bp.response(200, schemas.list_of(schemas.Producer, "ProducerList"))
+def producers():
+    """Producers (cooperatives, enterprises, household businesses…) with their product counts"""
+    return {"items": [producer_summary(p, n) for p, n in services.list_producers(clock.today())]}
+
+
+@bp.get("/producers/<code>")
+@bp.etag
+@bp.response(200, schemas.ProducerDetail)
+@bp.alt_response(404, schema=schemas.ApiError, description="No producer has this code")
+def producer(code: str):
+    """One producer and its certified products"""
+    try:
+        found, cards = services.producer_view(code, clock.today())
+    except services.NotFound:
+        abort(404, description=_not_found())
+    return {
+        **producer_summary(found, len(cards)),
+        "description": found.description,
+        "items": [product_summary(card) for card in cards],
+    }
+
+
+@bp.get("/showrooms")
+@bp.etag
+@bp.response(200, schemas.list_of(schemas.Showroom, "ShowroomList"))
+def showrooms():
+    """OCOP showrooms, the province's first"""
+    return {"items": [showroom(s) for s in showroom_services.list_showrooms()]}
+
+
+@bp.get("/showrooms/<code>")
+@bp.etag
+@bp.response(200, schemas.ShowroomDetail)
+@bp.alt_response(404, schema=schemas.ApiError, description="No showroom has this code")
+def showroom_detail(code: str):
+    """One showroom and the certified products on its shelves"""
+    try:
+        found = showroom_services.get_showroom(code)
+    except showroom_services.NotFound:
+        abort(404, description=_not_found())
+    stock = services.showroom_stock(found.id, clock.today())
+    return {
+        **showroom(found),
+        "stock": [{**product_summary(card), "available_here": here} for card, here in stock],
+    }
+
+
+@bp.get("/regions")
+@bp.etag
+@bp.response(200, schemas.list_of(schemas.Region, "RegionList"))
+def regions():
+    """Administrative units with their validity and successors (districts ended on 30/06/2025)"""
+    units = region_rules.all_regions()
+    codes = {unit.id: unit.code for unit in units}
+    today = clock.today()
+    return {"items": [region(unit, codes, today) for unit in units]}
+
+
+@pages.get("/api/docs")
+def docs():
+    """A browsable page of the OpenAPI document."""
+    return render_template(
+        "api/docs.html",
+        spec_url=url_for("api-docs.openapi_json"),
+        limits=rate_limit_in_words(rate_limit()),
+    )

@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgresql://postgres@127.0.0.1:5432/test)
+VENDOR := storefront/static/vendor
 export FLASK_APP := wsgi
 
 .PHONY: install run test test-sqlite test-postgres lint translations bench clean
@@ -19,7 +20,21 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 storefront/translations/%/LC_MESSAGES/messages.mo: storefront/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d storefront/translations -l $* >/dev/null
 
-install: $(VENV)/.installed $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
+# Front-end libraries: exactly the versions in package-lock.json, from npm, copied next to our own
+# static files (served by the shop itself, never committed). No install scripts are run.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The counter's camera reader: the BarcodeDetector ponyfill and its ZXing WebAssembly file.
+$(VENDOR)/barcode-detector/.copied: node_modules/.package-lock.json
+	rm -rf $(VENDOR)/barcode-detector && mkdir -p $(VENDOR)/barcode-detector
+	cp node_modules/barcode-detector/dist/iife/ponyfill.js node_modules/barcode-detector/LICENSE \
+		node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/barcode-detector/
+	cp node_modules/zxing-wasm/LICENSE $(VENDOR)/barcode-detector/zxing-wasm-LICENSE
+	touch $@
+
+install: $(VENV)/.installed $(VENDOR)/barcode-detector/.copied $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
 
 run: install
 	$(BIN)/flask db upgrade
@@ -55,4 +70,4 @@ translations: install
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache storefront/translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) .pytest_cache node_modules $(VENDOR) storefront/translations/*/LC_MESSAGES/*.mo

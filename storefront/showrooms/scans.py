@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from storefront.catalog.products import CODE_ALPHABET, CODE_LENGTH
+from storefront.catalog.products import CODE_ALPHABET
 from storefront.showrooms.errors import ScanRefused
 
 MAX_SCAN_LENGTH = 500
-PRODUCT_CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+# New codes are CODE_LENGTH characters of CODE_ALPHABET; older or imported ones may differ, so
+# any short run of letters and digits is looked up (an unknown one is refused by name).
+PRODUCT_CODE_RE = re.compile(r"[A-Z0-9]{4,16}")
 EAN_RE = re.compile(r"\d{8}|\d{12,14}")
 # An order number and its pick-up code, as the order page's QR holds them: DH2611ABCD-K7M2QX
 PICKUP_PASS_RE = re.compile(f"(DH[{CODE_ALPHABET}]{{8}})(?:-([{CODE_ALPHABET}]{{6}}))?")

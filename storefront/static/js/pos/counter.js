@@ -111,8 +111,7 @@ async function scan(scanned, source) {
   } catch {
     const product = findKept(value);
     if (!product) return say(text.offline_unknown, false);
-    say(fill(text.offline_found, { time: keptAt }), true);
-    return add(product, source);
+    return add(product, source, fill(text.offline_found, { time: keptAt }));
   }
   if (response.type === "opaqueredirect") return say(text.signed_out, false);
   const data = await response.json().catch(() => ({ message: String(response.status) }));
@@ -121,7 +120,7 @@ async function scan(scanned, source) {
   add(data.product, source);
 }
 
-function add(product, source) {
+function add(product, source, note = "") {
   const line = sale.lines.find((l) => l.code === product.code);
   const wanted = (line ? line.quantity : 0) + 1;
   if (wanted > product.available) {
@@ -130,10 +129,10 @@ function add(product, source) {
   if (line) {
     line.quantity = wanted;
     line.product = product;
-    say(fill(text.more, { name: product.name, n: wanted }), true);
+    say(`${fill(text.more, { name: product.name, n: wanted })} ${note}`.trim(), true);
   } else {
     sale.lines.push({ code: product.code, quantity: 1, product, source });
-    say(fill(text.added, { name: product.name }), true);
+    say(`${fill(text.added, { name: product.name })} ${note}`.trim(), true);
   }
   hideReceipt();
   render();

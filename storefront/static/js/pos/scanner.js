@@ -1,7 +1,7 @@
 // A USB "keyboard-wedge" scanner types a code as a burst of keys a few milliseconds apart,
 // ending with Enter. A person types far slower. A burst that ends with Enter is a scan, even
 // when the focus is in another field (its characters are taken back out of that field).
-const MAX_GAP_MS = 40; // between two keys of one burst
+const MAX_GAP_MS = 50; // between two keys of one burst
 const MIN_LENGTH = 4; // shorter bursts are a person's quick fingers
 
 export function watchScanner(field, onScan) {

@@ -19,7 +19,7 @@ from storefront.qr.services import qr_image
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONT = "DejaVu"
-QR_PIXELS = 240  # about 3 px per module at the size labels print: sharp at 300 dpi
+QR_PIXELS = 128  # 3 px per module: sharp enough, and cheap to encode and embed
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from storefront import clock
 from storefront.accounts.access import NotAllowed, roles_required
@@ -296,8 +295,8 @@ def settlements():
     today = clock.today()
     start, end = reports.default_period(today)
     date_from, date_to = date_arg("from", start), date_arg("to", end)
-    producer = _by_code(Producer, request.args.get("producer"))
-    showroom = _by_code(Showroom, request.args.get("showroom"))
+    producer = reports.by_code(Producer, request.args.get("producer"))
+    showroom = reports.by_code(Showroom, request.args.get("showroom"))
     statement, error = None, None
     if producer is not None:
         try:
@@ -312,16 +311,10 @@ def settlements():
         "showrooms/back/settlements.html",
         statement=statement,
         error=error,
-        producers=db.session.scalars(select(Producer).order_by(Producer.name)).all(),
+        producers=reports.statement_choices(),
         showrooms=services.list_showrooms(),
         chosen_producer=producer,
         chosen_showroom=showroom,
         date_from=date_from,
         date_to=date_to,
     ), 400 if error else 200
-
-
-def _by_code(model, code: str | None):
-    if not code:
-        return None
-    return db.session.scalar(select(model).where(model.code == code[:32]))

@@ -262,6 +262,18 @@ def settlement(
     )
 
 
+def statement_choices() -> list[Producer]:
+    """The producers a statement can be asked for, by name."""
+    return list(db.session.scalars(select(Producer).order_by(Producer.name)))
+
+
+def by_code(model, code: str | None):
+    """A producer or showroom by its code from a query string; None for none or unknown."""
+    if not code:
+        return None
+    return db.session.scalar(select(model).where(model.code == code[:32]))
+
+
 def default_period(today: date) -> tuple[date, date]:
     """This month so far."""
     return today.replace(day=1), today

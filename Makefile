@@ -27,14 +27,24 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 $(VENDOR)/.copied: node_modules/.package-lock.json
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui $(VENDOR)/chartjs
+	rm -rf $(VENDOR)/htmx $(VENDOR)/swagger-ui $(VENDOR)/chartjs
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui $(VENDOR)/chartjs
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 		node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 	touch $@
 
-install: $(VENV)/.installed $(VENDOR)/.copied $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
+
+# The counter's camera reader: the BarcodeDetector ponyfill and its ZXing WebAssembly file.
+$(VENDOR)/barcode-detector/.copied: node_modules/.package-lock.json
+	rm -rf $(VENDOR)/barcode-detector && mkdir -p $(VENDOR)/barcode-detector
+	cp node_modules/barcode-detector/dist/iife/ponyfill.js node_modules/barcode-detector/LICENSE \
+		node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/barcode-detector/
+	cp node_modules/zxing-wasm/LICENSE $(VENDOR)/barcode-detector/zxing-wasm-LICENSE
+	touch $@
+
+install: $(VENV)/.installed $(VENDOR)/.copied $(VENDOR)/barcode-detector/.copied $(patsubst %.po,%.mo,$(wildcard storefront/translations/*/LC_MESSAGES/messages.po))
 
 run: install
 	$(BIN)/flask db upgrade
@@ -78,3 +88,4 @@ clean:
 bench: install
 	$(BIN)/python -m bench.checkout_race --buyers 200 --units 50
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.labels

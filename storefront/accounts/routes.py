@@ -20,7 +20,7 @@ from storefront.i18n import safe_next
 HOME_BY_ROLE = {
     Role.OFFICE: "office.dashboard",
     Role.PRODUCER: "producers.dashboard",
-    Role.STAFF: "pos.counter",
+    Role.STAFF: "showrooms.pos.counter",
 }
 
 

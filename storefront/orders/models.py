@@ -81,6 +81,8 @@ class Order(db.Model):
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     address_line: Mapped[str | None] = mapped_column(String(300))
     pickup_showroom_id: Mapped[int | None] = mapped_column(ForeignKey("showrooms.id"), index=True)
+    # Shown only to the buyer (order page, e-mail); the showroom checks it at hand-over.
+    pickup_code: Mapped[str | None] = mapped_column(String(12))
     note: Mapped[str | None] = mapped_column(Text)
     subtotal_vnd: Mapped[int] = mapped_column(Integer)
     shipping_vnd: Mapped[int] = mapped_column(Integer, default=0)

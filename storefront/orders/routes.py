@@ -13,6 +13,7 @@ from storefront.orders import bp, checkout, notifications, services
 from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.services import vietqr_for_order
+from storefront.showrooms.pickups import pickup_qr_data_uri
 from storefront.showrooms.services import list_showrooms
 
 SESSION_ORDERS = "orders"
@@ -105,6 +106,7 @@ def order_page(number: str):
         order=order,
         form=OrderActionForm(),
         vietqr=vietqr_for_order(order),
+        pickup_qr=pickup_qr_data_uri(order),
         secret=request.args.get("k"),
     )
 

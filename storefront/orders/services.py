@@ -99,6 +99,11 @@ def new_order_number() -> str:
     return "DH" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
+def new_pickup_code() -> str:
+    """Six characters only the buyer sees; the showroom checks them at hand-over."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
 def access_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -161,6 +166,7 @@ def place_order(
         address_line=draft.address_line,
         pickup_showroom_id=draft.pickup_showroom_id,
         note=draft.note,
+        pickup_code=new_pickup_code() if draft.fulfilment == Fulfilment.PICKUP else None,
         subtotal_vnd=0,
         total_vnd=0,
         status=_first_status(draft.payment_method),

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront.catalog.models import utcnow
 from storefront.catalog.text import fold
 from storefront.extensions import db
 from storefront.formatting import format_vnd
@@ -91,17 +92,29 @@ def record_payment(
         )
     role = "system" if recorded_by == "stripe" else "office"
     orders.change_status(order, OrderStatus.PAID, orders.Actor(role, recorded_by), note=note)
-    db.session.add(
-        Payment(
-            order_id=order.id,
-            method=method,
-            amount_vnd=amount,
-            reference=reference,
-            recorded_by=recorded_by,
-            note=note,
-        )
-    )
+    _keep_payment(order, amount, method, recorded_by=recorded_by, reference=reference, note=note)
+
+
+def record_cash_at_pickup(order: Order, *, recorded_by: str) -> Payment:
+    """The buyer paid the whole order in cash at the showroom's counter, at hand-over. The
+    payment is kept and the order is paid; its status is the hand-over's (collected), which the
+    caller makes in the same transaction. Once only."""
+    if order.payment_method != PaymentMethod.CASH_AT_PICKUP or order.paid_at is not None:
+        raise PaymentError(_("%(number)s is not waiting for cash.", number=order.number))
+    return _keep_payment(order, order.total_vnd, PaymentMethod.CASH_AT_PICKUP,
+                         recorded_by=recorded_by, note="Tiền mặt khi nhận hàng")
+
+
+def _keep_payment(order: Order, amount: int, method: str, *, recorded_by: str,
+                  reference: str | None = None, note: str | None = None) -> Payment:
+    """The one way money is written down: a Payment row, and the order's paid time."""
+    payment = Payment(order_id=order.id, method=method, amount_vnd=amount, reference=reference,
+                      recorded_by=recorded_by, note=note)
+    db.session.add(payment)
+    if order.paid_at is None:
+        order.paid_at = payment.created_at = utcnow()
     db.session.flush()
+    return payment
 
 
 def record_unmatched_payment(

@@ -20,7 +20,9 @@ from storefront.producers.forms import (
     ProposalForm,
     ReceiveForm,
 )
+from storefront.showrooms import reports as showroom_reports
 from storefront.showrooms import services as showroom_services
+from storefront.showrooms.errors import ShowroomError
 
 
 @bp.before_request
@@ -347,3 +349,31 @@ def move_order(part_id: int, to_status: str):
         db.session.commit()
         flash(_("The order is updated."), "success")
     return redirect(url_for(".orders"))
+
+
+@bp.get("/settlements")
+def settlements():
+    """What the showrooms owe this producer for consigned goods they sold."""
+    today = clock.today()
+    start, end = showroom_reports.default_period(today)
+    date_from, date_to = _date_arg("from") or start, _date_arg("to") or end
+    showroom = next(
+        (s for s in showroom_services.list_showrooms() if s.code == request.args.get("showroom")),
+        None,
+    )
+    statement, error = None, None
+    try:
+        statement = showroom_reports.settlement(
+            current_user, None, showroom.id if showroom else None, date_from, date_to
+        )
+    except ShowroomError as refused:
+        error = str(refused)
+    return render_template(
+        "producers/settlements.html",
+        statement=statement,
+        error=error,
+        showrooms=showroom_services.list_showrooms(),
+        chosen_showroom=showroom,
+        date_from=date_from,
+        date_to=date_to,
+    ), 400 if error else 200

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, false, true
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.catalog.models import Region
-from storefront.extensions import db
+from storefront.catalog.models import Region, utcnow
+from storefront.extensions import UtcDateTime, db
 
 
 class Showroom(db.Model):
@@ -26,3 +29,120 @@ class Showroom(db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     region: Mapped[Region] = relationship()
+
+
+class SaleStatus(enum.StrEnum):
+    COMPLETED = "completed"
+    VOIDED = "voided"
+
+
+class SalePayment(enum.StrEnum):
+    CASH = "cash"
+    VIETQR = "vietqr"
+
+
+class Sale(db.Model):
+    """A sale rung up at a showroom's counter. The goods stay their producer's until sold
+    (consignment): each line keeps its producer, to whom the line's amount is owed."""
+
+    __tablename__ = "pos_sales"
+    __table_args__ = (
+        CheckConstraint("total_vnd >= 0", name="total_not_negative"),
+        CheckConstraint("status IN ('completed', 'voided')", name="status_known"),
+        CheckConstraint("payment_method IN ('cash', 'vietqr')", name="payment_known"),
+        CheckConstraint(
+            "cash_given_vnd IS NULL OR cash_given_vnd >= total_vnd", name="cash_covers_total"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # BH…, on the receipt
+    # Made by the POS in the browser: the same sale sent twice (double tap, a retry after a
+    # dropped connection, the offline queue) is recorded once.
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    showroom_id: Mapped[int] = mapped_column(ForeignKey("showrooms.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=SaleStatus.COMPLETED)
+    payment_method: Mapped[str] = mapped_column(String(16))
+    total_vnd: Mapped[int] = mapped_column(Integer)
+    cash_given_vnd: Mapped[int | None] = mapped_column(Integer)
+    # What the counter's screen showed when the sale was made offline with older prices.
+    client_total_vnd: Mapped[int | None] = mapped_column(Integer)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    staff_name: Mapped[str] = mapped_column(String(200))
+    # When the customer paid (the counter's clock, bounded); recorded_at is when it reached us.
+    sold_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    showroom: Mapped[Showroom] = relationship()
+    lines: Mapped[list[SaleLine]] = relationship(
+        back_populates="sale", cascade="all, delete-orphan", order_by="SaleLine.id"
+    )
+    returns: Mapped[list[SaleReturn]] = relationship(
+        back_populates="sale", cascade="all, delete-orphan", order_by="SaleReturn.id"
+    )
+
+    @property
+    def change_vnd(self) -> int | None:
+        return None if self.cash_given_vnd is None else self.cash_given_vnd - self.total_vnd
+
+    @property
+    def returned_vnd(self) -> int:
+        return sum(r.amount_vnd for r in self.returns)
+
+
+class SaleLine(db.Model):
+    """A snapshot of what was sold: name, unit, price and producer as they were."""
+
+    __tablename__ = "pos_sale_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_vnd >= 0", name="price_not_negative"),
+        CheckConstraint(
+            "returned_quantity >= 0 AND returned_quantity <= quantity", name="returned_within"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("pos_sales.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    product_code: Mapped[str] = mapped_column(String(16))
+    product_name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(64))
+    producer_name: Mapped[str] = mapped_column(String(300))
+    stars: Mapped[int] = mapped_column(Integer)
+    unit_price_vnd: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    line_total_vnd: Mapped[int] = mapped_column(Integer)
+    returned_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    sale: Mapped[Sale] = relationship(back_populates="lines")
+
+    @property
+    def returnable(self) -> int:
+        return self.quantity - self.returned_quantity
+
+
+class SaleReturn(db.Model):
+    """Units of a sale line that came back (a return, or a voided sale), with who and why."""
+
+    __tablename__ = "pos_sale_returns"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("kind IN ('return', 'void')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("pos_sales.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("pos_sale_lines.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount_vnd: Mapped[int] = mapped_column(Integer)  # money given back
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+    sale: Mapped[Sale] = relationship(back_populates="returns")
+    line: Mapped[SaleLine] = relationship()

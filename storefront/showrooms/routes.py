@@ -18,3 +18,15 @@ def showroom(code: str):
         abort(404)
     stock = catalog_services.showroom_stock(showroom.id, clock.today())
     return render_template("showrooms/detail.html", showroom=showroom, stock=stock)
+
+
+# The staff's pages: imported here so the nested blueprints are complete before registration.
+from storefront.showrooms import (  # noqa: E402, F401
+    back_office_bp,
+    back_office_routes,
+    pos_bp,
+    pos_routes,
+)
+
+bp.register_blueprint(pos_bp)
+bp.register_blueprint(back_office_bp)

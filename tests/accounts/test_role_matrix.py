@@ -12,11 +12,13 @@ from flask import g
 
 from storefront.accounts.models import User
 from storefront.catalog.models import ProductImage
+from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.inventory import transfers
 from storefront.orders import services as orders
-from tests.factories import make_producer, make_product, make_showroom
+from storefront.showrooms import selling
+from tests.factories import make_producer, make_product, make_showroom, stock_at_showroom
 
 ACTORS = ("anonymous", "customer", "producer_b", "staff_x", "staff_y", "office", "producer_a")
 # Signed-in visitors are sent away from the sign-in and sign-up pages to their own start page.
@@ -31,6 +33,10 @@ OFFICE_ONLY = {"*": 403, "anonymous": LOGIN, "office": 200}
 def office(status: int) -> dict:
     return {**OFFICE_ONLY, "office": status}
 
+# Showroom staff: each on their own showroom; showroom X's things are not found by Y's staff.
+STAFF_ONLY = {"*": 403, "anonymous": LOGIN, "staff_x": 200, "staff_y": 200}
+SHOWROOM_X = {"*": 403, "anonymous": LOGIN, "staff_x": 200, "staff_y": 404}
+SHOWROOM_X_ACTION = {"*": 403, "anonymous": LOGIN, "staff_x": 302, "staff_y": 404}
 
 TABLE = {
     "static": ("GET", "/static/css/shop.css", None, PUBLIC),
@@ -139,6 +145,80 @@ TABLE = {
         "/office/payments/{order}/received",
         {},
         {"*": 403, "anonymous": LOGIN, "office": 302},
+    ),
+    "producers.settlements": ("GET", "/producer/settlements", None, PRODUCERS_ONLY),
+    "showrooms.pos.counter": ("GET", "/pos/", None, STAFF_ONLY),
+    "showrooms.pos.catalogue": ("GET", "/pos/api/catalogue", None, STAFF_ONLY),
+    # Showroom Y has none of product A on its shelf: the scan is refused there (422).
+    "showrooms.pos.scan": (
+        "GET",
+        "/pos/api/scan?code={product_a}",
+        None,
+        {**STAFF_ONLY, "staff_y": 422},
+    ),
+    # The matrix posts a form, not the counter's JSON: refused as unreadable.
+    "showrooms.pos.record_sale": (
+        "POST",
+        "/pos/api/sales",
+        {},
+        {**STAFF_ONLY, "staff_x": 400, "staff_y": 400},
+    ),
+    "showrooms.pos.vietqr": (
+        "POST",
+        "/pos/api/vietqr",
+        {},
+        {**STAFF_ONLY, "staff_x": 400, "staff_y": 400},
+    ),
+    "showrooms.pos.sales": ("GET", "/pos/sales", None, STAFF_ONLY),
+    "showrooms.pos.sale": ("GET", "/pos/sales/{sale_x}", None, SHOWROOM_X),
+    "showrooms.pos.receipt": ("GET", "/pos/sales/{sale_x}/receipt", None, SHOWROOM_X),
+    "showrooms.pos.void": ("POST", "/pos/sales/{sale_x}/void", {"reason": "x"}, SHOWROOM_X_ACTION),
+    "showrooms.pos.take_return": (
+        "POST",
+        "/pos/sales/{sale_x}/return",
+        {"reason": "x"},
+        SHOWROOM_X_ACTION,
+    ),
+    "showrooms.back_office.dashboard": ("GET", "/showroom/", None, STAFF_ONLY),
+    "showrooms.back_office.transfers": ("GET", "/showroom/transfers", None, STAFF_ONLY),
+    "showrooms.back_office.transfer": ("GET", "/showroom/transfers/{transfer_a}", None, SHOWROOM_X),
+    "showrooms.back_office.receive": ("GET", "/showroom/receive", None, STAFF_ONLY),
+    "showrooms.back_office.stock": ("GET", "/showroom/stock", None, STAFF_ONLY),
+    "showrooms.back_office.pickup_list": ("GET", "/showroom/pickups", None, STAFF_ONLY),
+    # A pass of another showroom's order is answered "not here" on the list page.
+    "showrooms.back_office.find_pickup": (
+        "POST",
+        "/showroom/pickups/find",
+        {"scan": "{pickup_x}"},
+        {**STAFF_ONLY, "staff_x": 302, "staff_y": 302},
+    ),
+    "showrooms.back_office.pickup": ("GET", "/showroom/pickups/{pickup_x}", None, SHOWROOM_X),
+    "showrooms.back_office.pickup_ready": (
+        "POST",
+        "/showroom/pickups/{pickup_x}/ready",
+        {},
+        SHOWROOM_X_ACTION,
+    ),
+    "showrooms.back_office.hand_over": (
+        "POST",
+        "/showroom/pickups/{pickup_x}/hand-over",
+        {"code": "WRONG1"},
+        SHOWROOM_X_ACTION,
+    ),
+    "showrooms.back_office.labels": ("GET", "/showroom/labels", None, STAFF_ONLY),
+    # Product A is not on showroom Y's shelf: no labels for it there.
+    "showrooms.back_office.label_pdf": (
+        "GET",
+        "/showroom/labels.pdf?n-{product_a}=1",
+        None,
+        {**STAFF_ONLY, "staff_y": 400},
+    ),
+    "showrooms.back_office.report": ("GET", "/showroom/report", None, STAFF_ONLY),
+    "showrooms.back_office.settlements": (
+        "GET",
+        "/showroom/settlements?producer=PA",
+        None,
+        {**STAFF_ONLY, "office": 200},
     ),
     "producers.cancel_transfer": (
         "POST",
@@ -253,6 +333,23 @@ def world(app_ctx, monkeypatch):
         idempotency_key="role-matrix",
     )
     db.session.commit()
+    stock_at_showroom(product_a, showroom_x, 5)
+    sale, _created = selling.record_sale(
+        db.session.get(User, users["staff_x"].id),
+        "role-matrix-sale",
+        [{"code": product_a.code, "quantity": 1}],
+        payment="cash",
+        today=today(),
+    )
+    pickup, _secret = orders.place_order(
+        orders.OrderDraft(
+            "pickup", "cash_at_pickup", "Lan", "0912345678", None, pickup_showroom_id=showroom_x.id
+        ),
+        [orders.PlacedLine(product_a, 1, stock.showroom_location(showroom_x.id).id)],
+        customer_id=None,
+        idempotency_key="role-matrix-pickup",
+    )
+    db.session.commit()
     values = {
         "product_a": product_a.code,
         "product_a_id": product_a.id,
@@ -266,6 +363,8 @@ def world(app_ctx, monkeypatch):
         "region_a": producer_a.region.code,
         "certificate_a": product_a.certificates[0].id,
         "customer_id": users["customer"].id,
+        "sale_x": sale.number,
+        "pickup_x": pickup.number,
     }
     return {name: user.id for name, user in users.items()}, values
 

@@ -1,0 +1,320 @@
+"""The showroom's back office (/showroom): incoming transfers, goods handed in, the stock count,
+pick-up orders, shelf labels, the day's report and consignment settlements. Staff only (the
+office may read settlements); the services check the showroom again."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from storefront import clock
+from storefront.accounts.access import NotAllowed, roles_required
+from storefront.accounts.models import Role
+from storefront.catalog.models import Producer
+from storefront.extensions import db
+from storefront.qr.label_sheets import DEFAULT_LAYOUT, LAYOUTS
+from storefront.showrooms import back_office_bp as bp
+from storefront.showrooms import (
+    pickups,
+    receiving,
+    reports,
+    selling,
+    services,
+    shelf_labels,
+)
+from storefront.showrooms.errors import NotFound, ShowroomError
+from storefront.showrooms.forms import StaffActionForm
+from storefront.showrooms.models import Showroom
+from storefront.showrooms.web import date_arg, own_hosts
+
+SHARED_WITH_OFFICE = {"showrooms.back_office.settlements"}
+
+
+@bp.before_request
+def staff_only():
+    """Staff of a showroom; the office also reads settlements."""
+    roles = (Role.STAFF, Role.OFFICE) if request.endpoint in SHARED_WITH_OFFICE else (Role.STAFF,)
+    return roles_required(*roles)(lambda: None)()
+
+
+def _posted_numbers(prefix: str) -> dict[int, str]:
+    return {
+        int(key.removeprefix(prefix)): value
+        for key, value in request.form.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
+
+
+def _checked_form() -> StaffActionForm:
+    form = StaffActionForm()
+    if not form.validate():
+        abort(400)
+    return form
+
+
+@bp.get("/")
+def dashboard():
+    today = clock.today()
+    return render_template(
+        "showrooms/back/dashboard.html",
+        transfers=[
+            t for t in receiving.incoming_transfers(current_user) if t.status == "in_transit"
+        ],
+        pickups=pickups.pickup_orders(current_user),
+        report=reports.day_report(current_user, today),
+    )
+
+
+# --- receiving -------------------------------------------------------------------------------
+
+
+@bp.get("/transfers")
+def transfers():
+    return render_template(
+        "showrooms/back/transfers.html", transfers=receiving.incoming_transfers(current_user)
+    )
+
+
+@bp.route("/transfers/<int:transfer_id>", methods=["GET", "POST"])
+def transfer(transfer_id: int):
+    try:
+        found = receiving.get_transfer(current_user, transfer_id)
+    except NotFound:
+        abort(404)
+    form = StaffActionForm()
+    error, status = None, 200
+    if request.method == "POST":
+        _checked_form()
+        try:
+            receiving.receive_transfer(
+                current_user, found.id, _posted_numbers("count-"), form.reason.data
+            )
+        except NotFound:
+            abort(404)
+        except ShowroomError as refused:
+            db.session.rollback()
+            error, status = str(refused), 409 if found.status != "in_transit" else 400
+        else:
+            db.session.commit()
+            flash(_("Transfer %(ref)s is received.", ref=found.reference), "success")
+            return redirect(url_for(".transfers"))
+    return render_template(
+        "showrooms/back/transfer.html",
+        transfer=found,
+        form=form,
+        error=error,
+        posted=request.form if error else {},
+    ), status
+
+
+@bp.route("/receive", methods=["GET", "POST"])
+def receive():
+    form = StaffActionForm()
+    error, status = None, 200
+    if request.method == "POST":
+        _checked_form()
+        try:
+            product = receiving.receive_direct(
+                current_user,
+                request.form.get("product", ""),
+                request.form.get("quantity"),
+                form.note.data,
+                own_hosts(),
+            )
+        except ShowroomError as refused:
+            db.session.rollback()
+            error, status = str(refused), 400
+        else:
+            db.session.commit()
+            flash(
+                _("%(n)s × %(name)s received.", n=request.form.get("quantity"), name=product.name),
+                "success",
+            )
+            return redirect(url_for(".receive"))
+    return render_template(
+        "showrooms/back/receive.html", form=form, error=error, posted=request.form
+    ), status
+
+
+@bp.route("/stock", methods=["GET", "POST"])
+def stock():
+    form = StaffActionForm()
+    error, status = None, 200
+    if request.method == "POST":
+        _checked_form()
+        try:
+            changed = receiving.count_stock(
+                current_user, _posted_numbers("count-"), form.reason.data
+            )
+        except NotFound:
+            abort(404)
+        except ShowroomError as refused:
+            db.session.rollback()
+            error, status = str(refused), 400
+        else:
+            db.session.commit()
+            flash(
+                _("%(n)d counts corrected.", n=changed) if changed else _("Nothing changed."),
+                "success",
+            )
+            return redirect(url_for(".stock"))
+    return render_template(
+        "showrooms/back/stock.html",
+        rows=receiving.shelf(current_user),
+        form=form,
+        error=error,
+        posted=request.form if error else {},
+    ), status
+
+
+# --- pick-up orders --------------------------------------------------------------------------
+
+
+@bp.get("/pickups")
+def pickup_list():
+    return render_template(
+        "showrooms/back/pickups.html",
+        orders=pickups.pickup_orders(current_user, include_closed=True),
+        form=StaffActionForm(),
+    )
+
+
+@bp.post("/pickups/find")
+def find_pickup():
+    _checked_form()
+    try:
+        order = pickups.find_by_scan(current_user, request.form.get("scan", ""))
+    except ShowroomError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".pickup_list"))
+    scanned = request.form.get("scan", "").strip().upper()
+    return redirect(url_for(".pickup", number=order.number, scanned=scanned[:40] or None))
+
+
+def _pickup(number: str):
+    try:
+        return pickups.get_pickup(current_user, number)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/pickups/<number>")
+def pickup(number: str):
+    return render_template(
+        "showrooms/back/pickup.html",
+        order=_pickup(number),
+        form=StaffActionForm(),
+        scanned=request.args.get("scanned", "")[:40],
+    )
+
+
+@bp.post("/pickups/<number>/ready")
+def pickup_ready(number: str):
+    _checked_form()
+    order = _pickup(number)
+    try:
+        pickups.mark_ready(current_user, order.number)
+    except ShowroomError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("%(number)s is ready; the customer is told.", number=order.number), "success")
+    return redirect(url_for(".pickup", number=order.number))
+
+
+@bp.post("/pickups/<number>/hand-over")
+def hand_over(number: str):
+    form = _checked_form()
+    order = _pickup(number)
+    try:
+        pickups.hand_over(
+            current_user, order.number, form.code.data, cash_received=form.cash_received.data
+        )
+    except ShowroomError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".pickup", number=order.number))
+    db.session.commit()
+    flash(_("%(number)s is handed over.", number=order.number), "success")
+    return redirect(url_for(".pickup_list"))
+
+
+# --- labels, report, settlements -------------------------------------------------------------
+
+
+@bp.get("/labels")
+def labels():
+    return render_template(
+        "showrooms/back/labels.html",
+        products=selling.counter_catalogue(current_user, clock.today()),
+        layouts=LAYOUTS.values(),
+        default_layout=DEFAULT_LAYOUT,
+        error=None,
+        posted={},
+    )
+
+
+@bp.get("/labels.pdf")
+def label_pdf():
+    copies = {
+        key.removeprefix("n-"): value for key, value in request.args.items() if key.startswith("n-")
+    }
+    layout = request.args.get("layout", DEFAULT_LAYOUT)
+    try:
+        pdf = shelf_labels.label_sheet(current_user, copies, layout, clock.today())
+    except ShowroomError as error:
+        return render_template(
+            "showrooms/back/labels.html",
+            products=selling.counter_catalogue(current_user, clock.today()),
+            layouts=LAYOUTS.values(),
+            default_layout=layout if layout in LAYOUTS else DEFAULT_LAYOUT,
+            error=str(error),
+            posted=request.args,
+        ), 400
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=nhan-ke-{layout}.pdf"},
+    )
+
+
+@bp.get("/report")
+def report():
+    day = date_arg("day")
+    return render_template(
+        "showrooms/back/report.html",
+        report=reports.day_report(current_user, day),
+        previous_day=reports.previous_day(day),
+    )
+
+
+@bp.get("/settlements")
+def settlements():
+    today = clock.today()
+    start, end = reports.default_period(today)
+    date_from, date_to = date_arg("from", start), date_arg("to", end)
+    producer = reports.by_code(Producer, request.args.get("producer"))
+    showroom = reports.by_code(Showroom, request.args.get("showroom"))
+    statement, error = None, None
+    if producer is not None:
+        try:
+            statement = reports.settlement(
+                current_user, producer.id, showroom.id if showroom else None, date_from, date_to
+            )
+        except NotAllowed:
+            abort(403)
+        except ShowroomError as refused:
+            error = str(refused)
+    return render_template(
+        "showrooms/back/settlements.html",
+        statement=statement,
+        error=error,
+        producers=reports.statement_choices(),
+        showrooms=services.list_showrooms(),
+        chosen_producer=producer,
+        chosen_showroom=showroom,
+        date_from=date_from,
+        date_to=date_to,
+    ), 400 if error else 200

@@ -1,0 +1,197 @@
+"""The counter (/pos): the selling screen and the small JSON API its script talks to, the day's
+sales, receipts, voids and returns. Staff only; the services check the showroom again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from storefront import CONTENT_SECURITY_POLICY, clock
+from storefront.accounts.access import roles_required
+from storefront.accounts.models import Role
+from storefront.extensions import db
+from storefront.showrooms import pos_bp as bp
+from storefront.showrooms import selling
+from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
+from storefront.showrooms.forms import StaffActionForm
+from storefront.showrooms.scans import ScanKey
+from storefront.showrooms.web import date_arg, own_hosts, product_json
+
+# The camera's barcode reader falls back to ZXing compiled to WebAssembly; only this page may
+# compile WebAssembly, nothing else is loosened.
+COUNTER_CSP = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+)
+
+
+@bp.before_request
+@roles_required(Role.STAFF)
+def staff_only():
+    """Every page here is for showroom staff, bound to one showroom."""
+
+
+@bp.get("/")
+def counter():
+    response = render_template("showrooms/pos/counter.html", showroom=current_user.showroom)
+    return response, 200, {"Content-Security-Policy": COUNTER_CSP}
+
+
+@bp.get("/api/catalogue")
+def catalogue():
+    """What this showroom sells now: the counter keeps it for when the connection drops."""
+    products = selling.counter_catalogue(current_user, clock.today())
+    return jsonify(
+        products=[product_json(p) for p in products],
+        csrf_token=generate_csrf(),
+        fetched_at=datetime.now(clock.SHOP_TIMEZONE).strftime("%H:%M"),
+    )
+
+
+@bp.get("/api/scan")
+def scan():
+    try:
+        found = selling.scan(current_user, request.args.get("code", ""), own_hosts(), clock.today())
+    except ScanRefused as refused:
+        return jsonify(refused=True, kind=refused.kind, message=str(refused)), 422
+    if isinstance(found, ScanKey):
+        return jsonify(
+            refused=True,
+            kind="pickup",
+            message=_("That is the pass of pick-up order %(number)s.", number=found.value),
+            pickup_url=url_for("showrooms.back_office.pickup", number=found.value),
+        ), 422
+    return jsonify(product=product_json(found))
+
+
+@bp.post("/api/sales")
+def record_sale():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(refused=True, message=_("The sale could not be read.")), 400
+    try:
+        sale, created = selling.record_sale(
+            current_user,
+            data.get("client_id"),
+            data.get("lines"),
+            payment=data.get("payment"),
+            cash_given=data.get("cash_given"),
+            client_total=data.get("client_total"),
+            sold_at=_moment(data.get("sold_at")),
+            today=clock.today(),
+        )
+    except NotFound:
+        abort(404)
+    except ShowroomError as error:
+        db.session.rollback()
+        return jsonify(refused=True, message=str(error)), 422
+    db.session.commit()
+    return jsonify(
+        number=sale.number,
+        client_id=sale.client_id,
+        total_vnd=sale.total_vnd,
+        cash_given_vnd=sale.cash_given_vnd,
+        change_vnd=sale.change_vnd,
+        receipt_url=url_for(".receipt", number=sale.number),
+        created=created,
+    ), 201 if created else 200
+
+
+def _moment(raw) -> datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw[:40])
+    except ValueError:
+        return None
+
+
+@bp.post("/api/vietqr")
+def vietqr():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(refused=True, message=_("The sale could not be read.")), 400
+    try:
+        qr = selling.counter_vietqr(
+            current_user, data.get("client_id"), data.get("lines"), clock.today()
+        )
+    except ShowroomError as error:
+        return jsonify(refused=True, message=str(error)), 422
+    return jsonify(
+        image=qr.image_data_uri,
+        amount_vnd=qr.amount,
+        content=qr.content,
+        bank_name=qr.bank_name,
+        account_number=qr.account_number,
+        account_name=qr.account_name,
+        is_demo=qr.is_demo,
+    )
+
+
+@bp.get("/sales")
+def sales():
+    day = date_arg("day")
+    return render_template(
+        "showrooms/pos/sales.html", day=day, sales=selling.sales_of_day(current_user, day)
+    )
+
+
+def _sale(number: str):
+    try:
+        return selling.get_sale(current_user, number)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/sales/<number>")
+def sale(number: str):
+    return render_template("showrooms/pos/sale.html", sale=_sale(number), form=StaffActionForm())
+
+
+@bp.get("/sales/<number>/receipt")
+def receipt(number: str):
+    return render_template("showrooms/pos/receipt.html", sale=_sale(number))
+
+
+@bp.post("/sales/<number>/void")
+def void(number: str):
+    form = StaffActionForm()
+    if not form.validate():
+        abort(400)
+    try:
+        selling.void_sale(current_user, number, form.reason.data)
+    except NotFound:
+        abort(404)
+    except ShowroomError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The sale is voided; the goods are back on the shelf."), "success")
+    return redirect(url_for(".sale", number=number))
+
+
+@bp.post("/sales/<number>/return")
+def take_return(number: str):
+    form = StaffActionForm()
+    if not form.validate():
+        abort(400)
+    quantities = {
+        int(key.removeprefix("return-")): value
+        for key, value in request.form.items()
+        if key.startswith("return-") and key.removeprefix("return-").isdigit()
+    }
+    try:
+        selling.return_items(current_user, number, quantities, form.reason.data)
+    except NotFound:
+        abort(404)
+    except ShowroomError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The return is recorded; the goods are back on the shelf."), "success")
+    return redirect(url_for(".sale", number=number))

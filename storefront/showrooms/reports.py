@@ -1,0 +1,283 @@
+"""A showroom's day (sales, cash expected in the drawer, by payment way and by producer) and the
+consignment settlement: what a showroom sold of a producer's goods in a period, what came back,
+and what is owed to the producer. Read only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from storefront.accounts.access import NotAllowed
+from storefront.accounts.models import Role
+from storefront.catalog.models import Producer
+from storefront.extensions import db
+from storefront.orders.models import (
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+    PaymentMethod,
+)
+from storefront.payments.models import Payment
+from storefront.showrooms.errors import ShowroomError
+from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn, Showroom
+from storefront.showrooms.staff import day_bounds, own_showroom_id
+
+MAX_PERIOD_DAYS = 366
+CASH_AT_PICKUP = "cash_at_pickup"
+
+
+@dataclass
+class Amounts:
+    sold: int = 0
+    returned: int = 0
+    count: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.sold - self.returned
+
+
+@dataclass
+class DayReport:
+    day: date
+    showroom: Showroom
+    sales: list[Sale]
+    totals: Amounts
+    by_payment: dict[str, Amounts]  # cash, vietqr, cash_at_pickup
+    by_producer: list[tuple[str, Amounts]]
+
+    @property
+    def cash_in_drawer(self) -> int:
+        """Cash sales less cash given back, plus cash taken for pick-up orders (the float the
+        drawer started with comes on top)."""
+        return self.by_payment[SalePayment.CASH].net + self.by_payment[CASH_AT_PICKUP].net
+
+
+def day_report(actor, day: date) -> DayReport:
+    """Everything that happened at the counter on ``day`` (Vietnam time). A fixed number of
+    queries."""
+    showroom_id = own_showroom_id(actor)
+    start, end = day_bounds(day)
+    sales = list(
+        db.session.scalars(
+            select(Sale)
+            .where(Sale.showroom_id == showroom_id, Sale.sold_at >= start, Sale.sold_at < end)
+            .order_by(Sale.sold_at)
+        )
+    )
+    by_payment = {way: Amounts() for way in (SalePayment.CASH, SalePayment.VIETQR, CASH_AT_PICKUP)}
+    producers: dict[str, Amounts] = defaultdict(Amounts)
+    totals = Amounts()
+    for sale in sales:
+        by_payment[sale.payment_method].sold += sale.total_vnd
+        by_payment[sale.payment_method].count += 1
+        totals.sold += sale.total_vnd
+        totals.count += 1
+    for producer_name, amount in db.session.execute(
+        select(SaleLine.producer_name, func.sum(SaleLine.line_total_vnd))
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.showroom_id == showroom_id, Sale.sold_at >= start, Sale.sold_at < end)
+        .group_by(SaleLine.producer_name)
+    ):
+        producers[producer_name].sold += amount
+    # Money given back today, whenever its sale was made.
+    for method, producer_name, amount in db.session.execute(
+        select(Sale.payment_method, SaleLine.producer_name, func.sum(SaleReturn.amount_vnd))
+        .join(Sale, Sale.id == SaleReturn.sale_id)
+        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
+        .where(
+            Sale.showroom_id == showroom_id,
+            SaleReturn.created_at >= start,
+            SaleReturn.created_at < end,
+        )
+        .group_by(Sale.payment_method, SaleLine.producer_name)
+    ):
+        by_payment[method].returned += amount
+        producers[producer_name].returned += amount
+        totals.returned += amount
+    pickup_cash = db.session.execute(
+        select(func.count(Payment.id), func.coalesce(func.sum(Payment.amount_vnd), 0))
+        .join(Order, Order.id == Payment.order_id)
+        .where(
+            Order.pickup_showroom_id == showroom_id,
+            Payment.method == PaymentMethod.CASH_AT_PICKUP,
+            Payment.created_at >= start,
+            Payment.created_at < end,
+        )
+    ).one()
+    by_payment[CASH_AT_PICKUP].count, by_payment[CASH_AT_PICKUP].sold = pickup_cash
+    return DayReport(
+        day,
+        db.session.get(Showroom, showroom_id),
+        sales,
+        totals,
+        by_payment,
+        sorted(producers.items()),
+    )
+
+
+# --- consignment settlement ------------------------------------------------------------------
+
+
+@dataclass
+class SettlementLine:
+    product_code: str
+    product_name: str
+    sold_units: int = 0
+    sold_vnd: int = 0
+    returned_units: int = 0
+    returned_vnd: int = 0
+
+    @property
+    def due_vnd(self) -> int:
+        return self.sold_vnd - self.returned_vnd
+
+
+@dataclass
+class Settlement:
+    producer: Producer
+    showroom: Showroom | None  # None: every showroom
+    date_from: date
+    date_to: date
+    lines: list[SettlementLine] = field(default_factory=list)
+
+    @property
+    def sold_vnd(self) -> int:
+        return sum(line.sold_vnd for line in self.lines)
+
+    @property
+    def returned_vnd(self) -> int:
+        return sum(line.returned_vnd for line in self.lines)
+
+    @property
+    def due_vnd(self) -> int:
+        return self.sold_vnd - self.returned_vnd
+
+
+def settlement_scope(actor, producer_id: int | None, showroom_id: int | None):
+    """Who may read which statement: staff for their own showroom (any producer), a producer
+    for itself (any showroom), the office for any. Returns (producer_id, showroom_id)."""
+    role = getattr(actor, "role", None)
+    if role == Role.STAFF:
+        return producer_id, own_showroom_id(actor)
+    if role == Role.PRODUCER and actor.producer_id is not None:
+        return actor.producer_id, showroom_id
+    if role == Role.OFFICE:
+        return producer_id, showroom_id
+    raise NotAllowed()
+
+
+def settlement(
+    actor, producer_id: int | None, showroom_id: int | None, date_from: date, date_to: date
+) -> Settlement:
+    """What a producer is owed for its consigned goods sold in ``[date_from, date_to]``: counter
+    sales and collected pick-up orders, less what came back, per product."""
+    producer_id, showroom_id = settlement_scope(actor, producer_id, showroom_id)
+    producer = db.session.get(Producer, producer_id) if producer_id else None
+    if producer is None:
+        raise ShowroomError(_("Choose a producer."))
+    if date_from > date_to:
+        raise ShowroomError(_("The period ends before it starts."))
+    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
+        raise ShowroomError(_("Choose a period of at most a year."))
+    start, _unused = day_bounds(date_from)
+    end = day_bounds(date_to)[1]
+    lines: dict[str, SettlementLine] = {}
+
+    def line(code, name) -> SettlementLine:
+        return lines.setdefault(code, SettlementLine(code, name))
+
+    sales = (
+        select(
+            SaleLine.product_code,
+            SaleLine.product_name,
+            func.sum(SaleLine.quantity),
+            func.sum(SaleLine.line_total_vnd),
+        )
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(SaleLine.producer_id == producer.id, Sale.sold_at >= start, Sale.sold_at < end)
+        .group_by(SaleLine.product_code, SaleLine.product_name)
+    )
+    returns = (
+        select(
+            SaleLine.product_code,
+            SaleLine.product_name,
+            func.sum(SaleReturn.quantity),
+            func.sum(SaleReturn.amount_vnd),
+        )
+        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
+        .join(Sale, Sale.id == SaleReturn.sale_id)
+        .where(
+            SaleLine.producer_id == producer.id,
+            SaleReturn.created_at >= start,
+            SaleReturn.created_at < end,
+        )
+        .group_by(SaleLine.product_code, SaleLine.product_name)
+    )
+    collected = (
+        select(
+            OrderLine.product_code,
+            OrderLine.product_name,
+            func.sum(OrderLine.quantity),
+            func.sum(OrderLine.line_total_vnd),
+        )
+        .join(OrderPart, OrderPart.id == OrderLine.part_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(OrderEvent, OrderEvent.order_id == Order.id)
+        .where(
+            OrderPart.producer_id == producer.id,
+            Order.fulfilment == Fulfilment.PICKUP,
+            OrderEvent.to_status == OrderStatus.COLLECTED,
+            OrderEvent.created_at >= start,
+            OrderEvent.created_at < end,
+        )
+        .group_by(OrderLine.product_code, OrderLine.product_name)
+    )
+    if showroom_id is not None:
+        sales = sales.where(Sale.showroom_id == showroom_id)
+        returns = returns.where(Sale.showroom_id == showroom_id)
+        collected = collected.where(Order.pickup_showroom_id == showroom_id)
+    for query in (sales, collected):
+        for code, name, units, amount in db.session.execute(query):
+            entry = line(code, name)
+            entry.sold_units += units
+            entry.sold_vnd += amount
+    for code, name, units, amount in db.session.execute(returns):
+        entry = line(code, name)
+        entry.returned_units += units
+        entry.returned_vnd += amount
+    return Settlement(
+        producer,
+        db.session.get(Showroom, showroom_id) if showroom_id else None,
+        date_from,
+        date_to,
+        sorted(lines.values(), key=lambda entry: entry.product_name),
+    )
+
+
+def statement_choices() -> list[Producer]:
+    """The producers a statement can be asked for, by name."""
+    return list(db.session.scalars(select(Producer).order_by(Producer.name)))
+
+
+def by_code(model, code: str | None):
+    """A producer or showroom by its code from a query string; None for none or unknown."""
+    if not code:
+        return None
+    return db.session.scalar(select(model).where(model.code == code[:32]))
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """This month so far."""
+    return today.replace(day=1), today
+
+
+def previous_day(day: date) -> date:
+    return day - timedelta(days=1)

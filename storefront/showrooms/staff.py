@@ -1,0 +1,23 @@
+"""Who acts for which showroom: staff for their own, and nobody else at the counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from storefront.accounts.access import NotAllowed, require_showroom
+from storefront.accounts.models import Role
+from storefront.clock import SHOP_TIMEZONE
+
+
+def own_showroom_id(actor) -> int:
+    """The showroom a staff member works at; anyone else may not use the counter."""
+    if actor is None or getattr(actor, "role", None) != Role.STAFF or actor.showroom_id is None:
+        raise NotAllowed()
+    require_showroom(actor, actor.showroom_id)
+    return actor.showroom_id
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A calendar day in Vietnam as an interval of aware datetimes [start, end)."""
+    start = datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
+    return start, start + timedelta(days=1)

@@ -1,0 +1,334 @@
+"""The counter in a real Chromium: a keyboard-wedge scanner, the camera (a fake video of a QR
+code), and a sale made while the connection is down that arrives once when it is back."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import segno
+from sqlalchemy import func, select
+
+from storefront.accounts import services as accounts
+from storefront.catalog.models import Certificate, CertificateStatus, Product
+from storefront.clock import today
+from storefront.extensions import db
+from storefront.inventory import services as inventory
+from storefront.inventory.models import StockLevel, StockMovement
+from storefront.showrooms.models import Sale, Showroom
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH_SCRIPT
+from tests.browser.test_qr_journey import PHONE_WIDTH, SCREENSHOT_DIR, overflow
+
+try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
+    from playwright.sync_api import expect
+except ImportError:
+    expect = None
+
+STAFF_EMAIL = "quay.kontum@example.vn"
+STAFF_PASSWORD = "mat-khau-quay-ban"
+TABLET = {"viewport": {"width": 1024, "height": 768}, "locale": "vi-VN", "has_touch": True}
+# Refused scans answer 422 and offline fetches fail: Chromium logs both as console errors.
+EXPECTED_CONSOLE = re.compile(r"Failed to load resource|ERR_INTERNET_DISCONNECTED")
+
+
+@dataclass(frozen=True)
+class Shelf:
+    showroom_id: int
+    location_id: int
+    codes: list[str]  # certified products with at least 3 units available here
+
+
+@pytest.fixture()
+def shelf(live_server) -> Shelf:
+    """The demo's first showroom, a staff account there with a known password, and what it
+    has on its shelf now (earlier tests may have sold some)."""
+    with live_server.app.app_context():
+        showroom = db.session.scalar(select(Showroom).order_by(Showroom.id))
+        if accounts.find_by_identifier(STAFF_EMAIL) is None:
+            accounts.create_user(
+                STAFF_EMAIL, "staff", STAFF_PASSWORD, name="Chị Hằng", showroom_code=showroom.code
+            )
+            db.session.commit()
+        location = inventory.showroom_location(showroom.id)
+        codes = db.session.scalars(
+            select(Product.code)
+            .join(StockLevel, StockLevel.product_id == Product.id)
+            .join(Certificate, Certificate.product_id == Product.id)
+            .where(
+                StockLevel.location_id == location.id,
+                StockLevel.quantity - StockLevel.reserved >= 3,
+                Certificate.status == CertificateStatus.ACTIVE,
+                Certificate.expires_on >= today(),
+                Product.listed.is_(True),
+            )
+            .order_by(Product.code)
+        ).all()
+        db.session.commit()
+        result = Shelf(showroom.id, location.id, list(codes))
+        db.session.remove()
+    assert len(result.codes) >= 3, "the demo showroom should have products on its shelf"
+    return result
+
+
+def watched_page(browser, options: dict, page_problems: dict):
+    """A page whose console errors, uncaught errors and CSP violations are collected."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(20_000)
+    context.add_init_script(CSP_WATCH_SCRIPT)
+    page = context.new_page()
+    problems = page_problems.setdefault(page, [])
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    return context, page
+
+
+def open_counter(page, live_server) -> None:
+    page.goto(live_server.url("/login"))
+    form = page.locator("main form.form")
+    form.locator("input[name=identifier]").fill(STAFF_EMAIL)
+    form.locator("input[name=password]").fill(STAFF_PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/pos/$"))  # staff land on the counter
+    expect(page.locator("body")).to_have_attribute("data-pos-ready", "true")
+    expect(page.locator("#outbox-status")).to_have_attribute("data-waiting", "0")
+
+
+def scanner_types(page, code: str) -> None:
+    """What a USB keyboard-wedge scanner does: the code a few milliseconds per key, then Enter."""
+    page.keyboard.type(code, delay=4)
+    page.keyboard.press("Enter")
+
+
+def line(page, code: str):
+    return page.locator(f".pos-line[data-code='{code}']")
+
+
+def sale_rows(live_server, number: str) -> list[tuple[int, int]]:
+    with live_server.app.app_context():
+        rows = db.session.execute(
+            select(StockMovement.location_id, StockMovement.delta).where(
+                StockMovement.reference == number
+            )
+        ).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
+def real_problems(page_problems: dict) -> list[str]:
+    return [
+        p for problems in page_problems.values() for p in problems if not EXPECTED_CONSOLE.search(p)
+    ]
+
+
+def test_a_keyboard_wedge_scanner_rings_up_a_sale_paid_in_cash(
+    live_server, shelf, browser, page_problems
+):
+    context, page = watched_page(browser, TABLET, page_problems)
+    first, second = shelf.codes[0], shelf.codes[1]
+    try:
+        open_counter(page, live_server)
+        page.locator("#scan").focus()
+        scanner_types(page, first)
+        expect(line(page, first).locator(".pos-line-count")).to_have_text("1")
+        scanner_types(page, first)
+        expect(line(page, first).locator(".pos-line-count")).to_have_text("2")
+        expect(line(page, first).locator(".pos-line-source")).to_have_text("máy quét")
+        # The third scan arrives while the cashier is in the cash field: it still is a scan.
+        page.locator("#cash-given").focus()
+        scanner_types(page, second)
+        expect(line(page, second).locator(".pos-line-count")).to_have_text("1")
+        expect(page.locator("#cash-given")).to_have_value("")
+
+        total = int(re.sub(r"\D", "", page.locator("#sale-total").inner_text()))
+        given = (total // 100_000 + 1) * 100_000
+        page.locator("#cash-given").fill(str(given))
+        expect(page.locator("#change")).to_have_text(
+            f"{given - total:,}".replace(",", ".") + "\u00a0₫"
+        )
+        page.locator("#complete-cash").click()
+        receipt = page.locator("#receipt")
+        expect(receipt).to_be_visible()
+        expect(receipt).to_have_attribute("data-state", "recorded")
+        number = page.locator("#receipt-number").inner_text()
+        assert re.fullmatch(r"BH[0-9A-Z]{8}", number), number
+        expect(page.locator("#receipt-change")).to_have_text(
+            f"{given - total:,}".replace(",", ".") + "\u00a0₫"
+        )
+        expect(page.locator("#receipt-lines tr")).to_have_count(2)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / "pos-receipt-1024.png"), full_page=True)
+
+        rows = sale_rows(live_server, number)
+        assert {location for location, _delta in rows} == {shelf.location_id}
+        assert sum(delta for _location, delta in rows) == -3
+        printable = page.request.get(live_server.url(f"/pos/sales/{number}/receipt"))
+        assert printable.status == 200 and "Tiền thối lại" in printable.text()
+    finally:
+        context.close()
+    assert real_problems(page_problems) == []
+
+
+def test_the_counter_fits_a_tablet_and_a_phone(live_server, shelf, browser, page_problems):
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for width, options in (
+        (1024, TABLET),
+        (
+            PHONE_WIDTH,
+            {
+                "viewport": {"width": PHONE_WIDTH, "height": 844},
+                "device_scale_factor": 2,
+                "is_mobile": True,
+                "has_touch": True,
+                "locale": "vi-VN",
+            },
+        ),
+    ):
+        context, page = watched_page(browser, options, page_problems)
+        try:
+            open_counter(page, live_server)
+            page.locator("#scan").fill(shelf.codes[2])
+            page.locator("#scan").press("Enter")
+            expect(line(page, shelf.codes[2])).to_be_visible()
+            page.locator("#scan").fill("https://cua-hang-khac.vn/q/ABCDEF")
+            page.locator("#scan").press("Enter")
+            expect(page.locator("#scan-message.is-refused")).to_contain_text("cua-hang-khac.vn")
+            assert overflow(page, width) is None, overflow(page, width)
+            page.screenshot(path=str(SCREENSHOT_DIR / f"pos-counter-{width}.png"), full_page=True)
+        finally:
+            context.close()
+    assert real_problems(page_problems) == []
+
+
+# --- the camera --------------------------------------------------------------------------------
+
+
+def write_y4m(path: Path, text: str, frames: int = 10) -> None:
+    """A short greyscale video (4:2:0 Y4M) of the QR code for ``text``: what a fake camera
+    shows Chromium."""
+    width, height = 640, 480
+    qr = segno.make(text, error="m", micro=False)
+    scale = 8
+    matrix = [list(row) for row in qr.matrix]
+    size = len(matrix) * scale
+    left, top = (width - size) // 2, (height - size) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                for dy in range(scale):
+                    start = (top + y * scale + dy) * width + left + x * scale
+                    luma[start : start + scale] = b"\x10" * scale
+    chroma = b"\x80" * ((width // 2) * (height // 2))
+    frame = b"FRAME\n" + bytes(luma) + chroma + chroma
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        video.write(frame * frames)
+
+
+def test_the_camera_reads_a_products_qr_code(live_server, shelf, tmp_path, browser, page_problems):
+    code = shelf.codes[0]
+    video = tmp_path / "qr.y4m"
+    write_y4m(video, f"{live_server.base_url}/q/{code}")
+    # A Chromium of its own: the fake camera is chosen when the browser starts.
+    camera_browser = browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    context, page = watched_page(camera_browser, TABLET, page_problems)
+    try:
+        open_counter(page, live_server)
+        page.locator("#camera-toggle").click()
+        expect(page.locator("#camera-toggle")).to_have_attribute("aria-pressed", "true")
+        expect(line(page, code)).to_be_visible(timeout=30_000)
+        expect(line(page, code).locator(".pos-line-source")).to_have_text("camera")
+        # The same code held in front of the camera is one scan, not one per frame.
+        page.wait_for_timeout(1200)
+        expect(line(page, code).locator(".pos-line-count")).to_have_text("1")
+        page.screenshot(path=str(SCREENSHOT_DIR / "pos-camera-1024.png"), full_page=True)
+        page.locator("#camera-toggle").click()
+    finally:
+        context.close()
+        camera_browser.close()
+    assert real_problems(page_problems) == []
+
+
+# --- offline -----------------------------------------------------------------------------------
+
+
+def test_a_sale_made_offline_arrives_once_when_the_connection_is_back(
+    live_server, shelf, browser, page_problems
+):
+    context, page = watched_page(browser, TABLET, page_problems)
+    code = shelf.codes[1]
+    with live_server.app.app_context():
+        before = inventory.available(
+            db.session.scalar(select(Product.id).where(Product.code == code)), shelf.location_id
+        )
+        db.session.remove()
+    try:
+        open_counter(page, live_server)
+        context.set_offline(True)
+        page.locator("#scan").focus()
+        scanner_types(page, code)  # found in the list the counter keeps
+        expect(line(page, code)).to_be_visible()
+        expect(page.locator("#scan-message")).to_contain_text("Mất kết nối")
+        page.locator("#complete-cash").click()
+        expect(page.locator("#receipt")).to_have_attribute("data-state", "waiting")
+        expect(page.locator("#outbox-status")).to_have_attribute("data-waiting", "1")
+        kept = page.evaluate("""() => new Promise((resolve) => {
+            const open = indexedDB.open("ocop-pos", 1);
+            open.onsuccess = () => {
+              const all = open.result.transaction("sales").objectStore("sales").getAll();
+              all.onsuccess = () => resolve(all.result);
+            };
+        })""")
+        assert len(kept) == 1
+        client_id = kept[0]["client_id"]
+        assert count_sales(live_server, client_id) == 0
+
+        context.set_offline(False)
+        expect(page.locator("#outbox-status")).to_have_attribute(
+            "data-waiting", "0", timeout=20_000
+        )
+        assert count_sales(live_server, client_id) == 1
+        # The same sale sent again (a retry that got through late) is still one sale.
+        again = page.evaluate(
+            """async (payload) => {
+                const token = JSON.parse(document.getElementById("pos-config").textContent)
+                  .csrf_token;
+                const r = await fetch("/pos/api/sales", {method: "POST", body: payload,
+                  headers: {"Content-Type": "application/json", "Accept": "application/json",
+                            "X-CSRFToken": token}});
+                return r.status;
+            }""",
+            json.dumps(kept[0]["payload"]),
+        )
+        assert again == 200
+        time.sleep(0.2)
+        assert count_sales(live_server, client_id) == 1
+        with live_server.app.app_context():
+            number = db.session.scalar(select(Sale.number).where(Sale.client_id == client_id))
+            product_id = db.session.scalar(select(Product.id).where(Product.code == code))
+            assert inventory.available(product_id, shelf.location_id) == before - 1
+            db.session.remove()
+        assert sale_rows(live_server, number) == [(shelf.location_id, -1)]
+    finally:
+        context.close()
+    assert real_problems(page_problems) == []
+
+
+def count_sales(live_server, client_id: str) -> int:
+    with live_server.app.app_context():
+        count = db.session.scalar(select(func.count(Sale.id)).where(Sale.client_id == client_id))
+        db.session.remove()
+    return count

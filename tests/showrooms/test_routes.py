@@ -1,0 +1,259 @@
+"""The counter and the back office through their pages and JSON, as staff use them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront.extensions import db
+from storefront.inventory import services as inventory
+from storefront.inventory import transfers
+from storefront.orders.models import Order
+from storefront.showrooms.models import Sale
+from tests.factories import make_product, make_user
+from tests.showrooms.test_pickups import place_pickup
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture()
+def staff_x(counter, auth, client):
+    auth.login(counter.staff)
+    client.set_cookie("lang", "en")
+    return counter
+
+
+def post_sale(client, client_id="sale-0000-0001", lines=(("TEA234", 2),), **extra):
+    body = {
+        "client_id": client_id,
+        "lines": [{"code": c, "quantity": q} for c, q in lines],
+        "payment": "cash",
+        **extra,
+    }
+    return client.post(
+        "/pos/api/sales", data=json.dumps(body), headers=JSON, content_type="application/json"
+    )
+
+
+def test_the_counter_page_may_compile_webassembly_and_no_other_page_may(staff_x, client):
+    counter_page = client.get("/pos/")
+    assert counter_page.status_code == 200
+    assert "'wasm-unsafe-eval'" in counter_page.headers["Content-Security-Policy"]
+    assert 'id="scan"' in counter_page.text and "pos/counter.js" in counter_page.text
+    assert "wasm" not in client.get("/showroom/").headers["Content-Security-Policy"]
+
+
+def test_a_scan_answers_json_with_the_product(staff_x, client):
+    answer = client.get("/pos/api/scan?code=http://shop.test/q/TEA234", headers=JSON)
+    assert answer.status_code == 200
+    product = answer.json["product"]
+    assert (product["code"], product["stars"], product["available"]) == ("TEA234", 4, 5)
+    assert product["image_url"].endswith("/static/img/groups/food.svg")
+
+
+@pytest.mark.parametrize(
+    "code, kind",
+    [
+        ("", "empty"),
+        ("%%%garbage%%%", "garbage"),
+        ("https://evil.example/q/TEA234", "foreign"),
+        ("ZZZ999", "unknown"),
+        ("x" * 2000, "garbage"),
+    ],
+)
+def test_a_bad_scan_is_refused_with_a_reason_and_never_a_500(staff_x, client, code, kind):
+    answer = client.get("/pos/api/scan", query_string={"code": code}, headers=JSON)
+    assert answer.status_code == 422
+    assert answer.json["kind"] == kind and answer.json["message"]
+
+
+def test_a_sale_posted_twice_is_recorded_once(staff_x, client):
+    first = post_sale(client, cash_given=300_000)
+    assert first.status_code == 201
+    assert (first.json["total_vnd"], first.json["change_vnd"]) == (240_000, 60_000)
+    again = post_sale(client, cash_given=300_000)
+    assert again.status_code == 200 and again.json["number"] == first.json["number"]
+    assert db.session.scalar(select(func.count(Sale.id))) == 1
+    assert inventory.available(staff_x.tea.id, staff_x.location_id) == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[]",
+        '{"client_id": "sale-0000-0002"}',
+        '{"client_id": "sale-0000-0002", "lines": [{"code": "TEA234", "quantity": 9}],'
+        ' "payment": "cash"}',
+        '{"client_id": "sale-0000-0002", "lines": [{"code": "TEA234", "quantity": 1}],'
+        ' "payment": "bitcoin"}',
+    ],
+)
+def test_a_bad_sale_is_refused_with_a_reason_and_changes_nothing(staff_x, client, body):
+    answer = client.post("/pos/api/sales", data=body, headers=JSON, content_type="application/json")
+    assert answer.status_code in (400, 422) and answer.json["message"]
+    assert db.session.scalar(select(func.count(Sale.id))) == 0
+    assert inventory.available(staff_x.tea.id, staff_x.location_id) == 5
+
+
+def test_the_receipt_is_an_80mm_page_in_vietnamese(staff_x, client):
+    number = post_sale(client).json["number"]
+    receipt = client.get(f"/pos/sales/{number}/receipt")
+    assert receipt.status_code == 200
+    assert "Tổng cộng" in receipt.text and "240.000\u00a0₫" in receipt.text
+    assert "Tiền thối lại" in receipt.text
+
+
+def test_a_void_through_the_sale_page_puts_the_goods_back(staff_x, client):
+    number = post_sale(client).json["number"]
+    page = client.post(
+        f"/pos/sales/{number}/void", data={"reason": "Quét nhầm"}, follow_redirects=True
+    )
+    assert "voided" in page.text
+    assert inventory.available(staff_x.tea.id, staff_x.location_id) == 5
+
+
+def test_a_return_without_a_reason_is_refused_with_a_message(staff_x, client):
+    number = post_sale(client).json["number"]
+    sale = db.session.scalar(select(Sale).where(Sale.number == number))
+    page = client.post(
+        f"/pos/sales/{number}/return",
+        data={f"return-{sale.lines[0].id}": "1"},
+        follow_redirects=True,
+    )
+    assert "Say why" in page.text
+    assert inventory.available(staff_x.tea.id, staff_x.location_id) == 3
+
+
+def test_a_label_sheet_of_10000_is_refused_with_a_clear_message(staff_x, client):
+    page = client.get("/showroom/labels.pdf?layout=a4-24&n-TEA234=10000")
+    assert page.status_code == 400
+    assert "At most 1000 labels per request; you asked for 10000" in page.text
+
+
+def test_a_label_sheet_is_a_pdf(staff_x, client):
+    pdf = client.get("/showroom/labels.pdf?layout=thermal-50x30&n-TEA234=2&n-HNY234=1")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_a_transfer_received_through_the_page_and_then_again(staff_x, client):
+    jam = make_product("Mứt sim", producer=staff_x.producer, code="JAM234", stock=9)
+    sent = transfers.send_to_showroom(
+        staff_x.producer.id, staff_x.showroom.id, {jam.id: 4}, actor="test"
+    )
+    db.session.commit()
+    refused = client.post(f"/showroom/transfers/{sent.id}", data={f"count-{jam.id}": "-4"})
+    assert refused.status_code == 400 and "cannot be negative" in refused.text
+    assert client.post(f"/showroom/transfers/{sent.id}", data={}).status_code == 302
+    twice = client.post(f"/showroom/transfers/{sent.id}", data={})
+    assert twice.status_code == 409 and "received or cancelled already" in twice.text
+    assert inventory.available(jam.id, staff_x.location_id) == 4
+
+
+def test_a_pick_up_is_handed_over_after_scanning_the_customers_pass(staff_x, client):
+    order = place_pickup(staff_x)
+    client.post(f"/showroom/pickups/{order.number}/ready")
+    found = client.post(
+        "/showroom/pickups/find", data={"scan": f"{order.number}-{order.pickup_code}"}
+    )
+    assert found.status_code == 302 and order.number in found.location
+    wrong = client.post(
+        f"/showroom/pickups/{order.number}/hand-over",
+        data={"code": "WRONG1", "cash_received": "y"},
+        follow_redirects=True,
+    )
+    assert "does not match" in wrong.text
+    done = client.post(
+        f"/showroom/pickups/{order.number}/hand-over",
+        data={"code": order.pickup_code, "cash_received": "y"},
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "collected"
+
+
+def test_the_order_page_shows_the_pick_up_code_and_its_qr(counter, client):
+    order = place_pickup(counter)
+    with client.session_transaction() as session:
+        session["orders"] = [order.number]
+    page = client.get(f"/don-hang/{order.number}")
+    assert order.pickup_code in page.text and 'class="pickup-qr"' in page.text
+
+
+def test_the_producer_and_the_office_read_settlements(counter, client, auth):
+    post_sale_as = make_user("x2@example.vn", "staff", showroom_code="KT")
+    auth.login(post_sale_as)
+    post_sale(client)
+    auth.logout()
+    auth.login(make_user("p@example.vn", "producer", producer_code="HTX1"))
+    mine = client.get("/producer/settlements")
+    assert mine.status_code == 200 and "240.000" in mine.text
+    auth.logout()
+    auth.login(make_user("o@example.vn", "office"))
+    office = client.get("/showroom/settlements?producer=HTX1&showroom=KT")
+    assert office.status_code == 200 and "240.000" in office.text
+    assert client.get("/pos/").status_code == 403
+
+
+# --- staff of one showroom never reach another's -------------------------------------------
+
+
+def test_staff_of_another_showroom_get_404_for_everything_of_this_one(counter, client, auth):
+    auth.login(counter.staff)
+    number = post_sale(client).json["number"]
+    sale = db.session.scalar(select(Sale).where(Sale.number == number))
+    jam = make_product("Mứt sim", producer=counter.producer, code="JAM234", stock=9)
+    sent = transfers.send_to_showroom(
+        counter.producer.id, counter.showroom.id, {jam.id: 4}, actor="test"
+    )
+    db.session.commit()
+    order = place_pickup(counter)
+    auth.logout()
+
+    auth.login(counter.other_staff)
+    line = f"return-{sale.lines[0].id}"
+    for method, path, data in [
+        ("GET", f"/pos/sales/{number}", None),
+        ("GET", f"/pos/sales/{number}/receipt", None),
+        ("POST", f"/pos/sales/{number}/void", {"reason": "x"}),
+        ("POST", f"/pos/sales/{number}/return", {"reason": "x", line: "1"}),
+        ("GET", f"/showroom/transfers/{sent.id}", None),
+        ("POST", f"/showroom/transfers/{sent.id}", {}),
+        ("GET", f"/showroom/pickups/{order.number}", None),
+        ("POST", f"/showroom/pickups/{order.number}/ready", {}),
+        ("POST", f"/showroom/pickups/{order.number}/hand-over", {"code": order.pickup_code}),
+    ]:
+        answer = client.open(path, method=method, data=data)
+        assert answer.status_code == 404, (method, path, answer.status_code)
+    replay = post_sale(client)  # the other showroom's sale id, replayed here
+    assert replay.status_code == 404
+
+    lists = [
+        client.get(p).text
+        for p in (
+            "/pos/sales",
+            "/showroom/transfers",
+            "/showroom/pickups",
+            "/showroom/report",
+            "/showroom/stock",
+            "/showroom/labels",
+        )
+    ]
+    for text in lists:
+        assert number not in text and sent.reference not in text and order.number not in text
+        assert "Trà Măng Đen" not in text
+    found = client.post(
+        "/showroom/pickups/find", data={"scan": order.number}, follow_redirects=True
+    )
+    assert "No such pick-up order at this showroom" in found.text
+    statement = client.get("/showroom/settlements?producer=HTX1&showroom=KT")
+    assert "240.000" not in statement.text  # staff read their own showroom's statement only
+    sold = client.get("/pos/api/scan?code=TEA234", headers=JSON)
+    assert sold.status_code == 422 and sold.json["kind"] == "out_of_stock"
+
+    db.session.expire_all()
+    assert db.session.get(Sale, sale.id).status == "completed"
+    assert db.session.get(Order, order.id).status == "placed"

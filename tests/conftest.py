@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from config import TestingConfig
 from storefront import create_app
@@ -21,14 +21,31 @@ from storefront.extensions import db, limiter
 def _test_config() -> TestingConfig:
     config = TestingConfig()
     url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not url:
         # Own SQLite file per run (and per xdist worker), so runs never share state.
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         folder = Path(tempfile.mkdtemp(prefix="storefront-test-"))
-        config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / f'{worker}.db'}"
+        config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / ((worker or 'main') + '.db')}"
+    elif worker:
+        # Parallel workers each get their own PostgreSQL database next to the one named.
+        config.SQLALCHEMY_DATABASE_URI = _worker_database(config.SQLALCHEMY_DATABASE_URI, worker)
     config.BASE_URL = "http://shop.test"
     config.UPLOAD_DIR = tempfile.mkdtemp(prefix="storefront-uploads-")
     return config
+
+
+def _worker_database(url: str, worker: str) -> str:
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

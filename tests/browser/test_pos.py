@@ -172,6 +172,22 @@ def test_a_keyboard_wedge_scanner_rings_up_a_sale_paid_in_cash(
     assert real_problems(page_problems) == []
 
 
+def test_a_person_typing_in_the_cash_field_is_not_taken_for_a_scan(
+    live_server, shelf, browser, page_problems
+):
+    context, page = watched_page(browser, TABLET, page_problems)
+    try:
+        open_counter(page, live_server)
+        page.locator("#cash-given").focus()
+        page.keyboard.type("500000", delay=180)  # a cashier's fingers, not a scanner
+        page.keyboard.press("Enter")
+        expect(page.locator("#cash-given")).to_have_value("500000")
+        expect(page.locator(".pos-line")).to_have_count(0)
+    finally:
+        context.close()
+    assert real_problems(page_problems) == []
+
+
 def test_the_counter_fits_a_tablet_and_a_phone(live_server, shelf, browser, page_problems):
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     for width, options in (

@@ -1,11 +1,14 @@
 // A USB "keyboard-wedge" scanner types a code as a burst of keys a few milliseconds apart,
 // ending with Enter. A person types far slower. A burst that ends with Enter is a scan, even
 // when the focus is in another field (its characters are taken back out of that field).
-const MAX_GAP_MS = 50; // between two keys of one burst
+const MAX_GAP_MS = 120; // a longer pause between two keys ends a burst
+const MAX_MEAN_GAP_MS = 40; // a scanner's keys come a few ms apart; a person types far slower
 const MIN_LENGTH = 4; // shorter bursts are a person's quick fingers
+// Judged on the mean gap, not the largest one: a busy tablet may delay one key now and then.
 
 export function watchScanner(field, onScan) {
   let burst = [];
+  let first = 0;
   let last = 0;
   let target = null;
   let before = "";
@@ -15,7 +18,9 @@ export function watchScanner(field, onScan) {
     (event) => {
       const now = performance.now();
       if (event.key === "Enter") {
-        const fast = burst.length >= MIN_LENGTH && now - last <= MAX_GAP_MS * 3;
+        const meanGap = burst.length > 1 ? (last - first) / (burst.length - 1) : Infinity;
+        const fast =
+          burst.length >= MIN_LENGTH && meanGap <= MAX_MEAN_GAP_MS && now - last <= MAX_GAP_MS * 2;
         if (fast) {
           event.preventDefault();
           const text = target === field ? field.value : burst.join("");
@@ -35,6 +40,7 @@ export function watchScanner(field, onScan) {
       if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
       if (now - last > MAX_GAP_MS) {
         burst = [];
+        first = now;
         target = event.target;
         before = "value" in target ? target.value : "";
       }
@@ -46,6 +52,7 @@ export function watchScanner(field, onScan) {
 
   function reset() {
     burst = [];
+    first = 0;
     last = 0;
     target = null;
   }

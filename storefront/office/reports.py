@@ -52,6 +52,7 @@ class Report:
     chart: dict | None = None  # Chart.js type, labels and datasets, drawn by office-charts.js
     note: str = ""
     highlights: dict = field(default_factory=dict)
+    money: tuple[int, ...] = ()  # columns of amounts in đồng, shown as "120.000 ₫" on the page
 
 
 @cache
@@ -534,6 +535,7 @@ def sales_by_showroom(date_from: date, date_to: date) -> Report:
         ],
         rows,
         chart=_revenue_chart(rows),
+        money=(2, 3, 4),
         note=_period_note(date_from, date_to)
         + " "
         + _("Counter sales and pick-up orders collected at the showroom, less returns and voids."),
@@ -550,6 +552,7 @@ def sales_by_producer(date_from: date, date_to: date) -> Report:
         [_("Producer"), _("Units"), _("Revenue (VND)")],
         rows,
         chart=_revenue_chart(rows),
+        money=(2,),
         note=_period_note(date_from, date_to),
     )
 
@@ -578,6 +581,7 @@ def sales_by_product(date_from: date, date_to: date) -> Report:
         [_("Product"), _("Code"), _("Producer"), _("Units"), _("Revenue (VND)")],
         rows,
         chart=_revenue_chart(rows),
+        money=(4,),
         note=_period_note(date_from, date_to),
     )
 
@@ -598,6 +602,7 @@ def sales_by_group(date_from: date, date_to: date) -> Report:
             "labels": [r[0] for r in rows if r[2]],
             "datasets": [{"label": _("Revenue (VND)"), "data": [r[2] for r in rows if r[2]]}],
         },
+        money=(2,),
         note=_period_note(date_from, date_to),
     )
 
@@ -626,6 +631,7 @@ def sales_by_payment(date_from: date, date_to: date) -> Report:
             "labels": [r[0] for r in rows],
             "datasets": [{"label": _("Revenue (VND)"), "data": [r[2] for r in rows]}],
         },
+        money=(2,),
         note=_period_note(date_from, date_to),
     )
 
@@ -661,6 +667,7 @@ def consignment_settlements(date_from: date, date_to: date) -> Report:
             _("Due (VND)"),
         ],
         rows,
+        money=(2, 4, 5),
         note=_period_note(date_from, date_to)
         + " "
         + _("Counter sales and collected pick-ups, less returns and voids."),

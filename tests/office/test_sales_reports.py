@@ -27,6 +27,15 @@ from tests.showrooms.conftest import counter  # noqa: F401  (the showroom fixtur
 from tests.showrooms.test_pickups import place_pickup
 
 
+@pytest.fixture(autouse=True)
+def _english(app_ctx):
+    """Labels are matched in English (the shop's default language is Vietnamese)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
 def sell(staff, lines, payment="cash", cash_given=None):
     sale, _ = selling.record_sale(
         staff,

@@ -89,3 +89,4 @@ bench: install
 	$(BIN)/python -m bench.checkout_race --buyers 200 --units 50
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.labels
+	$(BIN)/python -m bench.office_reports

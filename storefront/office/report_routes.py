@@ -42,6 +42,37 @@ def report_export(name: str, fmt: str):
     )
 
 
+@bp.get("/sales")
+def sales_page():
+    date_from, date_to = _sales_period()
+    return render_template(
+        "office/sales.html",
+        reports=reports.build_all_sales(date_from, date_to),
+        names=reports.SALES_REPORTS,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+@bp.get("/sales/<name>.<fmt>")
+def sales_export(name: str, fmt: str):
+    if name not in reports.SALES_REPORTS or fmt not in EXPORTS:
+        abort(404)
+    date_from, date_to = _sales_period()
+    mimetype, render = EXPORTS[fmt]
+    return Response(
+        render(reports.build_sales(name, date_from, date_to)),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f"attachment; filename=ocop-{name}-{date_from}-{date_to}.{fmt}"
+        },
+    )
+
+
+def _sales_period() -> tuple[date, date]:
+    return reports.sales_period(clock.today(), _date_arg("from"), _date_arg("to"))
+
+
 @bp.get("/audit")
 def audit_log():
     filters = AuditFilters(

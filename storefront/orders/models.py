@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -90,7 +91,7 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     # Unpaid orders expire at this time and give their reserved units back.
     pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)  # sales reports
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     lines: Mapped[list[OrderLine]] = relationship(
@@ -157,6 +158,8 @@ class OrderEvent(db.Model):
     """The status history: every change with who, when and why."""
 
     __tablename__ = "order_events"
+    # Pick-ups collected in a period (showroom sales, consignment settlements).
+    __table_args__ = (Index("ix_order_events_to_status_created_at", "to_status", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

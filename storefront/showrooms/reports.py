@@ -187,72 +187,15 @@ def settlement(
         raise ShowroomError(_("The period ends before it starts."))
     if (date_to - date_from).days >= MAX_PERIOD_DAYS:
         raise ShowroomError(_("Choose a period of at most a year."))
-    start, _unused = day_bounds(date_from)
-    end = day_bounds(date_to)[1]
     lines: dict[str, SettlementLine] = {}
-
-    def line(code, name) -> SettlementLine:
-        return lines.setdefault(code, SettlementLine(code, name))
-
-    sales = (
-        select(
-            SaleLine.product_code,
-            SaleLine.product_name,
-            func.sum(SaleLine.quantity),
-            func.sum(SaleLine.line_total_vnd),
-        )
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(SaleLine.producer_id == producer.id, Sale.sold_at >= start, Sale.sold_at < end)
-        .group_by(SaleLine.product_code, SaleLine.product_name)
-    )
-    returns = (
-        select(
-            SaleLine.product_code,
-            SaleLine.product_name,
-            func.sum(SaleReturn.quantity),
-            func.sum(SaleReturn.amount_vnd),
-        )
-        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
-        .join(Sale, Sale.id == SaleReturn.sale_id)
-        .where(
-            SaleLine.producer_id == producer.id,
-            SaleReturn.created_at >= start,
-            SaleReturn.created_at < end,
-        )
-        .group_by(SaleLine.product_code, SaleLine.product_name)
-    )
-    collected = (
-        select(
-            OrderLine.product_code,
-            OrderLine.product_name,
-            func.sum(OrderLine.quantity),
-            func.sum(OrderLine.line_total_vnd),
-        )
-        .join(OrderPart, OrderPart.id == OrderLine.part_id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .join(OrderEvent, OrderEvent.order_id == Order.id)
-        .where(
-            OrderPart.producer_id == producer.id,
-            Order.fulfilment == Fulfilment.PICKUP,
-            OrderEvent.to_status == OrderStatus.COLLECTED,
-            OrderEvent.created_at >= start,
-            OrderEvent.created_at < end,
-        )
-        .group_by(OrderLine.product_code, OrderLine.product_name)
-    )
-    if showroom_id is not None:
-        sales = sales.where(Sale.showroom_id == showroom_id)
-        returns = returns.where(Sale.showroom_id == showroom_id)
-        collected = collected.where(Order.pickup_showroom_id == showroom_id)
-    for query in (sales, collected):
-        for code, name, units, amount in db.session.execute(query):
-            entry = line(code, name)
-            entry.sold_units += units
-            entry.sold_vnd += amount
-    for code, name, units, amount in db.session.execute(returns):
-        entry = line(code, name)
-        entry.returned_units += units
-        entry.returned_vnd += amount
+    for (code, name), sold_units, sold_vnd, returned_units, returned_vnd in settlement_rows(
+        date_from, date_to, by="product", producer_id=producer.id, showroom_id=showroom_id
+    ):
+        entry = lines.setdefault(code, SettlementLine(code, name))
+        entry.sold_units += sold_units
+        entry.sold_vnd += sold_vnd
+        entry.returned_units += returned_units
+        entry.returned_vnd += returned_vnd
     return Settlement(
         producer,
         db.session.get(Showroom, showroom_id) if showroom_id else None,
@@ -260,6 +203,79 @@ def settlement(
         date_to,
         sorted(lines.values(), key=lambda entry: entry.product_name),
     )
+
+
+SETTLEMENT_KEYS = {
+    # What a settlement is grouped by: (counter sale line, pick-up order) columns.
+    "product": (
+        (SaleLine.product_code, SaleLine.product_name),
+        (OrderLine.product_code, OrderLine.product_name),
+    ),
+    "producer": ((SaleLine.producer_id,), (OrderPart.producer_id,)),
+    "showroom": ((Sale.showroom_id,), (Order.pickup_showroom_id,)),
+}
+
+
+def settlement_rows(
+    date_from: date,
+    date_to: date,
+    by: str = "product",
+    producer_id: int | None = None,
+    showroom_id: int | None = None,
+) -> list[tuple[tuple, int, int, int, int]]:
+    """The consignment arithmetic, for one producer or all, one showroom or all, in
+    ``[date_from, date_to]`` (Vietnam days), grouped ``by`` product, producer or showroom.
+
+    Sold: counter sale lines by when they were sold (a sale voided later still counts here,
+    its void comes back as a return), plus pick-up orders by when they were collected.
+    Returned: units and money given back at the counter (returns and voids) by when it was
+    given back, whenever the sale was made. Three aggregate queries whatever the data size.
+    Returns ``(key, sold_units, sold_vnd, returned_units, returned_vnd)`` per group."""
+    start = day_bounds(date_from)[0]
+    end = day_bounds(date_to)[1]
+    sale_key, order_key = SETTLEMENT_KEYS[by]
+    sales = (
+        select(*sale_key, func.sum(SaleLine.quantity), func.sum(SaleLine.line_total_vnd))
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.sold_at >= start, Sale.sold_at < end)
+        .group_by(*sale_key)
+    )
+    returns = (
+        select(*sale_key, func.sum(SaleReturn.quantity), func.sum(SaleReturn.amount_vnd))
+        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
+        .join(Sale, Sale.id == SaleReturn.sale_id)
+        .where(SaleReturn.created_at >= start, SaleReturn.created_at < end)
+        .group_by(*sale_key)
+    )
+    collected = (
+        select(*order_key, func.sum(OrderLine.quantity), func.sum(OrderLine.line_total_vnd))
+        .join(OrderPart, OrderPart.id == OrderLine.part_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(OrderEvent, OrderEvent.order_id == Order.id)
+        .where(
+            Order.fulfilment == Fulfilment.PICKUP,
+            OrderEvent.to_status == OrderStatus.COLLECTED,
+            OrderEvent.created_at >= start,
+            OrderEvent.created_at < end,
+        )
+        .group_by(*order_key)
+    )
+    if producer_id is not None:
+        sales = sales.where(SaleLine.producer_id == producer_id)
+        returns = returns.where(SaleLine.producer_id == producer_id)
+        collected = collected.where(OrderPart.producer_id == producer_id)
+    if showroom_id is not None:
+        sales = sales.where(Sale.showroom_id == showroom_id)
+        returns = returns.where(Sale.showroom_id == showroom_id)
+        collected = collected.where(Order.pickup_showroom_id == showroom_id)
+    width = len(sale_key)
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for query, offset in ((sales, 0), (collected, 0), (returns, 2)):
+        for row in db.session.execute(query):
+            entry = totals[tuple(row[:width])]
+            entry[offset] += row[width] or 0
+            entry[offset + 1] += row[width + 1] or 0
+    return [(key, *amounts) for key, amounts in totals.items()]
 
 
 def statement_choices() -> list[Producer]:

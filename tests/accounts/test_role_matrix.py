@@ -297,6 +297,8 @@ TABLE = {
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
+    "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
+    "office.sales_export": ("GET", "/office/sales/settlements.csv", None, OFFICE_ONLY),
 }
 
 

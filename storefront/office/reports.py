@@ -36,8 +36,8 @@ from storefront.extensions import db
 from storefront.labels import GROUP_NAMES
 from storefront.office.certificates import expiring
 from storefront.orders.models import Order, OrderLine, OrderPart, OrderStatus, PaymentMethod
-from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn, Showroom
-from storefront.showrooms.reports import settlement_rows
+from storefront.showrooms.models import Sale, SaleLine, SalePayment, Showroom
+from storefront.showrooms.reports import counter_sales_and_returns, settlement_rows
 from storefront.showrooms.staff import day_bounds
 
 DISTRICT_KINDS = ("district", "city", "town")
@@ -435,19 +435,7 @@ def sales_totals(date_from: date, date_to: date, key: str) -> dict[tuple, list[i
         "group": ((Product.group,), (Product.group,)),
         "payment": ((Sale.payment_method,), (Order.payment_method,)),
     }[key]
-    counter = (
-        select(*sale_key, func.sum(SaleLine.quantity), func.sum(SaleLine.line_total_vnd))
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(Sale.sold_at >= start, Sale.sold_at < end)
-        .group_by(*sale_key)
-    )
-    returns = (
-        select(*sale_key, func.sum(SaleReturn.quantity), func.sum(SaleReturn.amount_vnd))
-        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
-        .join(Sale, Sale.id == SaleReturn.sale_id)
-        .where(SaleReturn.created_at >= start, SaleReturn.created_at < end)
-        .group_by(*sale_key)
-    )
+    counter, returns = counter_sales_and_returns(sale_key, start, end)
     online = (
         select(*order_key, func.sum(OrderLine.quantity), func.sum(OrderLine.line_total_vnd))
         .join(Order, Order.id == OrderLine.order_id)

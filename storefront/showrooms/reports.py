@@ -216,6 +216,25 @@ SETTLEMENT_KEYS = {
 }
 
 
+def counter_sales_and_returns(key: tuple, start, end):
+    """Two aggregate queries grouped by ``key``: counter sale lines sold in [start, end), and
+    what was given back in [start, end) whenever the sale was — (key…, units, đồng) each."""
+    sales = (
+        select(*key, func.sum(SaleLine.quantity), func.sum(SaleLine.line_total_vnd))
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.sold_at >= start, Sale.sold_at < end)
+        .group_by(*key)
+    )
+    returns = (
+        select(*key, func.sum(SaleReturn.quantity), func.sum(SaleReturn.amount_vnd))
+        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
+        .join(Sale, Sale.id == SaleReturn.sale_id)
+        .where(SaleReturn.created_at >= start, SaleReturn.created_at < end)
+        .group_by(*key)
+    )
+    return sales, returns
+
+
 def settlement_rows(
     date_from: date,
     date_to: date,
@@ -234,19 +253,7 @@ def settlement_rows(
     start = day_bounds(date_from)[0]
     end = day_bounds(date_to)[1]
     sale_key, order_key = SETTLEMENT_KEYS[by]
-    sales = (
-        select(*sale_key, func.sum(SaleLine.quantity), func.sum(SaleLine.line_total_vnd))
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(Sale.sold_at >= start, Sale.sold_at < end)
-        .group_by(*sale_key)
-    )
-    returns = (
-        select(*sale_key, func.sum(SaleReturn.quantity), func.sum(SaleReturn.amount_vnd))
-        .join(SaleLine, SaleLine.id == SaleReturn.line_id)
-        .join(Sale, Sale.id == SaleReturn.sale_id)
-        .where(SaleReturn.created_at >= start, SaleReturn.created_at < end)
-        .group_by(*sale_key)
-    )
+    sales, returns = counter_sales_and_returns(sale_key, start, end)
     collected = (
         select(*order_key, func.sum(OrderLine.quantity), func.sum(OrderLine.line_total_vnd))
         .join(OrderPart, OrderPart.id == OrderLine.part_id)

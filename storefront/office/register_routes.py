@@ -201,36 +201,42 @@ def product(code: str):
 
 @bp.post("/products/<code>/review")
 def review_product(code: str):
-    form = ReasonForm()
-    if not form.validate():
-        abort(400)
     approve = request.form.get("decision") == "approve"
-    try:
-        product = catalogue.review_product(current_user, code, approve, form.reason.data)
-    except NotFound:
-        abort(404)
-    except OfficeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".product", code=code))
-    db.session.commit()
-    flash(
-        _("%(name)s is approved. Issue its certificate to put it in the shop.", name=product.name)
-        if approve
-        else _("%(name)s is rejected.", name=product.name),
-        "success",
+    return _reasoned_product_change(
+        code,
+        lambda reason: catalogue.review_product(current_user, code, approve, reason),
+        lambda product: (
+            _(
+                "%(name)s is approved. Issue its certificate to put it in the shop.",
+                name=product.name,
+            )
+            if approve
+            else _("%(name)s is rejected.", name=product.name)
+        ),
     )
-    return redirect(url_for(".product", code=product.code))
 
 
 @bp.post("/products/<code>/listing")
 def product_listing(code: str):
+    listed = request.form.get("listed") == "1"
+    return _reasoned_product_change(
+        code,
+        lambda reason: catalogue.set_listing(current_user, code, listed, reason),
+        lambda product: (
+            _("%(name)s is listed.", name=product.name)
+            if listed
+            else _("%(name)s is unlisted; it left the shop.", name=product.name)
+        ),
+    )
+
+
+def _reasoned_product_change(code: str, change, success_message):
+    """Read the reason, make one change to a product, say how it went, back to its page."""
     form = ReasonForm()
     if not form.validate():
         abort(400)
-    listed = request.form.get("listed") == "1"
     try:
-        product = catalogue.set_listing(current_user, code, listed, form.reason.data)
+        product = change(form.reason.data)
     except NotFound:
         abort(404)
     except OfficeError as error:
@@ -238,12 +244,7 @@ def product_listing(code: str):
         flash(str(error), "error")
         return redirect(url_for(".product", code=code))
     db.session.commit()
-    flash(
-        _("%(name)s is listed.", name=product.name)
-        if listed
-        else _("%(name)s is unlisted; it left the shop.", name=product.name),
-        "success",
-    )
+    flash(success_message(product), "success")
     return redirect(url_for(".product", code=product.code))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
 from storefront import clock, errors, formatting, i18n, labels
-from storefront.extensions import babel, csrf, db, limiter, login, migrate, rest_api
+from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -44,6 +44,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    cache.init_app(app)
     rest_api.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"

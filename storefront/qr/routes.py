@@ -19,6 +19,7 @@ def verify(code: str):
 
 
 @bp.get("/qr/<code>.<any(png, svg):kind>")
+@cached_page
 def image(code: str, kind: str):
     try:
         size = services.parse_size(request.args.get("size"))

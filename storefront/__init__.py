@@ -8,18 +8,14 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
-from storefront import clock, errors, formatting, i18n, labels
+from storefront import clock, errors, formatting, i18n, labels, security
 from storefront.extensions import babel, csrf, db, limiter, login, migrate, rest_api
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
     app.config.from_object(config or Config())
+    security.init_app(app)  # first: an unsafe production setting stops here
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
@@ -28,7 +24,6 @@ def create_app(config: object | None = None) -> Flask:
     formatting.register(app)
     labels.register(app)
     _register_cli(app)
-    app.after_request(_security_headers)
 
     @app.get("/healthz")
     def healthz():
@@ -108,14 +103,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
 
-
-def _security_headers(response):
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    return response
 
 
 @event.listens_for(Engine, "connect")

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from storefront import CONTENT_SECURITY_POLICY, clock
+from storefront import clock
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.extensions import db
+from storefront.security import CONTENT_SECURITY_POLICY
 from storefront.showrooms import pos_bp as bp
 from storefront.showrooms import selling
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError

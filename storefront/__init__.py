@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
-from storefront import clock, errors, formatting, i18n, labels, security
+from storefront import clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, csrf, db, limiter, login, migrate, rest_api
 
 
@@ -18,6 +18,7 @@ def create_app(config: object | None = None) -> Flask:
     security.init_app(app)  # first: an unsafe production setting stops here
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    ids.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     errors.register(app)
@@ -49,7 +50,7 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from storefront.accounts.models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
 
     @app.context_processor
     def language_context():

@@ -14,6 +14,7 @@ from storefront import clock
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.extensions import db
+from storefront.ids import posted_ids
 from storefront.security import CONTENT_SECURITY_POLICY
 from storefront.showrooms import pos_bp as bp
 from storefront.showrooms import selling
@@ -180,11 +181,7 @@ def take_return(number: str):
     form = StaffActionForm()
     if not form.validate():
         abort(400)
-    quantities = {
-        int(key.removeprefix("return-")): value
-        for key, value in request.form.items()
-        if key.startswith("return-") and key.removeprefix("return-").isdigit()
-    }
+    quantities = posted_ids(request.form, "return-")
     try:
         selling.return_items(current_user, number, quantities, form.reason.data)
     except NotFound:

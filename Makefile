@@ -84,13 +84,15 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* __pycache__' --no-location --sort-output -o storefront/translations/messages.pot storefront >/dev/null
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
-# Search over 100,000 synthetic products ("sam day" p50 < 30 ms); results in bench/results/.
-# BENCH_DATABASE_URL=postgresql://… runs it on PostgreSQL.
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules $(VENDOR) storefront/translations/*/LC_MESSAGES/*.mo
 
 # Benchmarks: numbers go to bench/results/ (ratios and timings, never assertions in tests).
+# BENCH_DATABASE_URL=postgresql://…/bench_x runs them on PostgreSQL (the database is emptied).
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { echo "== Installing wrk (Debian)"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.http_pages
 	$(BIN)/python -m bench.checkout_race --buyers 200 --units 50
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.labels

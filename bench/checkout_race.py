@@ -18,28 +18,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import platform
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
+from bench import harness
 from bench.race_client import race
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
 PRODUCT_CODE = "BENCH1"
 PRODUCT_NAME = "Mật ong bạc hà Mèo Vạc"
 
@@ -48,31 +39,31 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-checkout-race-"))
     try:
-        url, kind = _fresh_database(args.database_url, work)
-        env = _server_env(url, work)
+        url, kind = harness.fresh_database(args.database_url, work)
+        env = harness.server_env(url, work)
         os.environ.update(env)  # the in-process app below reads the same settings
         setup_started = time.perf_counter()
         _migrate_and_seed(args.units)
         setup_seconds = time.perf_counter() - setup_started
-        port = _free_port()
-        server = _start_gunicorn(port, args.workers, args.threads, env, work)
+        port = harness.free_port()
+        server = harness.start_gunicorn(port, args.workers, args.threads, env, work)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_until_up(base, server)
+            harness.wait_until_up(base, server)
             started = time.perf_counter()
             outcomes = race(base, PRODUCT_CODE, args.buyers, timeout=args.timeout)
             race_seconds = time.perf_counter() - started
         finally:
-            _stop(server)
+            harness.stop(server)
         stored = _read_back(args.units)
         report = _report(args, kind, outcomes, stored, race_seconds, setup_seconds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _print(report)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"checkout_race-{kind}.json"
+    harness.RESULTS.mkdir(exist_ok=True)
+    path = harness.RESULTS / f"checkout_race-{kind}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"written to {path.relative_to(ROOT)}")
+    print(f"written to {path.relative_to(harness.ROOT)}")
     return 0 if report["ok"] else 1
 
 
@@ -86,6 +77,7 @@ def _parse(argv):
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument(
         "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
         help="PostgreSQL URL of a database named bench…; default: a new SQLite file",
     )
     cpus = os.cpu_count() or 1
@@ -104,41 +96,6 @@ def _parse(argv):
 
 
 # --- the database -------------------------------------------------------------------------------
-
-
-def _fresh_database(url: str | None, work: Path) -> tuple[str, str]:
-    if not url:
-        return f"sqlite:///{work / 'bench.db'}", "sqlite"
-    import psycopg
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
-        sys.exit(f"only PostgreSQL URLs are supported, not {parts.scheme}://")
-    name = parts.path.lstrip("/")
-    if not name.startswith("bench"):
-        sys.exit(f"refusing to empty database {name!r}: its name must start with 'bench'")
-    plain = urlunsplit(parts._replace(scheme="postgresql"))
-    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.execute("CREATE SCHEMA public")
-    return plain, "postgresql"
-
-
-def _server_env(url: str, work: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench-" + os.urandom(16).hex(),  # the same in every worker
-        "INSTANCE_PATH": str(work / "instance"),
-        "UPLOAD_DIR": str(work / "uploads"),
-        "BASE_URL": "",
-    }
 
 
 def _migrate_and_seed(units: int) -> None:
@@ -227,97 +184,14 @@ def _read_back(units: int) -> dict:
             "reserved": level.reserved,
             "available": inventory.available(product.id, warehouse),
             "ledger_sum": inventory.ledger_sum(product.id, warehouse),
-            "database_version": _database_version(db),
+            "database_version": harness.database_version(db),
         }
         db.session.remove()
         db.engine.dispose()
     return stored
 
 
-def _database_version(db) -> str:
-    from sqlalchemy import text
-
-    if db.engine.dialect.name == "sqlite":
-        return "SQLite " + db.session.execute(text("select sqlite_version()")).scalar()
-    return db.session.execute(text("show server_version")).scalar().split()[0]
-
-
-# --- the server ---------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start_gunicorn(port: int, workers: int, threads: int, env: dict, work: Path):
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn) if gunicorn.exists() else "gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread",
-        "--backlog",
-        "2048",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-        "wsgi:app",
-    ]
-    log = (work / "gunicorn.log").open("w")
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _wait_until_up(base: str, server, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn stopped before answering")
-        try:
-            if requests.get(base + "/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz in time")
-
-
-def _stop(server) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)  # gunicorn and its workers: our own group only
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 # --- the report ---------------------------------------------------------------------------------
-
-
-def _percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]  # nearest rank
-
-
-def _ms(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds * 1000, 1)
 
 
 def _report(args, kind, outcomes, stored, race_seconds, setup_seconds) -> dict:
@@ -341,7 +215,6 @@ def _report(args, kind, outcomes, stored, race_seconds, setup_seconds) -> dict:
         "ledger sum == quantity": stored["ledger_sum"] == stored["quantity"],
         "available == units - orders": stored["available"] == args.units - expected_orders,
     }
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {
         "benchmark": "checkout_race",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -355,20 +228,16 @@ def _report(args, kind, outcomes, stored, race_seconds, setup_seconds) -> dict:
             "workers": args.workers,
             "threads": args.threads,
         },
-        "machine": {
-            "nproc": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average_after": [round(x, 2) for x in load] if load else None,
-            "note": "buyers are threads of one Python process on the same machine as the server",
-        },
+        "machine": harness.machine(
+            "buyers are threads of one Python process on the same machine as the server"
+        ),
         "checkout_post_ms": {
-            "p50": _ms(_percentile(latencies, 0.50)),
-            "p99": _ms(_percentile(latencies, 0.99)),
-            "max": _ms(max(latencies, default=None)),
-            "mean": _ms(statistics.fmean(latencies)) if latencies else None,
-            "p50_order_made": _ms(_percentile([o.seconds for o in made], 0.50)),
-            "p50_sold_out": _ms(_percentile([o.seconds for o in sold_out], 0.50)),
+            "p50": harness.ms(harness.percentile(latencies, 0.50)),
+            "p99": harness.ms(harness.percentile(latencies, 0.99)),
+            "max": harness.ms(max(latencies, default=None)),
+            "mean": harness.ms(statistics.fmean(latencies)) if latencies else None,
+            "p50_order_made": harness.ms(harness.percentile([o.seconds for o in made], 0.50)),
+            "p50_sold_out": harness.ms(harness.percentile([o.seconds for o in sold_out], 0.50)),
         },
         "race_seconds": round(race_seconds, 2),
         "setup_seconds": round(setup_seconds, 2),

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
 from storefront import clock, errors, formatting, i18n, ids, labels, security
-from storefront.extensions import babel, csrf, db, limiter, login, migrate, rest_api
+from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -40,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    cache.init_app(app)
     rest_api.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"

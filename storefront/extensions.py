@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import marshmallow as ma
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -50,6 +51,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 babel = Babel()
+cache = Cache()  # Redis when REDIS_URL is set, else in the process (config.py)
 limiter = Limiter(key_func=get_remote_address)
 login = LoginManager()
 

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 from config import TestingConfig
 from storefront import create_app
 from storefront.catalog import search_index
-from storefront.extensions import db, limiter
+from storefront.extensions import cache, db, limiter
 
 
 def _test_config() -> TestingConfig:
@@ -80,6 +80,7 @@ def _clean_tables(request):
     app = request.getfixturevalue("app")
     limiter.reset()  # rate limits count per test
     with app.app_context():
+        cache.clear()  # pages cached by one test are not another's
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as connection:

@@ -17,6 +17,7 @@ from storefront.api.present import (
 from storefront.catalog import regions as region_rules
 from storefront.catalog import services
 from storefront.extensions import limiter
+from storefront.page_cache import cached_page
 from storefront.showrooms import services as showroom_services
 
 limiter.limit(rate_limit)(bp)
@@ -27,6 +28,7 @@ def _not_found() -> str:
 
 
 @bp.get("/products")
+@cached_page
 @bp.etag
 @bp.arguments(schemas.ProductQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.ProductPage)
@@ -42,6 +44,7 @@ def products(page_size: int, **args):
 
 
 @bp.get("/products/<code>")
+@cached_page
 @bp.etag
 @bp.response(200, schemas.Product)
 @bp.alt_response(404, schema=schemas.ApiError, description="No product has this code")
@@ -56,6 +59,7 @@ def product(code: str):
 
 
 @bp.get("/verify/<code>")
+@cached_page
 @bp.etag
 @bp.response(200, schemas.Verification)
 @bp.alt_response(

@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -265,3 +266,15 @@ def _refresh_search_text(session, _context, _instances) -> None:
                 product.group,
                 place_names(region),
             )
+
+
+class CatalogVersion(db.Model):
+    """One row: a number that every transaction changing what the public pages show (products,
+    prices, pictures, certificates, producers, places, showrooms, stock) raises as it commits.
+    Cached pages carry it in their key (storefront/page_cache.py), so a change is seen at once by
+    every worker and instance."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -4,10 +4,12 @@ from storefront import clock
 from storefront.catalog import bp, search, services
 from storefront.catalog import regions as region_rules
 from storefront.catalog.images import upload_folder
+from storefront.page_cache import cached_page
 from storefront.showrooms import services as showroom_services
 
 
 @bp.get("/")
+@cached_page
 def home():
     today = clock.today()
     return render_template(
@@ -19,6 +21,7 @@ def home():
 
 
 @bp.get("/san-pham")
+@cached_page
 def catalogue():
     today = clock.today()
     regions = region_rules.all_regions()
@@ -41,6 +44,7 @@ def catalogue():
 
 
 @bp.get("/san-pham/goi-y")
+@cached_page
 def suggestions():
     """As-you-type suggestions under the search box (an HTML fragment for htmx)."""
     page = services.suggest(request.args.get("q", ""), clock.today())
@@ -48,6 +52,7 @@ def suggestions():
 
 
 @bp.get("/san-pham/<code>")
+@cached_page
 def product(code: str):
     try:
         view = services.product_view(code, clock.today())
@@ -57,6 +62,7 @@ def product(code: str):
 
 
 @bp.get("/chu-the/<code>")
+@cached_page
 def producer(code: str):
     try:
         producer, cards = services.producer_view(code, clock.today())

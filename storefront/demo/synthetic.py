@@ -1,9 +1,12 @@
 """Synthetic catalogue for benchmarks: many made-up certified products, inserted in bulk.
 
-Clearly not real: every producer is named "… (dữ liệu tổng hợp)", every product code starts
-with ``SYN`` and every row is flagged ``is_demo``. The same seed gives the same data. Shared by the
-search benchmark (bench/search.py) and the performance work; ``flask seed-synthetic`` loads it.
-About 2 % of the products are made of sâm dây Ngọc Linh, like a real province's catalogue.
+Clearly not real: every producer and showroom is named "… (dữ liệu tổng hợp)", every product code
+starts with ``SYN`` and every row is flagged ``is_demo``. The same seed gives the same data. Shared
+by the benchmarks (bench/) and the performance work; ``flask seed-synthetic`` loads it.
+About 2 % of the products are made of sâm dây Ngọc Linh, like a real province's catalogue. Most
+products have stock in their producer's warehouse, a third are also on a showroom's shelf (each
+stock level with its opening ledger line), and one in six was certified before: its earlier
+certificate is superseded.
 """
 
 from __future__ import annotations
@@ -15,9 +18,24 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import Certificate, Producer, Product, ProductGroup, Region
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Producer,
+    Product,
+    ProductGroup,
+    Region,
+)
 from storefront.catalog.search_document import place_names, search_fields
 from storefront.extensions import db
+from storefront.inventory.models import (
+    LocationKind,
+    MovementKind,
+    StockLevel,
+    StockLocation,
+    StockMovement,
+)
+from storefront.showrooms.models import Showroom
 
 MARK = "dữ liệu tổng hợp"
 CODE_PREFIX = "SYN"
@@ -74,6 +92,10 @@ PLACES = [
     "Kon Tum",
 ]
 SAM_DAY_SHARE = 0.02
+IN_WAREHOUSE_SHARE = 0.85
+ON_SHELF_SHARE = 0.33
+RECERTIFIED_SHARE = 0.17
+SHOWROOMS = 6
 
 
 def load_synthetic(
@@ -85,7 +107,12 @@ def load_synthetic(
     today = date.today()
     province, districts = _regions()
     producers = _producers(max(1, products // 25), districts, rng)
-    progress(f"{len(producers)} synthetic producers in {len(districts)} districts")
+    warehouses = _warehouses(producers)
+    shelves = _showroom_locations(districts)
+    progress(
+        f"{len(producers)} synthetic producers in {len(districts)} districts, "
+        f"{len(shelves)} showrooms"
+    )
     start = db.session.scalar(
         select(func.count()).select_from(Product).where(Product.code.like(f"{CODE_PREFIX}%"))
     )
@@ -96,8 +123,17 @@ def load_synthetic(
         rows = [_product_row(start + added + i, rng, producers, places) for i in range(size)]
         db.session.execute(insert(Product), rows)
         codes = [row["code"] for row in rows]
-        ids = db.session.scalars(select(Product.id).where(Product.code.in_(codes))).all()
-        db.session.execute(insert(Certificate), [_certificate_row(pid, rng, today) for pid in ids])
+        added_rows = db.session.execute(
+            select(Product.id, Product.producer_id).where(Product.code.in_(codes))
+        ).all()
+        certificates = []
+        for product_id, _producer in added_rows:
+            certificates.extend(_certificate_rows(product_id, rng, today))
+        db.session.execute(insert(Certificate), certificates)
+        levels = _stock_rows(added_rows, warehouses, shelves, rng)
+        if levels:
+            db.session.execute(insert(StockLevel), levels)
+            db.session.execute(insert(StockMovement), [_opening_line(level) for level in levels])
         added += size
         progress(f"  {added:>7} / {products} products")
     return added
@@ -144,6 +180,81 @@ def _producers(count: int, districts: list[Region], rng: random.Random) -> list[
     return existing
 
 
+def _warehouses(producers: list[Producer]) -> dict[int, int]:
+    """Each producer's warehouse location id, made where missing."""
+    have = dict(
+        db.session.execute(
+            select(StockLocation.producer_id, StockLocation.id).where(
+                StockLocation.producer_id.in_([p.id for p in producers])
+            )
+        ).all()
+    )
+    missing = [
+        {"kind": LocationKind.WAREHOUSE, "producer_id": p.id} for p in producers if p.id not in have
+    ]
+    if missing:
+        db.session.execute(insert(StockLocation), missing)
+        return _warehouses(producers)
+    return have
+
+
+def _showroom_locations(districts: list[Region]) -> list[int]:
+    """Stock location ids of the synthetic showrooms, made on the first run."""
+    showrooms = list(
+        db.session.scalars(select(Showroom).where(Showroom.code.like(f"{CODE_PREFIX}-S%")))
+    )
+    if not showrooms:
+        for n in range(SHOWROOMS):
+            district = districts[n % len(districts)]
+            showrooms.append(
+                Showroom(
+                    code=f"{CODE_PREFIX}-S{n:02d}",
+                    name=f"Điểm bán OCOP {district.name.removeprefix('Huyện ')} ({MARK})",
+                    level="province" if n == 0 else "district",
+                    region=district,
+                    is_demo=True,
+                )
+            )
+        db.session.add_all(showrooms)
+        db.session.flush()
+        db.session.execute(
+            insert(StockLocation),
+            [{"kind": LocationKind.SHOWROOM, "showroom_id": s.id} for s in showrooms],
+        )
+    return list(
+        db.session.scalars(
+            select(StockLocation.id).where(
+                StockLocation.showroom_id.in_([s.id for s in showrooms])
+            )
+        )
+    )
+
+
+def _stock_rows(products, warehouses, shelves, rng: random.Random) -> list[dict]:
+    rows = []
+    for product_id, producer_id in products:
+        if rng.random() < IN_WAREHOUSE_SHARE:
+            rows.append(_level(product_id, warehouses[producer_id], rng.randrange(1, 400)))
+        if shelves and rng.random() < ON_SHELF_SHARE:
+            rows.append(_level(product_id, rng.choice(shelves), rng.randrange(1, 40)))
+    return rows
+
+
+def _level(product_id: int, location_id: int, quantity: int) -> dict:
+    return {"product_id": product_id, "location_id": location_id, "quantity": quantity}
+
+
+def _opening_line(level: dict) -> dict:
+    return {
+        "product_id": level["product_id"],
+        "location_id": level["location_id"],
+        "kind": MovementKind.RECEIPT,
+        "delta": level["quantity"],
+        "reason": f"Tồn đầu kỳ ({MARK})",
+        "actor_name": MARK,
+    }
+
+
 def _product_row(n: int, rng: random.Random, producers: list[Producer], places) -> dict:
     producer = rng.choice(producers)
     if rng.random() < SAM_DAY_SHARE:
@@ -172,17 +283,26 @@ def _product_row(n: int, rng: random.Random, producers: list[Producer], places) 
     }
 
 
-def _certificate_row(product_id: int, rng: random.Random, today: date) -> dict:
+def _certificate_rows(product_id: int, rng: random.Random, today: date) -> list[dict]:
+    """The product's active certificate, and for some an earlier one it superseded."""
     stars = rng.choices([3, 4, 5], weights=[70, 27, 3])[0]
     issued = today - timedelta(days=rng.randrange(0, 1000))
+    rows = [_certificate(product_id, stars, issued, CertificateStatus.ACTIVE, "")]
+    if rng.random() < RECERTIFIED_SHARE:
+        earlier = issued - timedelta(days=rng.randrange(200, 1000))
+        rows.append(_certificate(product_id, 3, earlier, CertificateStatus.SUPERSEDED, "a"))
+    return rows
+
+
+def _certificate(product_id: int, stars: int, issued: date, status: str, suffix: str) -> dict:
     return {
         "product_id": product_id,
         "stars": stars,
         "score": {3: 60, 4: 80, 5: 92}[stars],
         "level": "national" if stars == 5 else "province",
-        "decision_number": f"{CODE_PREFIX}-{product_id}/QĐ-UBND",
+        "decision_number": f"{CODE_PREFIX}-{product_id}{suffix}/QĐ-UBND",
         "issued_on": issued,
         "expires_on": expiry_date(issued),
-        "status": "active",
+        "status": status,
         "is_demo": True,
     }

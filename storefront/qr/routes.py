@@ -2,12 +2,14 @@ from flask import abort, make_response, render_template, request
 
 from storefront import clock
 from storefront.catalog import services as catalog_services
+from storefront.page_cache import cached_page
 from storefront.qr import bp, services
 
 ONE_DAY = 24 * 3600
 
 
 @bp.get("/q/<code>")
+@cached_page
 def verify(code: str):
     try:
         verification = catalog_services.verify(code, clock.today())

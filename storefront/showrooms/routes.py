@@ -2,15 +2,18 @@ from flask import abort, render_template
 
 from storefront import clock
 from storefront.catalog import services as catalog_services
+from storefront.page_cache import cached_page
 from storefront.showrooms import bp, services
 
 
 @bp.get("/diem-ban")
+@cached_page
 def showroom_list():
     return render_template("showrooms/list.html", showrooms=services.list_showrooms())
 
 
 @bp.get("/diem-ban/<code>")
+@cached_page
 def showroom(code: str):
     try:
         showroom = services.get_showroom(code)

@@ -1,0 +1,153 @@
+"""What the benchmarks share: a fresh database, gunicorn on a free port, percentiles, the machine.
+
+A PostgreSQL database is emptied before use, so its name must start with "bench".
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def fresh_database(url: str | None, work: Path) -> tuple[str, str]:
+    if not url:
+        return f"sqlite:///{work / 'bench.db'}", "sqlite"
+    import psycopg
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
+        sys.exit(f"only PostgreSQL URLs are supported, not {parts.scheme}://")
+    name = parts.path.lstrip("/")
+    if not name.startswith("bench"):
+        sys.exit(f"refusing to empty database {name!r}: its name must start with 'bench'")
+    plain = urlunsplit(parts._replace(scheme="postgresql"))
+    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+    return plain, "postgresql"
+
+
+def server_env(url: str, work: Path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-" + os.urandom(16).hex(),  # the same in every worker
+        "INSTANCE_PATH": str(work / "instance"),
+        "UPLOAD_DIR": str(work / "uploads"),
+        "BASE_URL": "",
+    }
+
+
+def database_version(db) -> str:
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "sqlite":
+        return "SQLite " + db.session.execute(text("select sqlite_version()")).scalar()
+    return db.session.execute(text("show server_version")).scalar().split()[0]
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(
+    port: int, workers: int, threads: int, env: dict, work: Path, app: str = "wsgi:app"
+):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn) if gunicorn.exists() else "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+        app,
+    ]
+    log = (work / f"gunicorn-{port}.log").open("w")
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until_up(base: str, server, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped before answering")
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz in time")
+
+
+def stop(server) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)  # gunicorn and its workers: our own group only
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]  # nearest rank
+
+
+def ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
+
+
+def machine(note: str) -> dict:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_after": [round(x, 2) for x in load] if load else None,
+        "note": note,
+    }

@@ -1,0 +1,137 @@
+"""Public pages from the cache: fast for everybody, never stale, never someone else's."""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import update
+
+from storefront import page_cache
+from storefront.catalog.models import Product
+from storefront.clock import today
+from storefront.extensions import db
+from storefront.office.certificates import revoke_certificate
+from storefront.showrooms.models import Showroom
+from tests.factories import make_producer, make_product, make_showroom, make_user, stock_at_showroom
+from tests.querycount import count_queries
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture()
+def visitor(app):
+    """A second browser: someone else looking at the shop at the same time."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def kora(app):
+    """A producer's account and product. Requests are made outside any app context of the test's
+    own: each then has its own, as on a server (no user or token left over in ``g``)."""
+    with app.app_context():
+        producer = make_producer("KORA", "Kora Group")
+        user = make_user("kora@example.vn", role="producer", producer_code="KORA", name="Chị Hoa")
+        product = make_product("Hồng đảng sâm", producer=producer, price_vnd=450000, stock=20)
+        return user.email, SimpleNamespace(
+            id=product.id, code=product.code, version=product.version
+        )
+
+
+def test_a_public_page_seen_again_costs_one_query_and_is_the_same_page(app, visitor, kora):
+    _user, product = kora
+    first = visitor.get(f"/san-pham/{product.code}").text
+    with app.app_context(), count_queries() as statements:
+        again = visitor.get(f"/san-pham/{product.code}").text
+    assert len(statements) == 1  # the catalogue's generation
+    assert TOKEN.sub("", again) == TOKEN.sub("", first) and "Hồng đảng sâm" in again
+
+
+def test_a_new_price_shows_at_once_on_every_cached_page(client, auth, visitor, kora):
+    user, product = kora
+    pages = [f"/san-pham/{product.code}", "/san-pham", f"/api/v1/products/{product.code}"]
+    assert "450.000" in visitor.get(pages[0]).text and "450.000" in visitor.get(pages[1]).text
+    assert visitor.get(pages[2]).json["price_vnd"] == 450000
+    auth.login(user)
+    answer = client.post(
+        f"/producer/products/{product.code}/price",
+        data={"price-price": "480.000", "price-version": product.version},
+    )
+    assert answer.status_code == 302
+    assert "480.000" in visitor.get(pages[0]).text
+    assert "480.000" in visitor.get(pages[1]).text
+    assert visitor.get(pages[2]).json["price_vnd"] == 480000
+
+
+def test_stock_on_a_shelf_and_a_revoked_certificate_show_at_once(app, visitor, kora):
+    _user, product = kora
+    with app.app_context():
+        showroom_id = make_showroom(name="Điểm bán OCOP Măng Đen").id
+    assert "Măng Đen" not in visitor.get(f"/san-pham/{product.code}").text
+    assert visitor.get(f"/api/v1/verify/{product.code}").json["state"] == "valid"
+    with app.app_context():
+        stock_at_showroom(
+            db.session.get(Product, product.id), db.session.get(Showroom, showroom_id), 3
+        )
+    assert "Măng Đen" in visitor.get(f"/san-pham/{product.code}").text
+    with app.app_context():
+        office = make_user("office@example.vn", role="office")
+        certificate = db.session.get(Product, product.id).certificates[0]
+        revoke_certificate(office, certificate.id, "Vi phạm nhãn mác", today(), today())
+        db.session.commit()
+    assert visitor.get(f"/api/v1/verify/{product.code}").json["state"] == "revoked"
+    assert "Vi phạm nhãn mác" in visitor.get(f"/q/{product.code}").text
+
+
+def test_each_visitor_gets_their_own_form_token_and_can_use_it(app, client, visitor, kora):
+    _user, product = kora
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first = TOKEN.search(visitor.get(f"/san-pham/{product.code}").text).group(1)
+        page = client.get(f"/san-pham/{product.code}").text  # from the cache
+        mine = TOKEN.search(page).group(1)
+        assert mine != first and page_cache.CSRF_PLACEHOLDER not in page
+        added = client.post(
+            "/gio-hang/them", data={"code": product.code, "quantity": "2", "csrf_token": mine}
+        )
+        assert added.status_code == 302
+        refused = client.post(
+            "/gio-hang/them", data={"code": product.code, "quantity": "1", "csrf_token": first}
+        )
+        assert refused.status_code == 400  # someone else's token
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    # With something in the cart the page is made for this visitor: the cart shows 2.
+    badge = re.search(r'class="badge"[^>]*>(\d+)<', client.get(f"/san-pham/{product.code}").text)
+    assert badge and badge.group(1) == "2"
+    assert 'class="badge"' not in visitor.get(f"/san-pham/{product.code}").text
+
+
+def test_signed_in_people_and_waiting_messages_are_never_served_a_shared_page(
+    client, auth, visitor, kora
+):
+    user, product = kora
+    assert "Chị Hoa" not in visitor.get(f"/san-pham/{product.code}").text
+    auth.login(user)
+    page = client.get(f"/san-pham/{product.code}").text
+    assert 'title="Chị Hoa"' in page  # the account link of the person signed in
+    assert 'title="Chị Hoa"' not in visitor.get(f"/san-pham/{product.code}").text
+
+
+def test_the_language_is_part_of_the_page_kept(visitor, kora):
+    _user, product = kora
+    assert 'lang="vi"' in visitor.get("/san-pham").text
+    english = visitor.get("/san-pham", headers={"Accept-Language": "en"}).text
+    assert 'lang="en"' in english
+
+
+def test_changes_raise_the_generation_when_committed_and_not_when_rolled_back(app_ctx, kora):
+    _user, product = kora
+    before = page_cache.generation()
+    db.session.execute(update(Product).where(Product.id == product.id).values(price_vnd=1))
+    db.session.rollback()
+    assert page_cache.generation() == before
+    db.session.execute(update(Product).where(Product.id == product.id).values(price_vnd=2))
+    db.session.commit()
+    assert page_cache.generation() == before + 1
+    make_user("someone@example.vn")  # not something a public page shows
+    assert page_cache.generation() == before + 1

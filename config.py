@@ -32,7 +32,12 @@ def database_url(url: str) -> str:
 class Config:
     def __init__(self) -> None:
         env = os.environ
+        # "production" refuses to start with a generated or weak SECRET_KEY or with debug on.
+        self.STOREFRONT_ENV = env.get("STOREFRONT_ENV", "development").strip().lower()
+        self.SECRET_KEY_FROM_ENV = bool(env.get("SECRET_KEY"))
         self.SECRET_KEY = env.get("SECRET_KEY") or _persistent_secret_key(INSTANCE_DIR)
+        # How many reverse proxies (nginx) in front set X-Forwarded-For/-Proto/-Host; 0 = none.
+        self.PROXY_FIX = int(env.get("PROXY_FIX", 0))
         self.SQLALCHEMY_DATABASE_URI = database_url(
             env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'storefront.db'}")
         )
@@ -41,8 +46,8 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # Public pages as everybody sees them (storefront/page_cache.py): in Redis, shared by
-        # every worker and instance, when REDIS_URL is set; else in each process. PAGE_CACHE_SECONDS=0
-        # turns the page cache off.
+        # every worker and instance, when REDIS_URL is set; else in each process.
+        # PAGE_CACHE_SECONDS=0 turns the page cache off.
         self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
         self.CACHE_REDIS_URL = self.REDIS_URL
         self.CACHE_KEY_PREFIX = env.get("CACHE_KEY_PREFIX", "ocop:")
@@ -61,6 +66,7 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
         # E-mail: SMTP when MAIL_SERVER is set; otherwise logged and kept in the outbox.
         self.MAIL_SERVER = env.get("MAIL_SERVER")
         self.MAIL_PORT = int(env.get("MAIL_PORT", 587))

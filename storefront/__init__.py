@@ -8,27 +8,23 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
-from storefront import clock, errors, formatting, i18n, labels
+from storefront import clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
     app.config.from_object(config or Config())
+    security.init_app(app)  # first: an unsafe production setting stops here
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    ids.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     errors.register(app)
     formatting.register(app)
     labels.register(app)
     _register_cli(app)
-    app.after_request(_security_headers)
 
     @app.get("/healthz")
     def healthz():
@@ -55,7 +51,7 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from storefront.accounts.models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
 
     @app.context_processor
     def language_context():
@@ -109,14 +105,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
 
-
-def _security_headers(response):
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    return response
 
 
 @event.listens_for(Engine, "connect")

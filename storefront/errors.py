@@ -2,6 +2,7 @@
 
 from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from storefront.extensions import db
@@ -29,8 +30,10 @@ def _titles() -> dict[int, str]:
     }
 
 
-def error_response(code: int, reason: str | None = None, errors: dict | None = None):
-    title = _titles().get(code, _("Error"))
+def error_response(
+    code: int, reason: str | None = None, errors: dict | None = None, title: str | None = None
+):
+    title = title or _titles().get(code, _("Error"))
     if wants_json_response():
         payload = {"status": code, "error": title, "reason": reason or title}
         if errors:
@@ -56,6 +59,19 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def handle_csrf_error(_error: CSRFError):
+    """A form without this site's token: an old tab, an expired session, or another site's
+    forgery. Nothing was done; say how to try again."""
+    return error_response(
+        400,
+        _(
+            "This form has expired or did not come from this shop's page, so nothing was "
+            "changed. Go back, reload the page and send it again."
+        ),
+        title=_("The form could not be accepted"),
+    )
+
+
 def _names(messages: dict) -> list[str]:
     """Parameter names from webargs's {location: {name: [messages]}}."""
     names = []
@@ -73,5 +89,6 @@ def handle_unexpected(error: Exception):
 
 
 def register(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

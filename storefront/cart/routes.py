@@ -9,6 +9,7 @@ from storefront.cart.forms import CartForm
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.i18n import safe_next
+from storefront.ids import parse_id, posted_ids
 
 
 def current_cart() -> services.Cart:
@@ -56,11 +57,10 @@ def update():
         abort(400)
     cart = current_cart()
     try:
-        for key, value in request.form.items():
-            if key.startswith("qty-") and key[4:].isdigit():
-                cart.set(int(key[4:]), _quantity(value, allow_zero=True))
-        if request.form.get("remove", "").isdigit():
-            cart.set(int(request.form["remove"]), 0)
+        for product_id, value in posted_ids(request.form, "qty-").items():
+            cart.set(product_id, _quantity(value, allow_zero=True))
+        if (removed := request.form.get("remove", type=parse_id)) is not None:
+            cart.set(removed, 0)
     except services.CartError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -71,6 +71,6 @@ def update():
 
 def _quantity(raw: str, allow_zero: bool = False) -> int:
     raw = (raw or "").strip()
-    if not raw.isdigit() or (int(raw) == 0 and not allow_zero):
+    if not raw.isdecimal() or (int(raw) == 0 and not allow_zero):
         raise services.CartError(_("Choose a quantity from 1 to %(n)d.", n=services.MAX_QUANTITY))
     return int(raw)

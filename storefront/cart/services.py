@@ -44,7 +44,7 @@ class Cart:
             ).all()
             return dict(rows)
         raw = self._session.get(SESSION_KEY) or {}
-        return {int(k): int(v) for k, v in raw.items() if str(k).isdigit() and int(v) > 0}
+        return {int(k): int(v) for k, v in raw.items() if str(k).isdecimal() and int(v) > 0}
 
     def count(self) -> int:
         return sum(self.items().values())
@@ -91,7 +91,7 @@ class Cart:
         """At sign-in: what the visitor put in the cart joins what the account kept."""
         raw = session.pop(SESSION_KEY, None) or {}
         for key, quantity in raw.items():
-            if str(key).isdigit() and int(quantity) > 0:
+            if str(key).isdecimal() and int(quantity) > 0:
                 self.add(int(key), int(quantity))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import warnings
 from pathlib import Path
 
 from flask import current_app
@@ -36,27 +37,24 @@ def store_product_image(data: bytes, product_code: str) -> str:
                 mb=current_app.config["MAX_IMAGE_BYTES"] // (1024 * 1024),
             )
         )
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            probe.verify()  # structure check, before decoding any pixels
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Past its own limit Pillow warns, then refuses: either way, far too many pixels.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:  # reads the header, no pixels yet
+                _refuse_too_many_pixels(probe)
+                image_format = probe.format
+                probe.verify()  # structure check, before decoding any pixels
+            image = Image.open(io.BytesIO(data))
         if image_format not in ACCEPTED_FORMATS:
             raise ImageRejected(_("Only JPEG, PNG or WebP pictures are accepted."))
-        if image.width * image.height > MAX_PIXELS:
-            raise ImageRejected(_("The picture has too many pixels."))
         image = ImageOps.exif_transpose(image)  # phones store rotation in metadata
         image.load()
     except ImageRejected:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageRejected(_too_many_pixels()) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ImageRejected(_("This file is not a picture we can read.")) from error
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
@@ -73,6 +71,17 @@ def store_product_image(data: bytes, product_code: str) -> str:
         # Saving a fresh image with no exif/icc arguments leaves every metadata block behind.
         copy.save(folder / f"{name}-{size_name}.jpg", "JPEG", quality=85, optimize=True)
     return name
+
+
+def _refuse_too_many_pixels(image: Image.Image) -> None:
+    """A small file may claim 50,000 × 50,000 pixels (a decompression bomb): refused by its
+    header, before a single pixel is decoded."""
+    if image.width * image.height > MAX_PIXELS:
+        raise ImageRejected(_too_many_pixels())
+
+
+def _too_many_pixels() -> str:
+    return _("The picture has too many pixels.")
 
 
 def delete_product_image(name: str) -> None:

@@ -118,7 +118,7 @@ def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -
 
     page = args.get("page")
     if page:
-        if page.isdigit() and 0 < int(page) < 10**9:
+        if page.isdecimal() and 0 < int(page) < 10**9:
             filters.page = int(page)
         else:
             filters.ignored.append("page")

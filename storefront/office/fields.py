@@ -154,14 +154,14 @@ def day(value, field: str, label: str, required=False) -> date | None:
 
 def _dmy(raw: str) -> date:
     parts = raw.split("/")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(p.isdecimal() for p in parts):
         raise ValueError(raw)
     return date(int(parts[2]), int(parts[1]), int(parts[0]))
 
 
 def whole_number(value, field: str, label: str, low: int, high: int) -> int:
     raw = str(value if value is not None else "").strip()
-    if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
+    if not raw.lstrip("-").isdecimal() or not low <= int(raw) <= high:
         raise OfficeError(
             _(
                 "%(label)s must be a whole number from %(low)d to %(high)d.",

@@ -71,7 +71,7 @@ def clean_product(data: ProductFields, known_producers=None, known_regions=None)
 
     def ean():
         value = (data.ean or "").strip() or None
-        if value and not (value.isdigit() and len(value) in (8, 12, 13, 14)):
+        if value and not (value.isdecimal() and len(value) in (8, 12, 13, 14)):
             raise OfficeError(_("A barcode (EAN/GTIN) is 8, 12, 13 or 14 digits."), "ean")
         return value
 

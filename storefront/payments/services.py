@@ -28,6 +28,7 @@ from storefront.payments.vietqr import build_vietqr_payload
 # Overlapping candidates: in "TT DH DH2611ABCD" the first "DH" must not hide the number.
 ORDER_NUMBER_RE = re.compile(r"(?=(DH[0-9A-Z]{8}))")
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000  # each row is looked up: a bound on the time one upload may take
 
 
 class PaymentError(Exception):
@@ -178,6 +179,9 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise PaymentError(_("The statement is not a text file.")) from error
+    if len(rows) > MAX_ROWS + 1:  # and the header
+        message = _("The file has more than %(n)d rows; split it into smaller files.", n=MAX_ROWS)
+        raise PaymentError(message)
     header = [_key(h) for h in (rows[0] if rows else [])]
     content_col = _column(header, ("content", "description", "noi dung", "dien giai", "mo ta"))
     amount_col = _column(header, ("amount", "credit", "so tien", "ghi co", "so tien ghi co"))
@@ -251,7 +255,7 @@ def _amount(raw: str) -> int | None:
     text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("VND", "").replace("₫", "")
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
         text = re.sub(r"[.,]", "", text)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def _vnd(amount: int) -> str:

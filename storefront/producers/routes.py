@@ -10,6 +10,7 @@ from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.catalog.images import ImageRejected
 from storefront.extensions import db
+from storefront.ids import parse_id, posted_ids
 from storefront.inventory.services import StockError
 from storefront.producers import bp, services
 from storefront.producers.forms import (
@@ -157,11 +158,7 @@ def stock():
     if request.method == "POST":
         if not form.validate():
             abort(400)
-        counts = {
-            int(key.removeprefix("count-")): value
-            for key, value in request.form.items()
-            if key.startswith("count-") and key.removeprefix("count-").isdigit()
-        }
+        counts = posted_ids(request.form, "count-")
         try:
             changed = services.quick_update(current_user, counts, form.reason.data)
         except (services.PortalError, StockError) as refused:
@@ -190,7 +187,7 @@ def receive():
     try:
         services.receive_batch(
             current_user,
-            request.form.get("product", 0, type=int),
+            request.form.get("product", 0, type=parse_id),
             request.form.get("quantity"),
             request.form.get("note", ""),
         )
@@ -208,7 +205,7 @@ def receive():
 @bp.get("/ledger")
 def ledger():
     filters = services.LedgerFilters(
-        product_id=request.args.get("product", type=int),
+        product_id=request.args.get("product", type=parse_id),
         kind=request.args.get("kind") or None,
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),
@@ -243,11 +240,7 @@ def transfers():
     if request.method == "POST":
         if not form.validate():
             abort(400)
-        lines = {
-            int(key.removeprefix("send-")): value
-            for key, value in request.form.items()
-            if key.startswith("send-") and key.removeprefix("send-").isdigit()
-        }
+        lines = posted_ids(request.form, "send-")
         try:
             transfer = services.send_transfer(
                 current_user, request.form.get("showroom", ""), lines, form.note.data

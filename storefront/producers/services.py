@@ -311,7 +311,7 @@ def propose_product(actor, *, name: str, group: str, unit: str, price, descripti
 
 def parse_quantity(raw, *, allow_zero=False) -> int:
     text = str(raw if raw is not None else "").strip()
-    if not text.lstrip("-").isdigit():
+    if not text.lstrip("-").isdecimal():
         raise PortalError(_("Enter a whole number of units."))
     value = int(text)
     if value < 0 or (value == 0 and not allow_zero):

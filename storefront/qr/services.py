@@ -37,7 +37,7 @@ def parse_size(raw: str | None) -> int:
     """The wanted width in pixels; refused outside MIN_SIZE..MAX_SIZE."""
     if raw is None or raw == "":
         return DEFAULT_SIZE
-    if not raw.isdigit() or not MIN_SIZE <= int(raw) <= MAX_SIZE:
+    if not raw.isdecimal() or not MIN_SIZE <= int(raw) <= MAX_SIZE:
         raise InvalidSize(f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}")
     return int(raw)
 

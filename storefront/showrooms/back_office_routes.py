@@ -13,6 +13,7 @@ from storefront.accounts.access import NotAllowed, roles_required
 from storefront.accounts.models import Role
 from storefront.catalog.models import Producer
 from storefront.extensions import db
+from storefront.ids import posted_ids
 from storefront.qr.label_sheets import DEFAULT_LAYOUT, LAYOUTS
 from storefront.showrooms import back_office_bp as bp
 from storefront.showrooms import (
@@ -39,11 +40,7 @@ def staff_only():
 
 
 def _posted_numbers(prefix: str) -> dict[int, str]:
-    return {
-        int(key.removeprefix(prefix)): value
-        for key, value in request.form.items()
-        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
-    }
+    return posted_ids(request.form, prefix)
 
 
 def _checked_form() -> StaffActionForm:

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from storefront import CONTENT_SECURITY_POLICY, clock
+from storefront import clock
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.extensions import db
+from storefront.ids import posted_ids
+from storefront.security import CONTENT_SECURITY_POLICY
 from storefront.showrooms import pos_bp as bp
 from storefront.showrooms import selling
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
@@ -179,11 +181,7 @@ def take_return(number: str):
     form = StaffActionForm()
     if not form.validate():
         abort(400)
-    quantities = {
-        int(key.removeprefix("return-")): value
-        for key, value in request.form.items()
-        if key.startswith("return-") and key.removeprefix("return-").isdigit()
-    }
+    quantities = posted_ids(request.form, "return-")
     try:
         selling.return_items(current_user, number, quantities, form.reason.data)
     except NotFound:

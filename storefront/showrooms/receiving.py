@@ -30,9 +30,9 @@ MAX_UNITS = 100_000
 def parse_count(raw, *, allow_zero: bool) -> int:
     """A whole number of units a person typed; negative, fractional or absurd counts refused."""
     text = str(raw if raw is not None else "").strip()
-    if text.startswith("-") and text[1:].isdigit():
+    if text.startswith("-") and text[1:].isdecimal():
         raise ShowroomError(_("A count cannot be negative."))
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ShowroomError(_("Enter a whole number of units."))
     value = int(text)
     if value == 0 and not allow_zero:

@@ -348,7 +348,7 @@ def _whole_vnd(raw) -> int | None:
         return None
     if isinstance(raw, str):
         raw = raw.replace(".", "").replace(",", "").replace(" ", "").replace("₫", "")
-        if not raw.isdigit():
+        if not raw.isdecimal():
             raise ShowroomError(_("Enter money as a whole number of đồng."))
         raw = int(raw)
     if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_CASH_VND:
@@ -470,7 +470,7 @@ def return_items(actor, number: str, quantities: dict[int, object], reason: str)
         text = str(raw if raw is not None else "").strip()
         if text in ("", "0"):
             continue
-        if not text.isdigit():
+        if not text.isdecimal():
             raise ShowroomError(_("Enter a whole number of units to return."))
         if line_id not in lines:
             raise NotFound(_("No such line in this sale."))

@@ -29,7 +29,7 @@ def label_sheet(actor, copies: dict[str, object], layout_key: str, today: date) 
         text = str(raw if raw is not None else "").strip()
         if text in ("", "0"):
             continue
-        if not text.isdigit():
+        if not text.isdecimal():
             raise ShowroomError(_("Enter the number of labels as a whole number from 0."))
         if code not in products:
             raise ShowroomError(

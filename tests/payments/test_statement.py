@@ -188,6 +188,10 @@ BAD_FILES = {
         lambda n: ("date,description,credit\n" + f"01/11/2026,{n},350000\n" * 80_000).encode(),
         "The statement file is larger than 2 MB.",
     ),
+    "more than 5000 rows": (
+        lambda n: ("noi dung,so tien\n" + "x,1\n" * 5001).encode(),
+        ("The file has more than %(n)d rows; split it into smaller files.", {"n": 5000}),
+    ),
 }
 
 
@@ -206,7 +210,8 @@ def test_a_file_that_is_not_a_statement_gets_a_clear_message_and_changes_nothing
     text = page_text(response)
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     if message:
-        assert translated(app, message) in text
+        msgid, values = message if isinstance(message, tuple) else (message, {})
+        assert translated(app, msgid, **values) in text
     assert [order_state(n).status for n in awaiting] == ["awaiting_payment"] * 3
     assert [order_state(n).payments for n in awaiting] == [0, 0, 0]
 

@@ -1,12 +1,16 @@
 import csv
 import io
 import re
+import struct
 import threading
+import time
+import zlib
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from storefront.catalog.images import ImageRejected, store_product_image
 from storefront.catalog.models import PriceChange, Product
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -322,6 +326,38 @@ def test_uploads_that_are_not_pictures_are_refused(client, auth, kora, payload, 
     assert db.session.get(Product, product.id).images == []
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A valid, tiny PNG whose header claims width × height pixels (a decompression bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 1000)  # far fewer than claimed; never decoded
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+@pytest.mark.parametrize("side", [50_000, 7_000])  # past Pillow's own refusal, and below it
+def test_a_decompression_bomb_is_refused_by_its_header(client, auth, kora, side):
+    user, _producer, product = kora
+    bomb = _png_claiming(side, side)
+    assert len(bomb) < 200
+    auth.login(user)
+    started = time.monotonic()
+    response = client.post(
+        f"/producer/products/{product.code}/pictures",
+        data={"picture-picture": (io.BytesIO(bomb), "anh.png")},
+        content_type="multipart/form-data",
+    )
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    assert "Ảnh có quá nhiều điểm ảnh." in response.text  # "The picture has too many pixels."
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).images == []
+
+
 def test_a_picture_over_the_size_limit_is_refused(client, auth, kora, app, monkeypatch):
     user, _producer, product = kora
     monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 1000)
@@ -332,6 +368,12 @@ def test_a_picture_over_the_size_limit_is_refused(client, auth, kora, app, monke
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
+
+
+def test_the_size_limit_is_said_in_megabytes(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 2**20)
+    with app.test_request_context(), pytest.raises(ImageRejected, match="Ảnh lớn hơn 1 MB"):
+        store_product_image(b"\xff" * (2**20 + 1), "T1")
 
 
 def test_a_request_over_the_body_limit_gets_a_clear_413(client, auth, kora, app, monkeypatch):

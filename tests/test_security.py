@@ -1,0 +1,221 @@
+"""The app as seen from the open internet: it will not start in production with an unsafe setting,
+and every answer — pages, error pages, the JSON API — carries the security headers."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import config
+from storefront import create_app
+from storefront.security import UnsafeProductionSettings
+from tests.factories import make_product
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "9f2c4e7a1b8d3f6e0a5c2b9d8e7f1a3c"  # 32 random hex characters
+
+
+@pytest.fixture()
+def production(monkeypatch):
+    """A production environment with every setting right; each test breaks one."""
+    for name in ("FLASK_DEBUG", "SECRET_KEY", "PROXY_FIX", "BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STOREFRONT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    return monkeypatch
+
+
+def test_production_starts_with_a_real_secret_key_and_debug_off(production):
+    app = create_app(config.Config())
+    assert app.config["STOREFRONT_ENV"] == "production" and not app.debug
+
+
+def test_production_refuses_the_key_generated_into_instance(production):
+    production.delenv("SECRET_KEY")
+    with pytest.raises(UnsafeProductionSettings, match="Set SECRET_KEY in the environment"):
+        create_app(config.Config())
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short-but-random-9f2c",
+        "change-me",
+        "secret",
+        "dev",
+        "CHANGE_ME_CHANGE_ME_CHANGE_ME_1234",
+        "your-secret-key-goes-here-please-xx",
+        "x" * 40,
+    ],
+)
+def test_production_refuses_a_short_or_placeholder_key(production, key):
+    production.setenv("SECRET_KEY", key)
+    with pytest.raises(UnsafeProductionSettings, match="SECRET_KEY"):
+        create_app(config.Config())
+
+
+@pytest.mark.parametrize("how", ["FLASK_DEBUG", "DEBUG"])
+def test_production_refuses_debug_mode(production, how):
+    settings = config.Config()
+    if how == "FLASK_DEBUG":
+        production.setenv("FLASK_DEBUG", "1")
+    else:
+        settings.DEBUG = True
+    with pytest.raises(UnsafeProductionSettings, match="Debug mode is on"):
+        create_app(settings)
+
+
+def test_development_starts_with_the_generated_key_and_debug(production):
+    production.setenv("STOREFRONT_ENV", "development")
+    production.delenv("SECRET_KEY")
+    production.setenv("FLASK_DEBUG", "1")
+    assert create_app(config.Config()).config["SECRET_KEY"]
+
+
+def test_production_cookies_are_secure_when_the_shop_is_on_https(production):
+    production.setenv("BASE_URL", "https://ocop.example.vn")
+    app = create_app(config.Config())
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["PREFERRED_URL_SCHEME"] == "https"
+
+
+def test_the_wsgi_entry_point_really_fails_with_a_readable_message(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG")}
+    env.update(STOREFRONT_ENV="production", DATABASE_URL="sqlite://", INSTANCE_PATH=str(tmp_path))
+    started = subprocess.run(
+        [sys.executable, "-c", "from wsgi import app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "will not start in production" in started.stderr
+    assert "Set SECRET_KEY in the environment" in started.stderr
+
+
+# --- headers -------------------------------------------------------------------------------
+
+
+def _assert_security_headers(response, *, https: bool):
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self';" in csp  # no 'wasm-unsafe-eval' off the counter
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    if https:
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    else:
+        assert "Strict-Transport-Security" not in headers
+
+
+@pytest.fixture()
+def product_code(app_ctx):
+    return make_product("Sâm dây Ngọc Linh", stock=3).code
+
+
+def _representative_answers(client, app, code, base_url):
+    """Pages, a JSON answer and every kind of error page, as (name, response)."""
+    answers = [
+        ("home", client.get("/", base_url=base_url)),
+        ("product", client.get(f"/san-pham/{code}", base_url=base_url)),
+        ("qr page", client.get(f"/q/{code}", base_url=base_url)),
+        ("api list", client.get("/api/v1/products", base_url=base_url)),
+        ("api 404", client.get("/api/v1/products/NOSUCH", base_url=base_url)),
+        ("404 page", client.get("/khong-co-trang-nay", base_url=base_url)),
+    ]
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    try:
+        answers.append(
+            ("413 form", client.post("/login", data={"identifier": "x" * 5000}, base_url=base_url))
+        )
+        # The API is read-only: a body sent to it is refused without being read.
+        answers.append(
+            ("405 api", client.post("/api/v1/products", data="x" * 5000, base_url=base_url))
+        )
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = config.Config().MAX_CONTENT_LENGTH
+    app.config["API_RATE_LIMIT"] = "1 per minute"
+    try:
+        client.get("/api/v1/regions", base_url=base_url)
+        answers.append(("429 api", client.get("/api/v1/regions", base_url=base_url)))
+    finally:
+        app.config["API_RATE_LIMIT"] = "120 per minute"
+    for _ in range(10):
+        client.post("/login", data={"identifier": "x", "password": "y"}, base_url=base_url)
+    answers.append(
+        (
+            "429 page",
+            client.post("/login", data={"identifier": "x", "password": "y"}, base_url=base_url),
+        )
+    )
+    return answers
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_every_kind_of_answer_carries_the_security_headers(client, app, product_code, scheme):
+    answers = _representative_answers(client, app, product_code, f"{scheme}://shop.test")
+    statuses = {name: response.status_code for name, response in answers}
+    assert statuses == {
+        "home": 200,
+        "product": 200,
+        "qr page": 200,
+        "api list": 200,
+        "api 404": 404,
+        "404 page": 404,
+        "413 form": 413,
+        "405 api": 405,
+        "429 api": 429,
+        "429 page": 429,
+    }
+    for _name, response in answers:
+        _assert_security_headers(response, https=scheme == "https")
+    form_413 = dict(answers)["413 form"]
+    assert "site-header" in form_413.text  # the shop's styled page, not werkzeug's
+    assert dict(answers)["405 api"].json["status"] == 405
+
+
+def test_a_proxy_is_trusted_for_https_only_when_configured(production):
+    production.setenv("BASE_URL", "https://ocop.example.vn")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    plain = "http://shop.test"  # nginx speaks plain http to the app
+    untrusted = create_app(config.Config()).test_client()
+    # A client may send X-Forwarded-Proto itself: without PROXY_FIX it is not believed.
+    refused = untrusted.get("/nope", headers=forwarded, base_url=plain)
+    assert "Strict-Transport-Security" not in refused.headers
+    production.setenv("PROXY_FIX", "1")
+    behind_nginx = create_app(config.Config())
+    seen = {}
+
+    @behind_nginx.get("/_who")
+    def who():
+        from flask import request
+
+        seen.update(secure=request.is_secure, remote=request.remote_addr)
+        return "ok"
+
+    response = behind_nginx.test_client().get("/_who", headers=forwarded, base_url=plain)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert seen == {"secure": True, "remote": "203.0.113.9"}
+
+
+def test_an_upload_over_the_body_limit_is_refused_before_it_is_read(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    try:
+        response = client.post(
+            "/login",
+            data={"identifier": (io.BytesIO(b"x" * 5000), "big.bin")},
+            content_type="multipart/form-data",
+        )
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = config.Config().MAX_CONTENT_LENGTH
+    assert response.status_code == 413 and "site-header" in response.text

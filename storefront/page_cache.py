@@ -62,13 +62,13 @@ def cached_page(view):
         if not _same_for_everybody():
             return view(*args, **kwargs)
         key = _key()
-        stored = cache.get(key)
+        stored = _from_cache(key)
         if stored is None:
             response = _render_with_placeholder(view, args, kwargs)
             if response.status_code != 200 or response.is_streamed:
                 return _with_visitor_token(response)
             stored = (response.get_data(), _headers_to_keep(response))
-            cache.set(key, stored)
+            _to_cache(key, stored)
         body, headers = stored
         response = current_app.response_class(body, headers=headers)
         return _with_visitor_token(response).make_conditional(request)
@@ -116,6 +116,22 @@ def _key() -> str:
         request.full_path,
     )
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _from_cache(key: str):
+    """The kept page, or None; a cache that does not answer (Redis down) is a miss, not an error."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any failure of the cache backend
+        current_app.logger.warning("page cache unavailable", exc_info=True)
+        return None
+
+
+def _to_cache(key: str, stored) -> None:
+    try:
+        cache.set(key, stored)
+    except Exception:  # noqa: BLE001 - any failure of the cache backend
+        current_app.logger.warning("page cache unavailable", exc_info=True)
 
 
 def _render_with_placeholder(view, args, kwargs):

@@ -149,3 +149,15 @@ def test_changes_raise_the_generation_when_committed_and_not_when_rolled_back(ap
     assert page_cache.generation() == before + 1
     make_user("someone@example.vn")  # not something a public page shows
     assert page_cache.generation() == before + 1
+
+
+def test_pages_are_still_served_when_the_cache_does_not_answer(visitor, kora, monkeypatch):
+    _user, product = kora
+
+    def unreachable(*_args, **_kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(page_cache.cache, "get", unreachable)
+    monkeypatch.setattr(page_cache.cache, "set", unreachable)
+    answer = visitor.get(f"/san-pham/{product.code}")
+    assert answer.status_code == 200 and "Hồng đảng sâm" in answer.text

@@ -150,7 +150,7 @@ def _seed(products: int) -> tuple[str, str]:
     from config import Config
     from storefront import create_app
     from storefront.catalog.models import Certificate, Product
-    from storefront.demo.synthetic import load_synthetic
+    from storefront.demo.synthetic import load_synthetic, refresh_statistics
     from storefront.extensions import db
 
     app = create_app(Config())
@@ -158,6 +158,7 @@ def _seed(products: int) -> tuple[str, str]:
         upgrade()
         load_synthetic(products, progress=_every_fifth)
         db.session.commit()
+        refresh_statistics()
         code = db.session.scalar(
             select(Product.code)
             .join(Certificate)

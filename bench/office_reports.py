@@ -31,7 +31,7 @@ import config
 from storefront import create_app
 from storefront.catalog.models import Producer, Product, Region
 from storefront.clock import today
-from storefront.demo.synthetic import load_synthetic
+from storefront.demo.synthetic import load_synthetic, refresh_statistics
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office import reports
@@ -76,10 +76,7 @@ def main() -> int:
         load_synthetic(args.products)
         db.session.commit()
         _seed(args.lines, args.sale_lines)
-        if dialect == "postgresql":
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("ANALYZE")
-                connection.commit()
+        refresh_statistics()
         print(f"seeded in {time.perf_counter() - start:.1f} s")
         now = today()
         periods = {

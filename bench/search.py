@@ -29,7 +29,7 @@ from storefront import create_app
 from storefront.catalog import services
 from storefront.catalog.models import Product
 from storefront.clock import today
-from storefront.demo.synthetic import CODE_PREFIX, load_synthetic
+from storefront.demo.synthetic import CODE_PREFIX, load_synthetic, refresh_statistics
 from storefront.extensions import db
 
 HERE = Path(__file__).resolve().parent
@@ -105,10 +105,7 @@ def _ensure_products(wanted: int) -> None:
     start = time.perf_counter()
     load_synthetic(wanted - have, progress=print)
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
-            connection.commit()
+    refresh_statistics()
     print(f"loaded in {time.perf_counter() - start:.1f} s")
 
 

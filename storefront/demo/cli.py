@@ -39,4 +39,5 @@ def seed_synthetic(products: int):
         db.session.rollback()
         raise
     db.session.commit()
+    synthetic.refresh_statistics()
     click.echo(f"{added} synthetic products added in {time.perf_counter() - start:.1f} s.")

@@ -139,6 +139,15 @@ def load_synthetic(
     return added
 
 
+def refresh_statistics() -> None:
+    """After a bulk load the query planner's statistics describe the tables as they were; until
+    autovacuum comes by, PostgreSQL plans the catalogue's queries as if they were empty (seen: the
+    search at 100,000 products 370 ms instead of 30). ANALYZE them now (SQLite: also helps)."""
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def _regions() -> tuple[Region, list[Region]]:
     province = db.session.scalar(select(Region).where(Region.code == "SYN"))
     if province is None:

@@ -1,0 +1,133 @@
+"""Two instances, one shop: whatever a person does through one instance, the other shows at once,
+and what guards the shop (sessions, CSRF tokens, rate limits) holds over both. Real HTTP against
+two gunicorn instances on PostgreSQL and Redis (see conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from bench.race_client import Buyer
+from storefront.formatting import format_vnd
+from tests.scaleout.conftest import LOGIN_LIMIT
+from tests.scaleout.pages import (
+    browser,
+    card_price,
+    first_card,
+    hidden,
+    online_stock,
+    product_price,
+    sign_in,
+)
+
+pytestmark = pytest.mark.scaleout
+
+CUSTOMER = "khach@ocop.demo"
+PRODUCER = "kora@ocop.demo"  # Kora Group, producer code KORA
+NEW_PRICE = 9_876_000  # above every demo price: first in the catalogue sorted by price
+
+
+@pytest.fixture(scope="module")
+def kora_products(pair) -> list[str]:
+    """Codes of Kora Group's products with units for sale online, as the API lists them."""
+    listed = requests.get(pair.urls[0] + "/api/v1/producers/KORA", timeout=30)
+    listed.raise_for_status()
+    codes = [item["code"] for item in listed.json()["items"] if item["available"] >= 2]
+    assert len(codes) >= 2, "the demo data has changed: Kora Group needs two products in stock"
+    return codes
+
+
+def page(url: str, http: requests.Session | None = None) -> str:
+    response = (http or requests).get(url, timeout=30)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return response.text
+
+
+def test_an_order_placed_through_a_is_seen_through_b(pair, kora_products):
+    a, b = pair.urls
+    code = kora_products[0]
+    before = {url: online_stock(page(f"{url}/san-pham/{code}")) for url in (a, b)}
+    assert before[a] == before[b]
+    customer = pair.account(CUSTOMER)
+
+    with Buyer(a, code) as buyer:  # product page, cart, checkout form: all on instance A
+        assert sign_in(buyer.http, a, customer.email, customer.password).status_code == 302
+        buyer.prepare()
+        placed = buyer.check_out()
+        assert placed.ordered, placed
+
+        # Instance B: the same browser, signed in by A, finds the order among its own.
+        assert placed.order_number in page(f"{b}/tai-khoan/don-hang", buyer.http)
+        assert placed.order_number in page(f"{b}/don-hang/{placed.order_number}", buyer.http)
+
+    for url in (a, b):
+        assert online_stock(page(f"{url}/san-pham/{code}")) == before[a] - 1, url
+
+
+def test_a_price_changed_through_b_is_shown_by_both_at_once(pair, kora_products):
+    a, b = pair.urls
+    code = kora_products[1]
+    old = product_price(page(f"{a}/san-pham/{code}"))
+    for url in (a, b):  # every page shown (and cached, where it is) before the change
+        assert product_price(page(f"{url}/san-pham/{code}")) == old
+        assert card_price(page(f"{url}/chu-the/KORA"), code) == old
+        assert card_price(page(f"{url}/san-pham?sort=price_desc"), code) in (old, None)
+
+    producer = browser()
+    account = pair.account(PRODUCER)
+    assert sign_in(producer, b, account.email, account.password).status_code == 302
+    form = page(f"{b}/producer/products/{code}", producer)
+    saved = producer.post(
+        f"{b}/producer/products/{code}/price",
+        data={
+            "price-csrf_token": hidden(form, "price-csrf_token"),
+            "price-version": hidden(form, "price-version"),
+            "price-price": str(NEW_PRICE),
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert saved.status_code == 302, saved.text[:500]
+
+    new = format_vnd(NEW_PRICE)
+    for url in (a, b):
+        assert product_price(page(f"{url}/san-pham/{code}")) == new, url
+        assert card_price(page(f"{url}/chu-the/KORA"), code) == new, url
+        catalogue = page(f"{url}/san-pham?sort=price_desc")
+        assert card_price(catalogue, code) == new, url
+        assert first_card(catalogue) == code, url
+
+
+def test_a_session_and_its_csrf_token_from_a_work_on_b(pair):
+    a, b = pair.urls
+    customer = pair.account(CUSTOMER)
+    person = browser()
+    assert sign_in(person, a, customer.email, customer.password).status_code == 302
+
+    assert browser().get(f"{b}/tai-khoan", allow_redirects=False, timeout=30).status_code == 302
+    assert CUSTOMER in page(f"{b}/tai-khoan", person)  # signed in on B by A's cookie
+
+    # A form made by A, sent to B: the CSRF token is accepted and the person is signed out.
+    form = page(f"{a}/logout", person)
+    signed_out = person.post(
+        f"{b}/logout",
+        data={"csrf_token": hidden(form, "csrf_token")},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert signed_out.status_code == 302
+    assert person.get(f"{a}/tai-khoan", allow_redirects=False, timeout=30).status_code == 302
+
+
+def test_failed_sign_ins_are_counted_over_both_instances(pair):
+    a, b = pair.urls
+    intruder = browser()
+    answers = [
+        sign_in(intruder, (a, b)[attempt % 2], CUSTOMER, "not the password").status_code
+        for attempt in range(LOGIN_LIMIT + 2)
+    ]
+    # Counted apart, each instance would have allowed LOGIN_LIMIT: 2 × LOGIN_LIMIT in all.
+    assert answers == [400] * LOGIN_LIMIT + [429, 429]
+
+    customer = pair.account(CUSTOMER)  # from another address: not locked out by the intruder
+    assert sign_in(browser(), b, customer.email, customer.password).status_code == 302

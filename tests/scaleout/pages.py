@@ -12,6 +12,7 @@ from requests.adapters import HTTPAdapter
 
 STOCK_ONLINE_RE = re.compile(r'<li><span class="stock (?:in|out)">([^<]*)</span>')
 PRODUCT_PRICE_RE = re.compile(r'<p class="product-price"><span class="price">([^<]+)</span>')
+MAIN_RE = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
 CARD_RE = re.compile(r'<li class="card">.*?</li>', re.S)
 PRICE_RE = re.compile(r'<span class="price">([^<]+)</span>')
 CARD_CODE_RE = re.compile(r'<li class="card">\s*<a class="card-link" href="/san-pham/([^"]+)"')
@@ -61,6 +62,12 @@ def sign_in(http: requests.Session, base_url: str, email: str, password: str):
         allow_redirects=False,
         timeout=30,
     )
+
+
+def main_of(page: str) -> str:
+    """The page's own content, without header and footer: for messages of failed checks."""
+    match = MAIN_RE.search(page)
+    return re.sub(r"\n\s*\n+", "\n", match.group(1) if match else page)[:3000]
 
 
 def online_stock(page: str) -> int:

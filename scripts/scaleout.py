@@ -80,7 +80,7 @@ def production_env(database_url: str, redis_url: str, work: Path) -> dict[str, s
     return {
         "STOREFRONT_ENV": "production",
         "FLASK_DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(48),  # one key for all instances: sessions, CSRF
+        "SECRET_KEY": secrets.token_hex(32),  # one key for all instances: sessions, CSRF
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,  # rate limits and the cache, counted and kept together
         "PROXY_FIX": "0",  # clients reach each instance directly here; behind one nginx: 1
@@ -121,7 +121,7 @@ def running_pair(
         for url, server, log in zip(urls, servers, logs, strict=True):
             wait_until_up(url, server, log)
         yield ScaleOut(urls, accounts, logs, tuple(servers))
-    except BaseException:
+    except Exception:
         for name, log in zip(INSTANCES, logs, strict=True):
             if log.exists():
                 print(f"--- instance {name}, end of its log:\n{log_tail(log)}", file=sys.stderr)
@@ -170,7 +170,8 @@ def read_demo_accounts(path: Path) -> list[DemoAccount]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops the servers like Ctrl+C
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # even where SIGINT came in ignored
+        signal.signal(stop_signal, _interrupt)
     started = time.perf_counter()
     try:
         with running_pair(

@@ -39,7 +39,9 @@ def start_gunicorn(
     port: int, env: dict[str, str], log: Path, workers: int = 2, threads: int = 4
 ) -> subprocess.Popen:
     """``gunicorn wsgi:app`` on 127.0.0.1:PORT with ENV on top of this process's environment;
-    its error and access logs go to LOG."""
+    its error and access logs go to LOG, its control socket next to it (by default every
+    gunicorn of a user shares one path, ~/.gunicorn/gunicorn.ctl, and the last one started
+    takes it over)."""
     command = [
         venv_command("gunicorn"),
         "--bind",
@@ -56,6 +58,8 @@ def start_gunicorn(
         "10",
         "--access-logfile",
         "-",
+        "--control-socket",
+        str(log.with_suffix(".ctl")),
         "wsgi:app",
     ]
     with log.open("w") as output:  # the child keeps its own copy of the file

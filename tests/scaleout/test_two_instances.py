@@ -163,3 +163,4 @@ def test_a_csv_import_checked_on_a_is_confirmed_on_b(pair):
     )
     assert done.status_code == 200, main_of(done.text)
     assert 'id="import-done"' in done.text
+    assert done.headers["X-Accel-Buffering"] == "no"  # progress shown as it goes, behind nginx

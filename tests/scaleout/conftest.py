@@ -3,7 +3,8 @@ for this folder's tests and stopped after them, whatever happens.
 
 They run in the PostgreSQL half of `make test`: TEST_DATABASE_URL names the server, and the
 instances get a database of their own next to it (scaleout_<name>). Redis is TEST_REDIS_URL
-(default redis://127.0.0.1:6379/6; that database is emptied). On SQLite the tests are skipped;
+(default redis://127.0.0.1:6379/6; that database is emptied; parallel workers take the next
+numbers). On SQLite the tests are skipped;
 without Redis they are skipped loudly, and REQUIRE_POSTGRES=1 (CI) turns that into a failure.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import make_url
@@ -34,12 +36,19 @@ def scaleout_database_url() -> str | None:
     return base.set(drivername="postgresql", database=name).render_as_string(hide_password=False)
 
 
+def scaleout_redis_url() -> str:
+    parts = urlsplit(os.environ.get("TEST_REDIS_URL", DEFAULT_TEST_REDIS_URL))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 @pytest.fixture(scope="package")
 def pair() -> Iterator[ScaleOut]:
     database_url = scaleout_database_url()
     if database_url is None:
         pytest.skip("scale-out runs on PostgreSQL only (the PostgreSQL half of make test)")
-    redis_url = os.environ.get("TEST_REDIS_URL", DEFAULT_TEST_REDIS_URL)
+    redis_url = scaleout_redis_url()
     if problem := redis_problem(redis_url):
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"REQUIRE_POSTGRES=1 and the scale-out tests need Redis: {problem}")

@@ -32,6 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+import redis
+
 from scripts.backing_services import RefusedToEmpty, fresh_postgres, fresh_redis
 from scripts.servers import (
     ROOT,
@@ -188,9 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     except (RefusedToEmpty, ServerDidNotStart, RuntimeError, OSError) as error:
         print(f"!! {error}", file=sys.stderr)
         return 1
+    except (psycopg.Error, redis.RedisError) as error:  # a database that does not answer
+        print(f"!! {error}", file=sys.stderr)
+        return 1
 
 
 def _interrupt(signum, frame) -> None:
+    # Stopping now: a second Ctrl+C must not cut the stopping short and leave servers behind.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

@@ -35,22 +35,17 @@ from pathlib import Path
 import psycopg
 import redis
 
+from bench.harness import ROOT, free_port, stop, wait_until_up
 from scripts.backing_services import RefusedToEmpty, fresh_postgres, fresh_redis
-from scripts.servers import (
-    ROOT,
-    ServerDidNotStart,
-    free_port,
-    log_tail,
-    start_gunicorn,
-    stop,
-    venv_command,
-    wait_until_up,
-)
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/scaleout"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 DATABASE_PREFIX = "scaleout"
 INSTANCES = ("a", "b")
+
+
+class ServerDidNotStart(RuntimeError):
+    """An instance exited, or did not answer /healthz in time (its log says why)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,7 @@ class ScaleOut:
 
     urls: tuple[str, str]
     accounts: list[DemoAccount]
-    logs: tuple[Path, Path]
+    folders: tuple[Path, Path]  # each instance's own folder, with its gunicorn log
     servers: tuple[subprocess.Popen, ...] = field(repr=False, default=())
 
     def account(self, email: str) -> DemoAccount:
@@ -105,7 +100,7 @@ def running_pair(
     environment variables for both instances (e.g. LOGIN_RATE_LIMIT)."""
     work = Path(tempfile.mkdtemp(prefix="scaleout-"))
     servers: list[subprocess.Popen] = []
-    logs = tuple(work / name / "gunicorn.log" for name in INSTANCES)
+    folders = tuple(work / name for name in INSTANCES)
     try:
         database_url = fresh_postgres(database_url, DATABASE_PREFIX)
         env = production_env(database_url, fresh_redis(redis_url), work)
@@ -117,18 +112,16 @@ def running_pair(
         _flask(env, deploy, "db", "upgrade")
         _flask(env, deploy, "seed-demo")
         accounts = read_demo_accounts(deploy / "demo-accounts.txt")
-        for name, port, log in zip(INSTANCES, ports, logs, strict=True):
-            log.parent.mkdir(parents=True)
-            instance_env = {**env, "INSTANCE_PATH": str(work / name)}
-            servers.append(start_gunicorn(port, instance_env, log, workers, threads))
-        for url, server, log in zip(urls, servers, logs, strict=True):
-            wait_until_up(url, server, log)
-        yield ScaleOut(urls, accounts, logs, tuple(servers))
-    except Exception:
-        for name, log in zip(INSTANCES, logs, strict=True):
-            if log.exists():
-                print(f"--- instance {name}, end of its log:\n{log_tail(log)}", file=sys.stderr)
-        raise
+        for port, folder in zip(ports, folders, strict=True):
+            folder.mkdir()
+            instance_env = {**env, "INSTANCE_PATH": str(folder)}
+            servers.append(_start_instance(port, instance_env, folder, workers, threads))
+        for url, server, folder in zip(urls, servers, folders, strict=True):
+            try:
+                wait_until_up(url, server, seconds=60)
+            except SystemExit as gone:  # the harness's way of saying so, for a command
+                raise ServerDidNotStart(f"{url}: {gone}\n{_log_tail(folder)}") from None
+        yield ScaleOut(urls, accounts, folders, tuple(servers))
     finally:
         for server in servers:
             stop(server)
@@ -143,9 +136,39 @@ def _two_free_ports() -> tuple[int, int]:
     return first, second
 
 
+def _start_instance(
+    port: int, env: dict[str, str], folder: Path, workers: int, threads: int
+) -> subprocess.Popen:
+    """gunicorn as in production, in its own process group (stopped by bench.harness.stop), its
+    access and error log in FOLDER/gunicorn.log. Its control socket is there too: by default
+    every gunicorn of a user takes ~/.gunicorn/gunicorn.ctl, the last one started from the rest."""
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
+        *("--worker-class", "gthread", "--access-logfile", "-"),
+        *("--control-socket", str(folder / "gunicorn.ctl")),
+        "wsgi:app",
+    ]
+    with (folder / "gunicorn.log").open("w") as log:  # the server keeps its own copy
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _log_tail(folder: Path, lines: int = 30) -> str:
+    log = folder / "gunicorn.log"
+    text = log.read_text(errors="replace") if log.exists() else "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
 def _flask(env: dict[str, str], instance: Path, *args: str) -> None:
     """One `flask` command of a deploy, in the production environment."""
-    command = [venv_command("flask"), "--app", "wsgi", *args]
+    command = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", *args]
     done = subprocess.run(
         command,
         cwd=ROOT,
@@ -226,8 +249,8 @@ def _parse(argv):
 
 def _announce(pair: ScaleOut, seconds: float) -> None:
     print(f"Two instances of OCOP Storefront are up ({seconds:.1f} s):")
-    for name, url, log in zip(INSTANCES, pair.urls, pair.logs, strict=True):
-        print(f"  {name}: {url}    log: {log}")
+    for name, url, folder in zip(INSTANCES, pair.urls, pair.folders, strict=True):
+        print(f"  {name}: {url}    log: {folder / 'gunicorn.log'}")
     print("Demo accounts (the same on both):")
     for account in pair.accounts:
         print(f"  {account.role:<9} {account.email:<28} {account.password}   {account.note}")

@@ -46,6 +46,14 @@ def page(url: str, http: requests.Session | None = None) -> str:
     return response.text
 
 
+def signed_in(pair, base_url: str, email: str) -> requests.Session:
+    """A new visitor, signed in through the instance at BASE_URL with the demo account EMAIL."""
+    http = browser()
+    account = pair.account(email)
+    assert sign_in(http, base_url, account.email, account.password).status_code == 302
+    return http
+
+
 def test_an_order_placed_through_a_is_seen_through_b(pair, kora_products):
     a, b = pair.urls
     code = kora_products[0]
@@ -76,9 +84,7 @@ def test_a_price_changed_through_b_is_shown_by_both_at_once(pair, kora_products)
         assert card_price(page(f"{url}/chu-the/KORA"), code) == old
         assert card_price(page(f"{url}/san-pham?sort=price_desc"), code) in (old, None)
 
-    producer = browser()
-    account = pair.account(PRODUCER)
-    assert sign_in(producer, b, account.email, account.password).status_code == 302
+    producer = signed_in(pair, b, PRODUCER)
     form = page(f"{b}/producer/products/{code}", producer)
     saved = producer.post(
         f"{b}/producer/products/{code}/price",
@@ -105,9 +111,7 @@ def test_a_price_changed_through_b_is_shown_by_both_at_once(pair, kora_products)
 
 def test_a_session_and_its_csrf_token_from_a_work_on_b(pair):
     a, b = pair.urls
-    customer = pair.account(CUSTOMER)
-    person = browser()
-    assert sign_in(person, a, customer.email, customer.password).status_code == 302
+    person = signed_in(pair, a, CUSTOMER)
 
     assert browser().get(f"{b}/tai-khoan", allow_redirects=False, timeout=30).status_code == 302
     assert CUSTOMER in page(f"{b}/tai-khoan", person)  # signed in on B by A's cookie
@@ -134,15 +138,12 @@ def test_failed_sign_ins_are_counted_over_both_instances(pair):
     # Counted apart, each instance would have allowed LOGIN_LIMIT: 2 × LOGIN_LIMIT in all.
     assert answers == [400] * LOGIN_LIMIT + [429, 429]
 
-    customer = pair.account(CUSTOMER)  # from another address: not locked out by the intruder
-    assert sign_in(browser(), b, customer.email, customer.password).status_code == 302
+    signed_in(pair, b, CUSTOMER)  # from another address: not locked out by the intruder
 
 
 def test_a_csv_import_checked_on_a_is_confirmed_on_b(pair):
     a, b = pair.urls
-    office = browser()
-    account = pair.account(OFFICE)
-    assert sign_in(office, a, account.email, account.password).status_code == 302
+    office = signed_in(pair, a, OFFICE)
     form = page(f"{a}/office/import/products", office)
     checked = office.post(
         f"{a}/office/import/products",

@@ -54,5 +54,8 @@ def pair() -> Iterator[ScaleOut]:
             pytest.fail(f"REQUIRE_POSTGRES=1 and the scale-out tests need Redis: {problem}")
         pytest.skip(f"SCALE-OUT TESTS SKIPPED: {problem}")
     settings = {"LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute"}
+    # One worker each: the page cache shows a change at once in the process that made it (and
+    # within GENERATION_MAX_AGE elsewhere), so with one process per instance "at once on this
+    # instance" is exact.
     with running_pair(database_url, redis_url, workers=1, threads=4, settings=settings) as pair:
         yield pair

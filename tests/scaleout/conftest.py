@@ -4,8 +4,8 @@ for this folder's tests and stopped after them, whatever happens.
 They run in the PostgreSQL half of `make test`: TEST_DATABASE_URL names the server, and the
 instances get a database of their own next to it (scaleout_<name>). Redis is TEST_REDIS_URL
 (default redis://127.0.0.1:6379/6; that database is emptied; parallel workers take the next
-numbers). On SQLite the tests are skipped;
-without Redis they are skipped loudly, and REQUIRE_POSTGRES=1 (CI) turns that into a failure.
+numbers). On SQLite the tests are skipped; without Redis they are skipped loudly, and
+REQUIRE_POSTGRES=1 (CI) turns that into a failure.
 """
 
 from __future__ import annotations

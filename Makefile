@@ -71,6 +71,13 @@ test-postgres: install
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo ""; \
 	fi
 
+# The production set-up, run here: PostgreSQL + Redis, two gunicorn instances (Ctrl+C stops both).
+# Empties the databases it is given: SCALEOUT_ARGS="--database-url postgresql://…/scaleout_x
+# --redis-url redis://127.0.0.1:6379/7 --workers 4" (see python -m scripts.scaleout --help).
+.PHONY: scaleout
+scaleout: install
+	$(BIN)/python -m scripts.scaleout $(SCALEOUT_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 

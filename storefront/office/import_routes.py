@@ -84,4 +84,9 @@ def confirm_import(kind: str):
             )
         yield tail
 
-    return Response(stream_with_context(progress()), mimetype="text/html")
+    # Behind nginx the progress would otherwise arrive all at once, at the end.
+    return Response(
+        stream_with_context(progress()),
+        mimetype="text/html",
+        headers={"X-Accel-Buffering": "no"},
+    )

@@ -2,8 +2,9 @@
 
 Two steps: check() reads the whole file and reports every problem by row and column, changing
 nothing; run() imports it in one transaction (all or nothing), reporting its progress as it
-goes. Between the two the file waits in instance/imports/, named by a random token and bound to
-the account that uploaded it.
+goes. Between the two the file waits in UPLOAD_DIR/imports/, named by a random token and bound to
+the account that uploaded it: UPLOAD_DIR is the folder every instance shares, so the confirmation
+may reach another instance than the upload did.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def _product_fields(row: dict) -> ProductFields:
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"  # not served: media is in products/
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -1,0 +1,1 @@
+"""Scripts that run the shop for real on this machine: ``python -m scripts.<name>``."""

@@ -14,37 +14,24 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+from scripts.backing_services import RefusedToEmpty, fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def fresh_database(url: str | None, work: Path) -> tuple[str, str]:
+    """A new SQLite file in WORK, or the PostgreSQL database of URL emptied (its name must start
+    with "bench"). Returns the URL and the kind of database."""
     if not url:
         return f"sqlite:///{work / 'bench.db'}", "sqlite"
-    import psycopg
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
-        sys.exit(f"only PostgreSQL URLs are supported, not {parts.scheme}://")
-    name = parts.path.lstrip("/")
-    if not name.startswith("bench"):
-        sys.exit(f"refusing to empty database {name!r}: its name must start with 'bench'")
-    plain = urlunsplit(parts._replace(scheme="postgresql"))
-    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.execute("CREATE SCHEMA public")
-    return plain, "postgresql"
+    try:
+        return fresh_postgres(url, "bench"), "postgresql"
+    except RefusedToEmpty as refused:
+        sys.exit(str(refused))
 
 
 def server_env(url: str, work: Path) -> dict[str, str]:
@@ -75,36 +62,39 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    port: int, workers: int, threads: int, env: dict, work: Path, app: str = "wsgi:app"
+    port: int,
+    workers: int,
+    threads: int,
+    env: dict,
+    folder: Path,
+    app: str = "wsgi:app",
+    access_log: bool = False,
 ):
+    """gunicorn (gthread) on 127.0.0.1:PORT in its own process group (``stop`` ends it and its
+    workers), its log in ``gunicorn_log(folder, port)``. Each gets its own control socket: by
+    default every gunicorn of a user takes ~/.gunicorn/gunicorn.ctl from the one before."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn) if gunicorn.exists() else "gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread",
-        "--backlog",
-        "2048",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
+        *("--worker-class", "gthread", "--backlog", "2048", "--timeout", "120"),
+        *("--control-socket", str(folder / f"gunicorn-{port}.ctl")),
+        *(("--access-logfile", "-") if access_log else ("--log-level", "warning")),
         app,
     ]
-    log = (work / f"gunicorn-{port}.log").open("w")
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with gunicorn_log(folder, port).open("w") as log:  # the server keeps its own copy
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def gunicorn_log(folder: Path, port: int) -> Path:
+    return folder / f"gunicorn-{port}.log"
 
 
 def wait_until_up(base: str, server, seconds: float = 30) -> None:

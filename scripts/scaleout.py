@@ -35,7 +35,7 @@ from pathlib import Path
 import psycopg
 import redis
 
-from bench.harness import ROOT, free_port, stop, wait_until_up
+from bench.harness import ROOT, free_port, gunicorn_log, start_gunicorn, stop, wait_until_up
 from scripts.backing_services import RefusedToEmpty, fresh_postgres, fresh_redis
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/scaleout"
@@ -115,12 +115,14 @@ def running_pair(
         for port, folder in zip(ports, folders, strict=True):
             folder.mkdir()
             instance_env = {**env, "INSTANCE_PATH": str(folder)}
-            servers.append(_start_instance(port, instance_env, folder, workers, threads))
-        for url, server, folder in zip(urls, servers, folders, strict=True):
+            servers.append(
+                start_gunicorn(port, workers, threads, instance_env, folder, access_log=True)
+            )
+        for url, port, server, folder in zip(urls, ports, servers, folders, strict=True):
             try:
                 wait_until_up(url, server, seconds=60)
             except SystemExit as gone:  # the harness's way of saying so, for a command
-                raise ServerDidNotStart(f"{url}: {gone}\n{_log_tail(folder)}") from None
+                raise ServerDidNotStart(f"{url}: {gone}\n{_log_tail(folder, port)}") from None
         yield ScaleOut(urls, accounts, folders, tuple(servers))
     finally:
         for server in servers:
@@ -136,32 +138,8 @@ def _two_free_ports() -> tuple[int, int]:
     return first, second
 
 
-def _start_instance(
-    port: int, env: dict[str, str], folder: Path, workers: int, threads: int
-) -> subprocess.Popen:
-    """gunicorn as in production, in its own process group (stopped by bench.harness.stop), its
-    access and error log in FOLDER/gunicorn.log. Its control socket is there too: by default
-    every gunicorn of a user takes ~/.gunicorn/gunicorn.ctl, the last one started from the rest."""
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
-        *("--worker-class", "gthread", "--access-logfile", "-"),
-        *("--control-socket", str(folder / "gunicorn.ctl")),
-        "wsgi:app",
-    ]
-    with (folder / "gunicorn.log").open("w") as log:  # the server keeps its own copy
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def _log_tail(folder: Path, lines: int = 30) -> str:
-    log = folder / "gunicorn.log"
+def _log_tail(folder: Path, port: int, lines: int = 30) -> str:
+    log = gunicorn_log(folder, port)
     text = log.read_text(errors="replace") if log.exists() else "(no log)"
     return "\n".join(text.splitlines()[-lines:])
 
@@ -250,7 +228,8 @@ def _parse(argv):
 def _announce(pair: ScaleOut, seconds: float) -> None:
     print(f"Two instances of OCOP Storefront are up ({seconds:.1f} s):")
     for name, url, folder in zip(INSTANCES, pair.urls, pair.folders, strict=True):
-        print(f"  {name}: {url}    log: {folder / 'gunicorn.log'}")
+        log = gunicorn_log(folder, int(url.rsplit(":", 1)[1]))
+        print(f"  {name}: {url}    log: {log}")
     print("Demo accounts (the same on both):")
     for account in pair.accounts:
         print(f"  {account.role:<9} {account.email:<28} {account.password}   {account.note}")

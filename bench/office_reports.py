@@ -29,7 +29,7 @@ from sqlalchemy import insert, select
 
 import config
 from storefront import create_app
-from storefront.catalog.models import Producer, Product, Region
+from storefront.catalog.models import Producer, Product
 from storefront.clock import today
 from storefront.demo.synthetic import load_synthetic, refresh_statistics
 from storefront.extensions import db
@@ -152,20 +152,7 @@ def _seed(lines: int, sale_lines: int) -> None:
             Product.id, Product.code, Product.name, Product.price_vnd, Producer.id, Producer.name
         ).join(Producer, Producer.id == Product.producer_id)
     ).all()
-    region_id = db.session.scalar(select(Region.id).limit(1))
-    db.session.execute(
-        insert(Showroom),
-        [
-            {
-                "id": i,
-                "code": f"BSR{i}",
-                "name": f"Điểm bán {i}",
-                "level": "district",
-                "region_id": region_id,
-            }
-            for i in range(1, 7)
-        ],
-    )
+    showroom_ids = db.session.scalars(select(Showroom.id)).all()  # the synthetic ones
     location_id = inventory.warehouse_of(products[0][4]).id
     now = datetime.now(UTC)
     statuses = [s for s, w, _p in STATUSES for _ in range(w)]
@@ -228,7 +215,7 @@ def _seed(lines: int, sale_lines: int) -> None:
                 "payment_method": method,
                 "contact_name": "Bench",
                 "contact_phone": "0912345678",
-                "pickup_showroom_id": rng.randint(1, 6) if pickup else None,
+                "pickup_showroom_id": rng.choice(showroom_ids) if pickup else None,
                 "subtotal_vnd": subtotal,
                 "shipping_vnd": 0,
                 "total_vnd": subtotal,
@@ -299,7 +286,7 @@ def _seed(lines: int, sale_lines: int) -> None:
                 "id": sale_id,
                 "number": f"BHB{sale_id:08d}",
                 "client_id": f"bench-{sale_id}",
-                "showroom_id": rng.randint(1, 6),
+                "showroom_id": rng.choice(showroom_ids),
                 "status": "completed",
                 "payment_method": rng.choice(("cash", "vietqr")),
                 "total_vnd": total,

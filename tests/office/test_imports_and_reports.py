@@ -188,3 +188,9 @@ def test_the_audit_log_is_searchable_and_exports_csv(office_client, officer):
     assert "Mật ong rừng" in page and "Cà phê" not in page
     csv = office_client.get("/office/audit?format=csv&area=listing").get_data(as_text=True)
     assert csv.count("product.unlisted") == 2 and "Chị Lan" in csv
+
+
+def test_form_fields_carry_no_attribute_without_a_value(office_client):
+    page = office_client.get("/office/import/producers").text
+    assert 'type="file"' in page
+    assert '="None"' not in page

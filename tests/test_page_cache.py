@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import update
 
 from storefront import page_cache
+from storefront.catalog import generation as catalog_generation
 from storefront.catalog.models import CatalogVersion, Product
 from storefront.clock import today
-from storefront.extensions import db
+from storefront.extensions import cache, db
 from storefront.office.certificates import revoke_certificate
 from storefront.showrooms.models import Showroom
 from tests.factories import make_producer, make_product, make_showroom, make_user, stock_at_showroom
@@ -127,7 +128,7 @@ def test_a_change_made_by_another_process_is_seen_within_the_generations_age(
         other_process.execute(
             update(CatalogVersion).values(generation=CatalogVersion.generation + 1)
         )
-    monkeypatch.setattr(page_cache, "GENERATION_MAX_AGE", 0.0)  # as if a second had passed
+    monkeypatch.setattr(catalog_generation, "GENERATION_MAX_AGE", 0.0)  # as if a second had passed
     assert "470.000" in visitor.get(f"/san-pham/{product.code}").text
 
 
@@ -140,15 +141,15 @@ def test_the_language_is_part_of_the_page_kept(visitor, kora):
 
 def test_changes_raise_the_generation_when_committed_and_not_when_rolled_back(app_ctx, kora):
     _user, product = kora
-    before = page_cache.generation()
+    before = catalog_generation.current()
     db.session.execute(update(Product).where(Product.id == product.id).values(price_vnd=1))
     db.session.rollback()
-    assert page_cache.generation() == before
+    assert catalog_generation.current() == before
     db.session.execute(update(Product).where(Product.id == product.id).values(price_vnd=2))
     db.session.commit()
-    assert page_cache.generation() == before + 1
+    assert catalog_generation.current() == before + 1
     make_user("someone@example.vn")  # not something a public page shows
-    assert page_cache.generation() == before + 1
+    assert catalog_generation.current() == before + 1
 
 
 def test_pages_are_still_served_when_the_cache_does_not_answer(visitor, kora, monkeypatch):
@@ -157,7 +158,33 @@ def test_pages_are_still_served_when_the_cache_does_not_answer(visitor, kora, mo
     def unreachable(*_args, **_kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(page_cache.cache, "get", unreachable)
-    monkeypatch.setattr(page_cache.cache, "set", unreachable)
-    answer = visitor.get(f"/san-pham/{product.code}")
-    assert answer.status_code == 200 and "Hồng đảng sâm" in answer.text
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "set", unreachable)
+    for page in (f"/san-pham/{product.code}", "/san-pham"):
+        answer = visitor.get(page)
+        assert answer.status_code == 200 and "Hồng đảng sâm" in answer.text
+
+
+def test_signed_in_people_get_the_ranking_from_the_cache_but_never_an_old_one(
+    app, client, auth, kora
+):
+    _user, product = kora
+    with app.app_context():
+        make_product("Trà gừng Măng Đen", price_vnd=500000)
+        make_user("buyer@example.vn")
+    auth.login("buyer@example.vn")  # made afresh for them: no page cache
+    url = "/san-pham?sort=price_asc"
+    with app.app_context(), count_queries() as first:
+        page = client.get(url).text
+    assert page.index("Hồng đảng sâm") < page.index("Trà gừng Măng Đen")
+    with app.app_context(), count_queries() as again:
+        page = client.get(url).text
+    assert page.index("Hồng đảng sâm") < page.index("Trà gừng Măng Đen")
+    assert len(again) == len(first) - 1  # the ranking came from the cache
+    with app.app_context():
+        db.session.execute(
+            update(Product).where(Product.name == "Trà gừng Măng Đen").values(price_vnd=90000)
+        )
+        db.session.commit()
+    page = client.get(url).text
+    assert page.index("Trà gừng Măng Đen") < page.index("Hồng đảng sâm")

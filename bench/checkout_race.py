@@ -17,7 +17,6 @@ bench/results/checkout_race-<sqlite|postgresql>.json. Exit status 1 when a check
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -60,10 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _print(report)
-    harness.RESULTS.mkdir(exist_ok=True)
-    path = harness.RESULTS / f"checkout_race-{kind}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"written to {path.relative_to(harness.ROOT)}")
+    harness.save(report, f"checkout_race-{kind}.json")
     return 0 if report["ok"] else 1
 
 

@@ -5,6 +5,7 @@ A PostgreSQL database is emptied before use, so its name must start with "bench"
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -141,3 +142,12 @@ def machine(note: str) -> dict:
         "load_average_after": [round(x, 2) for x in load] if load else None,
         "note": note,
     }
+
+
+def save(report: dict, name: str) -> Path:
+    """Write REPORT as JSON to bench/results/NAME, and say where."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / name
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    print(f"written to {path.relative_to(ROOT)}")
+    return path

@@ -23,7 +23,6 @@ the performance issue checked; search latency is measured with one client and no
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import re
@@ -110,10 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     report = _report(args, kind, version, rows, single)
     _print(report)
-    harness.RESULTS.mkdir(exist_ok=True)
-    path = harness.RESULTS / f"http_pages-{kind}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"written to {path.relative_to(harness.ROOT)}")
+    harness.save(report, f"http_pages-{kind}.json")
     return 0
 
 
@@ -156,7 +152,7 @@ def _seed(products: int) -> tuple[str, str]:
     app = create_app(Config())
     with app.app_context():
         upgrade()
-        load_synthetic(products, progress=_every_fifth)
+        load_synthetic(products, progress=print)
         db.session.commit()
         refresh_statistics()
         code = db.session.scalar(
@@ -170,12 +166,6 @@ def _seed(products: int) -> tuple[str, str]:
         db.session.remove()
         db.engine.dispose()
     return code, version
-
-
-def _every_fifth(message: str, _seen=[0]) -> None:  # noqa: B006 - a counter across calls
-    _seen[0] += 1
-    if _seen[0] % 5 == 1 or "/" not in message:
-        print(message, flush=True)
 
 
 def _record(pages, work: Path) -> tuple[dict, dict]:

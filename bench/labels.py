@@ -12,15 +12,13 @@ are shown apart. Prints a table and saves it as JSON in bench/results/labels.jso
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from bench import harness
+
 TARGET_MS = 1000.0
 NAMES = [
     "Hồng đảng sâm KoRa 10% hộp quà tặng cao cấp",
@@ -99,22 +97,18 @@ def main() -> int:
     worst = max(row["max_ms"] for row in rows)
     verdict = "PASS" if worst < TARGET_MS else "FAIL"
     print(f"{verdict}: slowest sheet {worst:.0f} ms (target < {TARGET_MS:.0f} ms)")
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "labels.json").write_text(
-        json.dumps(
-            {
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": f"{platform.machine()} {platform.python_version()}",
-                "labels": args.labels,
-                "import_ms": round(import_ms),
-                "first_sheet_ms": round(cold_ms),
-                "same_products_again_p50_ms": round(again_ms),
-                "layouts": rows,
-                "verdict": verdict,
-            },
-            indent=2,
-        )
-        + "\n"
+    harness.save(
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": harness.machine("in-process timings"),
+            "labels": args.labels,
+            "import_ms": round(import_ms),
+            "first_sheet_ms": round(cold_ms),
+            "same_products_again_p50_ms": round(again_ms),
+            "layouts": rows,
+            "verdict": verdict,
+        },
+        "labels.json",
     )
     return 0 if verdict == "PASS" else 1
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from storefront.domain import DomainError
 from storefront.extensions import db
 
 
@@ -23,6 +24,7 @@ def _titles() -> dict[int, str]:
         403: _("You may not see this page"),
         404: _("Page not found"),
         405: _("This action is not allowed here"),
+        409: _("Someone changed this meanwhile"),
         413: _("The file or form is too large"),
         422: _("Some values are not valid"),
         429: _("Too many requests"),
@@ -80,6 +82,13 @@ def _names(messages: dict) -> list[str]:
     return sorted(str(n) for n in names)
 
 
+def handle_domain_error(error: DomainError):
+    """A refusal no route turned into a form message: nothing was changed; say why, with the
+    status of its kind (404 not found, 403 not allowed, 409 changed meanwhile, 400 refused)."""
+    db.session.rollback()
+    return error_response(error.status, error.message or None)
+
+
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
         return handle_http_exception(error)
@@ -91,4 +100,5 @@ def handle_unexpected(error: Exception):
 def register(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)

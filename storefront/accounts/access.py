@@ -8,10 +8,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from storefront.accounts.models import Role
-
-
-class NotAllowed(Exception):
-    """The acting user may not do this; answered with 403 (or 404 where existence is private)."""
+from storefront.domain import NotAllowed  # noqa: F401 (services import it from here)
 
 
 def roles_required(*roles: Role):

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 
 from storefront.accounts.models import Role, User
 from storefront.catalog.models import Producer, utcnow
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.outbox.services import send_email
 from storefront.showrooms.models import Showroom
@@ -33,7 +34,7 @@ INVITATION_MAX_AGE = 7 * 24 * 3600
 _DUMMY_HASH = None
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """An account change that was refused; nothing was changed."""
 
 

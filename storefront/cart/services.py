@@ -17,6 +17,7 @@ from storefront.catalog.models import (
     ReviewStatus,
 )
 from storefront.catalog.services import active_certificate_join
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 
@@ -25,7 +26,7 @@ MAX_LINES = 50
 SESSION_KEY = "cart"
 
 
-class CartError(Exception):
+class CartError(Refused):
     pass
 
 

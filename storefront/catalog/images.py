@@ -11,13 +11,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from storefront.domain import Refused
+
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS = 40_000_000  # refuse decompression bombs long before they fill memory
 SIZES = {"large": 1200, "thumb": 400}
 MAX_IMAGES_PER_PRODUCT = 8
 
 
-class ImageRejected(Exception):
+class ImageRejected(Refused):
     pass
 
 

@@ -27,6 +27,7 @@ from storefront.catalog.models import (
     ReviewStatus,
 )
 from storefront.catalog.products import CODE_PATTERN
+from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.showrooms.models import Showroom
@@ -34,10 +35,6 @@ from storefront.showrooms.models import Showroom
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
 SORTS = ("relevance", "featured", "price_asc", "price_desc", "newest", "name")
 MAX_QUERY_LENGTH = 200
-
-
-class NotFound(Exception):
-    """No such product, producer or showroom in the register."""
 
 
 @dataclass

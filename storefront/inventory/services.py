@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import (
     LocationKind,
@@ -21,7 +22,7 @@ from storefront.inventory.models import (
 )
 
 
-class StockError(Exception):
+class StockError(Refused):
     """A stock change that was refused; nothing was changed."""
 
 

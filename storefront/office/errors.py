@@ -1,11 +1,12 @@
-class OfficeError(Exception):
+from storefront import domain
+from storefront.domain import Refused
+
+
+class OfficeError(Refused):
     """A refused change, with a message for the office; nothing was changed. ``field`` names
     the form field the message belongs beside, when there is one."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
-class NotFound(OfficeError):
+class NotFound(OfficeError, domain.NotFound):
     """No such producer, product, certificate, showroom, region or account."""

@@ -15,6 +15,7 @@ from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.catalog.models import PriceChange, Producer, Product, ReviewStatus
 from storefront.catalog.products import new_product_code
+from storefront.domain import Conflict
 from storefront.extensions import db
 from storefront.inventory.services import actor_label
 from storefront.office import fields
@@ -22,7 +23,7 @@ from storefront.office.errors import NotFound, OfficeError
 from storefront.producers.services import PortalError, parse_price
 
 
-class ChangedMeanwhile(OfficeError):
+class ChangedMeanwhile(OfficeError, Conflict):
     """Someone saved the product after this form was opened."""
 
 

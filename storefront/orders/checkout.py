@@ -14,6 +14,7 @@ from storefront.accounts.services import normalise_email, normalise_mobile
 from storefront.cart import services as cart_services
 from storefront.catalog import regions as region_rules
 from storefront.catalog.models import Region
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders.models import Fulfilment, PaymentMethod
@@ -23,7 +24,7 @@ from storefront.showrooms.models import Showroom
 COMMUNE_KINDS = ("commune", "ward", "town")
 
 
-class CheckoutError(Exception):
+class CheckoutError(Refused):
     """Field errors for the form: {field name: message}."""
 
     def __init__(self, errors: dict[str, str]):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from storefront.catalog.models import Product, utcnow
 from storefront.catalog.products import CODE_ALPHABET
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import transitions
@@ -36,7 +37,7 @@ from storefront.orders.models import (
 )
 
 
-class OrderError(Exception):
+class OrderError(Refused):
     """A refused order or change, with a message for the person; nothing was changed."""
 
 

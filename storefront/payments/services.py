@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from storefront.catalog.models import utcnow
 from storefront.catalog.text import fold
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.formatting import format_vnd
 from storefront.orders import services as orders
@@ -31,7 +32,7 @@ MAX_STATEMENT_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000  # each row is looked up: a bound on the time one upload may take
 
 
-class PaymentError(Exception):
+class PaymentError(Refused):
     pass
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.catalog.models import utcnow
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
@@ -23,7 +24,7 @@ from storefront.payments.models import Payment, StripeEvent
 STRIPE_MIN_EXPIRY = timedelta(minutes=30)  # Stripe refuses sessions that expire sooner
 
 
-class StripeUnavailable(Exception):
+class StripeUnavailable(Refused):
     pass
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from storefront.domain import Refused
+
 NAPAS_GUID = "A000000727"
 SERVICE_TRANSFER_TO_ACCOUNT = "QRIBFTTA"
 CURRENCY_VND = "704"
@@ -12,7 +14,7 @@ COUNTRY = "VN"
 MAX_PURPOSE = 25  # what banks show and keep of the transfer content
 
 
-class InvalidVietQR(ValueError):
+class InvalidVietQR(Refused):
     pass
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from storefront import domain
 from storefront.accounts.access import NotAllowed, require_producer
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
@@ -36,6 +37,7 @@ from storefront.catalog.models import (
 )
 from storefront.catalog.products import new_product_code
 from storefront.clock import SHOP_TIMEZONE
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.inventory import transfers
@@ -61,15 +63,15 @@ EXPIRY_WARNING_DAYS = 90
 MAX_BATCH = 1_000_000
 
 
-class PortalError(Exception):
+class PortalError(Refused):
     """A refused change, with a message for the producer; nothing was changed."""
 
 
-class NotFound(PortalError):
+class NotFound(PortalError, domain.NotFound):
     """No such product — or not this producer's, which looks the same from outside."""
 
 
-class ChangedMeanwhile(PortalError):
+class ChangedMeanwhile(PortalError, domain.Conflict):
     """Someone saved the product after this form was opened."""
 
     def __init__(self, product: Product):

@@ -10,11 +10,13 @@ from functools import lru_cache
 import segno
 from flask import current_app, url_for
 
+from storefront.domain import Refused
+
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 64, 2048, 320
 QUIET_ZONE = 4  # modules of white border the standard asks for
 
 
-class InvalidSize(ValueError):
+class InvalidSize(Refused):
     pass
 
 

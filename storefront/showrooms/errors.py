@@ -1,11 +1,14 @@
 """What the counter and the back office refuse, with a message for the staff; nothing changed."""
 
+from storefront import domain
+from storefront.domain import Refused
 
-class ShowroomError(Exception):
+
+class ShowroomError(Refused):
     pass
 
 
-class NotFound(ShowroomError):
+class NotFound(ShowroomError, domain.NotFound):
     """No such thing — or another showroom's, which looks the same from outside."""
 
 

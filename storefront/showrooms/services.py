@@ -4,12 +4,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from storefront.catalog.products import CODE_PATTERN
+from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.showrooms.models import Showroom
-
-
-class NotFound(Exception):
-    pass
 
 
 def list_showrooms() -> list[Showroom]:

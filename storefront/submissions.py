@@ -1,0 +1,53 @@
+"""One way to carry a submitted form through a service: call it, then commit — or roll back and
+put the refusal's message beside its field (or on the form). Routes keep no try/except of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from storefront.domain import DomainError, NotAllowed, NotFound
+from storefront.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """The service's result, committed."""
+
+    value: T
+
+
+def carry_out(form, action: Callable[[], T]) -> Done[T] | None:
+    """Run ``action`` (one service call) and commit: ``Done(result)``. A refusal rolls back, is put
+    on ``form`` and gives None, so the route shows the form again. Not found and not allowed are no
+    form's business: they go on to the app's handler (404, 403)."""
+    try:
+        result = action()
+    except (NotFound, NotAllowed):
+        db.session.rollback()
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        show_on_form(form, error)
+        return None
+    db.session.commit()
+    return Done(result)
+
+
+def show_on_form(form, error: DomainError) -> None:
+    """Put each of the refusal's messages beside the field it names, or on the form."""
+    for name, message in error.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def form_status(form) -> int:
+    """200 for a fresh or good form, 400 when it shows errors."""
+    return 400 if form.errors or form.form_errors else 200

@@ -102,10 +102,11 @@ def _migrate_and_seed(units: int) -> None:
     from config import Config
     from storefront import create_app
     from storefront.catalog.certificates import expiry_date
-    from storefront.catalog.models import Certificate, Producer, Product, Region
+    from storefront.catalog.models import Certificate, Product
     from storefront.clock import today
     from storefront.extensions import db
     from storefront.inventory import services as inventory
+    from storefront.register.models import Producer, Region
 
     app = create_app(Config())
     with app.app_context():

@@ -28,14 +28,15 @@ from sqlalchemy import insert, select
 import config
 from bench import harness
 from storefront import create_app
-from storefront.catalog.models import Producer, Product
+from storefront.catalog.models import Product
 from storefront.clock import today
 from storefront.demo.synthetic import load_synthetic, refresh_statistics
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office import reports
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderPart
-from storefront.showrooms.models import Sale, SaleLine, SaleReturn, Showroom
+from storefront.register.models import Producer, Showroom
+from storefront.showrooms.models import Sale, SaleLine, SaleReturn
 
 HERE = Path(__file__).resolve().parent
 # "Well under a second": the page's default period (this month) under a quarter of a second, and

@@ -2,7 +2,7 @@
 
 A page is served from the cache only to a visitor who is not signed in, has nothing in the cart
 and no message waiting (everyone else gets it made afresh). Its key holds the catalogue's
-generation (storefront/catalog/generation.py), the day, the language, the host and the path with
+generation (storefront/register/generation.py), the day, the language, the host and the path with
 its query, so:
 
 - a price change, a sale or a revoked certificate shows at once on the process that made it and
@@ -25,10 +25,18 @@ from flask_wtf.csrf import generate_csrf
 
 from storefront import clock, i18n
 from storefront.caching import cache_get, cache_set
-from storefront.cart.services import SESSION_KEY as CART_KEY
-from storefront.catalog import generation as catalog_generation
+from storefront.register import generation as catalog_generation
 
 CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-f1b8c2"
+# Session keys that make a visitor's pages their own (the cart adds its key): a visitor with any
+# of them set is never served, nor stored in, the shared cache.
+PERSONAL_SESSION_KEYS: set[str] = set()
+
+
+def personal_session_key(key: str) -> str:
+    """Declare ``key`` as personal (see PERSONAL_SESSION_KEYS); returns it."""
+    PERSONAL_SESSION_KEYS.add(key)
+    return key
 
 
 def cached_page(view):
@@ -59,7 +67,7 @@ def _same_for_everybody() -> bool:
         and request.method in ("GET", "HEAD")
         and not current_user.is_authenticated
         and not session.get("_flashes")
-        and not session.get(CART_KEY)
+        and not any(session.get(key) for key in PERSONAL_SESSION_KEYS)
     )
 
 

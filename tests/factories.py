@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import Certificate, Producer, Product, Region
+from storefront.catalog.models import Certificate, Product
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Region, Showroom
 
 _sequence = itertools.count(1)
 

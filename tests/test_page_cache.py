@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import update
 
 from storefront import page_cache
-from storefront.catalog import generation as catalog_generation
-from storefront.catalog.models import CatalogVersion, Product
+from storefront.catalog.models import Product
 from storefront.clock import today
 from storefront.extensions import cache, db
 from storefront.office.certificates import revoke_certificate
-from storefront.showrooms.models import Showroom
+from storefront.register import generation as catalog_generation
+from storefront.register.models import CatalogVersion, Showroom
 from tests.factories import make_producer, make_product, make_showroom, make_user, stock_at_showroom
 from tests.querycount import count_queries
 

@@ -3,11 +3,11 @@
 from sqlalchemy import func, select
 
 from storefront.catalog import services
-from storefront.catalog.models import Certificate, Producer, Product
+from storefront.catalog.models import Certificate, Product
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation, StockMovement
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Showroom
 
 
 def test_seed_synthetic_adds_searchable_certified_products_marked_as_such(runner, app_ctx):

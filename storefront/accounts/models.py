@@ -10,9 +10,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storefront.catalog.models import Producer, utcnow
+from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Showroom
 
 
 class Role(enum.StrEnum):

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,7 +12,6 @@ from storefront.accounts.forms import (
     ResetPasswordForm,
 )
 from storefront.accounts.models import Role
-from storefront.cart.services import Cart
 from storefront.extensions import db, limiter
 from storefront.i18n import safe_next
 
@@ -50,7 +49,6 @@ def login():
             form.password.errors.append(_("The e-mail/number or the password is not right."))
         else:
             login_user(user, remember=form.remember.data)
-            Cart(session, user).merge_session_cart(session)  # what was picked before sign-in
             db.session.commit()
             return redirect(_landing(user))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
@@ -82,7 +80,6 @@ def register():
             form.identifier.errors.append(str(error))
         else:
             login_user(user)
-            Cart(session, user).merge_session_cart(session)
             db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(
@@ -105,7 +102,7 @@ def account():
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this device signed in with the new password
+            login_user(current_user._get_current_object())  # this device stays signed in
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), 200 if not form.errors else 400

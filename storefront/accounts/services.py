@@ -14,11 +14,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from storefront.accounts.models import Role, User
-from storefront.catalog.models import Producer, utcnow
+from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.outbox.services import send_email
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Showroom
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Vietnamese mobile numbers: 10 digits, 03/05/07/08/09 prefixes; +84 or 84 for the leading 0.

@@ -18,7 +18,7 @@ from storefront.catalog import regions as region_rules
 from storefront.catalog import services
 from storefront.extensions import limiter
 from storefront.page_cache import cached_page
-from storefront.showrooms import services as showroom_services
+from storefront.register import showrooms as showroom_services
 
 limiter.limit(rate_limit)(bp)
 

@@ -10,17 +10,25 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from storefront.audit.models import AuditArea, AuditEntry
-from storefront.catalog.text import fold
-from storefront.clock import SHOP_TIMEZONE
+from storefront.clock import SHOP_TIMEZONE, start_of_day
 from storefront.extensions import db
-from storefront.inventory.services import actor_label
+from storefront.folding import fold
 
 MAX_QUERY_LENGTH = 200
+
+
+def actor_label(actor) -> str:
+    """How the ledger names who did it: a user's name or e-mail, or a system process."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return actor.name or actor.email
 
 
 def record(
@@ -74,9 +82,9 @@ def search(filters: AuditFilters, limit: int | None = 200) -> list[AuditEntry]:
     if filters.area in set(AuditArea):
         query = query.where(AuditEntry.area == filters.area)
     if filters.date_from:
-        query = query.where(AuditEntry.at >= _start_of(filters.date_from))
+        query = query.where(AuditEntry.at >= start_of_day(filters.date_from))
     if filters.date_to:
-        query = query.where(AuditEntry.at < _start_of(filters.date_to + timedelta(days=1)))
+        query = query.where(AuditEntry.at < start_of_day(filters.date_to + timedelta(days=1)))
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
@@ -110,7 +118,3 @@ def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     after = json.loads(entry.after) if entry.after else {}
     keys = sorted(set(before) | set(after))
     return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
 
 

@@ -1,6 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from sqlalchemy import select
 
 from storefront import clock
@@ -14,6 +14,13 @@ from storefront.ids import parse_id, posted_ids
 
 def current_cart() -> services.Cart:
     return services.Cart(session, current_user)
+
+
+@user_logged_in.connect
+def keep_what_was_picked(_app, user, **_extra) -> None:
+    """At sign-in (or sign-up): what the visitor put in the cart joins what the account kept.
+    The signing-in request commits it with the sign-in."""
+    services.Cart(session, user).merge_session_cart(session)
 
 
 @bp.app_context_processor

@@ -20,10 +20,11 @@ from storefront.catalog.services import active_certificate_join
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.page_cache import personal_session_key
 
 MAX_QUANTITY = 99  # per line: more is a wholesale order, by phone
 MAX_LINES = 50
-SESSION_KEY = "cart"
+SESSION_KEY = personal_session_key("cart")  # a visitor with a cart sees their own pages
 
 
 class CartError(Refused):

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storefront.catalog.models import Region
 from storefront.extensions import db
+from storefront.register.models import Region
 
 
 @dataclass(frozen=True)

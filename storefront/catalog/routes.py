@@ -5,7 +5,7 @@ from storefront.catalog import bp, search, services
 from storefront.catalog import regions as region_rules
 from storefront.catalog.images import upload_folder
 from storefront.page_cache import cached_page
-from storefront.showrooms import services as showroom_services
+from storefront.register import showrooms as showroom_services
 
 
 @bp.get("/")

@@ -17,7 +17,7 @@ from sqlalchemy import case
 
 from storefront.catalog import search_index
 from storefront.catalog.models import Product
-from storefront.catalog.text import fold_char, search_words
+from storefront.folding import fold_char, search_words
 
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 40

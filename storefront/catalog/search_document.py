@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from storefront.catalog.text import search_words
+from storefront.folding import search_words
 
 # The six groups as people call them, in both languages (the labels in labels.py are msgids).
 GROUP_SEARCH_WORDS = {

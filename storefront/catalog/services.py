@@ -15,22 +15,21 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.caching import cache_get, cache_set
-from storefront.catalog import generation as catalog_generation
 from storefront.catalog import regions as region_rules
 from storefront.catalog import search
 from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
-    Producer,
     Product,
     ProductGroup,
     ReviewStatus,
 )
-from storefront.catalog.products import CODE_PATTERN
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
-from storefront.showrooms.models import Showroom
+from storefront.register import generation as catalog_generation
+from storefront.register.codes import CODE_PATTERN
+from storefront.register.models import Producer, Showroom
 
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
 SORTS = ("relevance", "featured", "price_asc", "price_desc", "newest", "name")

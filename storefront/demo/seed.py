@@ -15,17 +15,11 @@ from sqlalchemy import select
 
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import (
-    Certificate,
-    CertificateStatus,
-    Producer,
-    Product,
-    Region,
-)
-from storefront.catalog.products import new_product_code
+from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.showrooms.models import Showroom
+from storefront.register.codes import new_product_code
+from storefront.register.models import Producer, Region, Showroom
 
 DATA_FILE = Path(__file__).parent / "data" / "ocop_demo.json"
 DEMO_ACTOR = "Dữ liệu demo"

@@ -18,14 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import (
-    Certificate,
-    CertificateStatus,
-    Producer,
-    Product,
-    ProductGroup,
-    Region,
-)
+from storefront.catalog.models import Certificate, CertificateStatus, Product, ProductGroup
 from storefront.catalog.search_document import place_names, search_fields
 from storefront.extensions import db
 from storefront.inventory.models import (
@@ -35,7 +28,7 @@ from storefront.inventory.models import (
     StockLocation,
     StockMovement,
 )
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Region, Showroom
 
 MARK = "dữ liệu tổng hợp"
 CODE_PREFIX = "SYN"

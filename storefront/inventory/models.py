@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,9 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.catalog.models import Producer, Product, utcnow
+from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Showroom
+
+if TYPE_CHECKING:
+    from storefront.catalog.models import Product
 
 
 class LocationKind(enum.StrEnum):

@@ -11,6 +11,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storefront.audit.models import AuditArea
+from storefront.audit.services import actor_label, record
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import (
@@ -34,15 +36,6 @@ class OutOfStock(StockError):
 
 class InvalidQuantity(StockError):
     pass
-
-
-def actor_label(actor) -> str:
-    """How the ledger names who did it: a user's name or e-mail, or a system process."""
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return actor
-    return actor.name or actor.email
 
 
 def warehouse_of(producer_id: int) -> StockLocation:
@@ -96,12 +89,10 @@ def _quantity(product_id: int, location_id: int) -> int:
 
 def _audit_correction(actor, product_id, location_id, before: int, after: int, reason) -> None:
     """Stock corrections are in the office's audit log as well as in the ledger."""
-    from storefront.audit.models import AuditArea  # the audit log names actors with this module
-    from storefront.audit.services import record
-    from storefront.catalog.models import Product
-
-    product = db.session.get(Product, product_id)
-    location = db.session.get(StockLocation, location_id)
+    level = db.session.scalar(
+        select(StockLevel).filter_by(product_id=product_id, location_id=location_id)
+    )
+    product, location = level.product, level.location
     record(
         actor,
         AuditArea.STOCK,

@@ -11,10 +11,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from storefront.catalog.models import LegalForm, ProductGroup, Region
-from storefront.catalog.text import fold
+from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
+from storefront.folding import fold
 from storefront.office.errors import OfficeError
+from storefront.register.models import LegalForm, Region
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -19,13 +19,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from storefront.catalog.models import Producer, Product, Region
+from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.office.csvfiles import RowError, read_rows
 from storefront.office.errors import OfficeError
 from storefront.office.fields import Invalid
 from storefront.office.producers import ProducerFields, clean_producer, create_producer
 from storefront.office.products import ProductFields, clean_product, create_product
+from storefront.register.models import Producer, Region
 
 PRODUCER_COLUMNS = ("code", "name", "legal_form", "region")
 PRODUCER_OPTIONAL = ("address", "phone", "email", "website", "description")

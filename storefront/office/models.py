@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
 
 

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
-from storefront.catalog.models import Producer, Product
+from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
 from storefront.office.products import set_listing
+from storefront.register.models import Producer
 
 
 @dataclass

@@ -12,15 +12,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from storefront.audit.models import AuditArea
-from storefront.audit.services import record
-from storefront.catalog.models import PriceChange, Producer, Product, ReviewStatus
-from storefront.catalog.products import new_product_code
+from storefront.audit.services import actor_label, record
+from storefront.catalog.models import PriceChange, Product, ReviewStatus
 from storefront.domain import Conflict
 from storefront.extensions import db
-from storefront.inventory.services import actor_label
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
 from storefront.producers.services import PortalError, parse_price
+from storefront.register.codes import new_product_code
+from storefront.register.models import Producer
 
 
 class ChangedMeanwhile(OfficeError, Conflict):
@@ -123,7 +123,7 @@ def list_products(review_status: str | None = None, q: str = "") -> list[Product
     if review_status in set(ReviewStatus):
         query = query.where(Product.review_status == review_status)
     if q:
-        from storefront.catalog.text import fold
+        from storefront.folding import fold
 
         for word in fold(q[:200]).split()[:10]:
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

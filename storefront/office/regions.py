@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
-from storefront.catalog.models import Region
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.csvfiles import RowError, read_rows
 from storefront.office.errors import NotFound, OfficeError
+from storefront.register.models import Region
 
 KINDS = ("province", "city", "district", "town", "commune", "ward")
 KIND_NAMES = {

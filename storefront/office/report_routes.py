@@ -97,7 +97,4 @@ def audit_log():
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return clock.parse_day(request.args.get(name))

@@ -23,22 +23,20 @@ from sqlalchemy import and_, case, distinct, extract, func, not_, select
 from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
-    LegalForm,
-    Producer,
     Product,
     ProductGroup,
-    Region,
     ReviewStatus,
 )
 from storefront.catalog.services import active_certificate_join
+from storefront.clock import day_bounds
 from storefront.demo.seed import DATA_FILE
 from storefront.extensions import db
 from storefront.labels import GROUP_NAMES
 from storefront.office.certificates import expiring
 from storefront.orders.models import Order, OrderLine, OrderPart, OrderStatus, PaymentMethod
-from storefront.showrooms.models import Sale, SaleLine, SalePayment, Showroom
+from storefront.register.models import LegalForm, Producer, Region, Showroom
+from storefront.showrooms.models import Sale, SaleLine, SalePayment
 from storefront.showrooms.reports import counter_sales_and_returns, settlement_rows
-from storefront.showrooms.staff import day_bounds
 
 DISTRICT_KINDS = ("district", "city", "town")
 

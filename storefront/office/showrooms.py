@@ -13,7 +13,7 @@ from storefront.audit.services import record
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Showroom
 
 LEVELS = ("province", "district")
 

@@ -12,14 +12,12 @@ from sqlalchemy.orm import joinedload
 from storefront.accounts import services as accounts
 from storefront.accounts.models import Role, User
 from storefront.audit.models import AuditArea
-from storefront.audit.services import record
-from storefront.catalog.models import Producer
-from storefront.catalog.text import fold
+from storefront.audit.services import actor_label, record
 from storefront.extensions import db
-from storefront.inventory.services import actor_label
+from storefront.folding import fold
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Showroom
 
 
 def list_users(role: str | None = None, q: str = "") -> list[User]:

@@ -6,11 +6,10 @@ from wtforms import SelectChoice
 
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
-from storefront.catalog.models import Producer, Region
 from storefront.extensions import db
 from storefront.office import bp
 from storefront.office.fields import Invalid
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Region, Showroom
 
 
 @bp.before_request

@@ -13,13 +13,12 @@ from sqlalchemy import select
 from storefront.accounts.services import normalise_email, normalise_mobile
 from storefront.cart import services as cart_services
 from storefront.catalog import regions as region_rules
-from storefront.catalog.models import Region
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders.models import Fulfilment, PaymentMethod
 from storefront.orders.services import OrderDraft, PlacedLine, SoldOut
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Region, Showroom
 
 COMMUNE_KINDS = ("commune", "ward", "town")
 

@@ -16,9 +16,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.catalog.models import Producer, Product, Region, utcnow
+from storefront.catalog.models import Product
+from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Region, Showroom
 
 
 class Fulfilment(enum.StrEnum):

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront.accounts.models import Role, User
-from storefront.catalog.models import Producer
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.outbox.services import send_email
+from storefront.register.models import Producer
 
 
 def order_link(order: Order, secret: str | None) -> str:

@@ -12,9 +12,8 @@ from storefront.extensions import db
 from storefront.orders import bp, checkout, notifications, services
 from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Order, OrderStatus
-from storefront.payments.services import vietqr_for_order
-from storefront.showrooms.pickups import pickup_qr_data_uri
-from storefront.showrooms.services import list_showrooms
+from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
+from storefront.register.showrooms import list_showrooms
 
 SESSION_ORDERS = "orders"
 

@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from storefront.catalog.models import Product, utcnow
-from storefront.catalog.products import CODE_ALPHABET
+from storefront.catalog.models import Product
+from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -35,6 +35,7 @@ from storefront.orders.models import (
     PartStatus,
     PaymentMethod,
 )
+from storefront.register.codes import CODE_ALPHABET
 
 
 class OrderError(Refused):

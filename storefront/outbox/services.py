@@ -11,7 +11,7 @@ from email.utils import formataddr, make_msgid
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.outbox.models import OutboxMessage
 

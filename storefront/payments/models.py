@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
 from storefront.orders.models import Order
 

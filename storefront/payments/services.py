@@ -11,20 +11,17 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import segno
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from storefront.catalog.models import utcnow
-from storefront.catalog.text import fold
+from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
+from storefront.folding import fold
 from storefront.formatting import format_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.payments.models import Payment
-from storefront.payments.vietqr import build_vietqr_payload
 
 # Overlapping candidates: in "TT DH DH2611ABCD" the first "DH" must not hide the number.
 ORDER_NUMBER_RE = re.compile(r"(?=(DH[0-9A-Z]{8}))")
@@ -34,42 +31,6 @@ MAX_ROWS = 5000  # each row is looked up: a bound on the time one upload may tak
 
 class PaymentError(Refused):
     pass
-
-
-@dataclass
-class VietQR:
-    payload: str
-    image_data_uri: str  # PNG, so any QR reader (and a test with zbar) can read it
-    bank_name: str
-    account_number: str
-    account_name: str
-    amount: int
-    content: str
-    is_demo: bool
-
-
-def vietqr_for_order(order: Order) -> VietQR | None:
-    """What the order page shows to pay by transfer: the QR, bank, holder, amount, content."""
-    if (
-        order.payment_method != PaymentMethod.BANK_TRANSFER
-        or order.status != OrderStatus.AWAITING_PAYMENT
-    ):
-        return None
-    config = current_app.config
-    payload = build_vietqr_payload(
-        config["VIETQR_BANK_BIN"], config["VIETQR_ACCOUNT_NUMBER"], order.total_vnd, order.number
-    )
-    image = segno.make(payload, error="m", micro=False)
-    return VietQR(
-        payload,
-        image.png_data_uri(scale=6, border=4),
-        config["VIETQR_BANK_NAME"],
-        config["VIETQR_ACCOUNT_NUMBER"],
-        config["VIETQR_ACCOUNT_NAME"],
-        order.total_vnd,
-        order.number,
-        config["VIETQR_IS_DEMO"],
-    )
 
 
 def record_payment(

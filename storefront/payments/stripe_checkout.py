@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.orders import services as orders

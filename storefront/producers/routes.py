@@ -21,8 +21,8 @@ from storefront.producers.forms import (
     ProposalForm,
     ReceiveForm,
 )
+from storefront.register import showrooms as showroom_services
 from storefront.showrooms import reports as showroom_reports
-from storefront.showrooms import services as showroom_services
 from storefront.showrooms.errors import ShowroomError
 
 
@@ -227,10 +227,7 @@ def ledger():
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return clock.parse_day(request.args.get(name))
 
 
 @bp.route("/transfers", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -29,18 +29,15 @@ from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
     PriceChange,
-    Producer,
     Product,
     ProductGroup,
     ProductImage,
     ReviewStatus,
 )
-from storefront.catalog.products import new_product_code
-from storefront.clock import SHOP_TIMEZONE
+from storefront.clock import SHOP_TIMEZONE, start_of_day
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.inventory import transfers
 from storefront.inventory.models import (
     LocationKind,
     MovementKind,
@@ -53,7 +50,9 @@ from storefront.inventory.models import (
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderPart, PartStatus
 from storefront.orders.transitions import PARTS_WORKABLE
-from storefront.showrooms.models import Showroom
+from storefront.register.codes import new_product_code
+from storefront.register.models import Producer, Showroom
+from storefront.showrooms import transfers
 
 MAX_PRICE_VND = 1_000_000_000
 # Whole đồng, optionally grouped by thousands: 120000, 120.000, 120,000 or 120 000.
@@ -405,9 +404,9 @@ def ledger(actor, filters: LedgerFilters, limit: int | None = 500) -> list:
     if filters.kind in set(MovementKind):
         query = query.where(StockMovement.kind == filters.kind)
     if filters.date_from:
-        query = query.where(StockMovement.created_at >= _start_of(filters.date_from))
+        query = query.where(StockMovement.created_at >= start_of_day(filters.date_from))
     if filters.date_to:
-        query = query.where(StockMovement.created_at < _start_of(filters.date_to + timedelta(1)))
+        query = query.where(StockMovement.created_at < start_of_day(filters.date_to + timedelta(1)))
     if limit:
         query = query.limit(limit)
     return db.session.execute(query).all()
@@ -443,10 +442,6 @@ def ledger_csv(rows) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
 
 
 # --- consignment transfers -------------------------------------------------------------------

@@ -11,22 +11,21 @@ from flask_login import current_user
 from storefront import clock
 from storefront.accounts.access import NotAllowed, roles_required
 from storefront.accounts.models import Role
-from storefront.catalog.models import Producer
 from storefront.extensions import db
 from storefront.ids import posted_ids
 from storefront.qr.label_sheets import DEFAULT_LAYOUT, LAYOUTS
+from storefront.register import showrooms as showroom_register
+from storefront.register.models import Producer, Showroom
 from storefront.showrooms import back_office_bp as bp
 from storefront.showrooms import (
     pickups,
     receiving,
     reports,
     selling,
-    services,
     shelf_labels,
 )
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.forms import StaffActionForm
-from storefront.showrooms.models import Showroom
 from storefront.showrooms.web import date_arg, own_hosts
 
 SHARED_WITH_OFFICE = {"showrooms.back_office.settlements"}
@@ -309,7 +308,7 @@ def settlements():
         statement=statement,
         error=error,
         producers=reports.statement_choices(),
-        showrooms=services.list_showrooms(),
+        showrooms=showroom_register.list_showrooms(),
         chosen_producer=producer,
         chosen_showroom=showroom,
         date_from=date_from,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hmac
 
-import segno
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,26 +15,12 @@ from storefront.extensions import db
 from storefront.formatting import format_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
+from storefront.orders.payment_panels import OPEN
 from storefront.outbox.services import send_email
 from storefront.payments import services as payments
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.scans import PICKUP_PASS_RE
 from storefront.showrooms.staff import own_showroom_id
-
-TO_PREPARE = (OrderStatus.PLACED, OrderStatus.PAID)
-OPEN = (OrderStatus.AWAITING_PAYMENT, *TO_PREPARE, OrderStatus.READY_FOR_PICKUP)
-
-
-def pickup_pass(order: Order) -> str:
-    """What the order page's QR holds and the counter checks: number and pick-up code."""
-    return f"{order.number}-{order.pickup_code}" if order.pickup_code else order.number
-
-
-def pickup_qr_data_uri(order: Order) -> str | None:
-    """The pass as a QR image for the order page (a PNG data URI: no extra request)."""
-    if order.fulfilment != Fulfilment.PICKUP or order.status not in OPEN:
-        return None
-    return segno.make(pickup_pass(order), error="m", micro=False).png_data_uri(scale=6, border=4)
 
 
 def pickup_orders(actor, *, include_closed: bool = False) -> list[Order]:

@@ -13,13 +13,13 @@ from sqlalchemy.orm import selectinload
 from storefront.catalog.models import Product, ReviewStatus
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.inventory import transfers
 from storefront.inventory.models import (
     StockLevel,
     StockTransfer,
     StockTransferLine,
     TransferStatus,
 )
+from storefront.showrooms import transfers
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.scans import read_scan
 from storefront.showrooms.staff import own_showroom_id

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from storefront.accounts.access import NotAllowed
 from storefront.accounts.models import Role
-from storefront.catalog.models import Producer
+from storefront.clock import day_bounds
 from storefront.extensions import db
 from storefront.orders.models import (
     Fulfilment,
@@ -25,9 +25,10 @@ from storefront.orders.models import (
     PaymentMethod,
 )
 from storefront.payments.models import Payment
+from storefront.register.models import Producer, Showroom
 from storefront.showrooms.errors import ShowroomError
-from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn, Showroom
-from storefront.showrooms.staff import day_bounds, own_showroom_id
+from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn
+from storefront.showrooms.staff import own_showroom_id
 
 MAX_PERIOD_DAYS = 366
 CASH_AT_PICKUP = "cash_at_pickup"

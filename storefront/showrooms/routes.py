@@ -3,7 +3,8 @@ from flask import abort, render_template
 from storefront import clock
 from storefront.catalog import services as catalog_services
 from storefront.page_cache import cached_page
-from storefront.showrooms import bp, services
+from storefront.register import showrooms as services
+from storefront.showrooms import bp
 
 
 @bp.get("/diem-ban")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from storefront.catalog.products import CODE_ALPHABET
+from storefront.register.codes import CODE_ALPHABET
 from storefront.showrooms.errors import ScanRefused
 
 MAX_SCAN_LENGTH = 500

@@ -19,19 +19,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from storefront.catalog.models import (
-    Certificate,
-    CertificateStatus,
-    Product,
-    ReviewStatus,
-    utcnow,
-)
-from storefront.catalog.products import CODE_ALPHABET
+from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.clock import day_bounds, utcnow
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.inventory import services as stock
 from storefront.inventory.models import StockLevel
-from storefront.payments.vietqr import build_vietqr_payload
+from storefront.register.codes import CODE_ALPHABET
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from storefront.showrooms.models import (
     Sale,
@@ -41,7 +35,8 @@ from storefront.showrooms.models import (
     SaleStatus,
 )
 from storefront.showrooms.scans import ScanKey, read_scan
-from storefront.showrooms.staff import day_bounds, own_showroom_id
+from storefront.showrooms.staff import own_showroom_id
+from storefront.vietqr import build_vietqr_payload
 
 MAX_LINES = 200
 MAX_QUANTITY = 999

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
 from storefront.accounts.access import NotAllowed, require_showroom
 from storefront.accounts.models import Role
-from storefront.clock import SHOP_TIMEZONE
 
 
 def own_showroom_id(actor) -> int:
@@ -16,8 +13,3 @@ def own_showroom_id(actor) -> int:
     require_showroom(actor, actor.showroom_id)
     return actor.showroom_id
 
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """A calendar day in Vietnam as an interval of aware datetimes [start, end)."""
-    start = datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
-    return start, start + timedelta(days=1)

@@ -19,10 +19,7 @@ def own_hosts() -> set[str]:
 
 
 def date_arg(name: str, default: date | None = None) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, "")[:10])
-    except ValueError:
-        return default or clock.today()
+    return clock.parse_day(request.args.get(name)) or default or clock.today()
 
 
 def product_json(product: CounterProduct) -> dict:

@@ -15,9 +15,8 @@ from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.inventory import transfers
 from storefront.orders import services as orders
-from storefront.showrooms import selling
+from storefront.showrooms import selling, transfers
 from tests.factories import make_producer, make_product, make_showroom, stock_at_showroom
 
 ACTORS = ("anonymous", "customer", "producer_b", "staff_x", "staff_y", "office", "producer_a")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.orders.models import Order
-from storefront.payments.vietqr import crc16_ccitt_false, parse_tlv
+from storefront.vietqr import crc16_ccitt_false, parse_tlv
 from tests.browser.test_qr_journey import (
     PHONE_WIDTH,
     SCREENSHOT_DIR,

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from storefront import clock
 from storefront.accounts import services as accounts
-from storefront.catalog.models import Certificate, CertificateStatus, Producer, Product
+from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.demo.seed import SAMPLE_PRODUCER_CODE
 from storefront.extensions import db
+from storefront.register.models import Producer
 from tests.browser.test_qr_journey import catalogue_codes, overflow
 
 try:

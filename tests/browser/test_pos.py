@@ -19,7 +19,8 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel, StockMovement
-from storefront.showrooms.models import Sale, Showroom
+from storefront.register.models import Showroom
+from storefront.showrooms.models import Sale
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH_SCRIPT
 from tests.browser.test_qr_journey import PHONE_WIDTH, SCREENSHOT_DIR, overflow
 

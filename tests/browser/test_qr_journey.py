@@ -13,9 +13,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from sqlalchemy import select
 
 from storefront import clock
-from storefront.catalog.models import Certificate, CertificateStatus, Producer, Product
+from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.demo.seed import SAMPLE_PRODUCER_CODE
 from storefront.extensions import db
+from storefront.register.models import Producer
 
 DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
 PHONE_WIDTH = 390

@@ -5,8 +5,8 @@ import pytest
 from storefront.catalog import services
 from storefront.catalog.certificates import expiry_date, stars_for_score
 from storefront.catalog.regions import covered_region_ids
-from storefront.catalog.text import fold
 from storefront.clock import today
+from storefront.folding import fold
 from tests.factories import (
     make_certificate,
     make_producer,

@@ -5,10 +5,11 @@ from sqlalchemy import func, select
 
 from storefront import clock
 from storefront.audit.models import AuditEntry
-from storefront.catalog.models import Producer, Product
+from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.office import imports, reports
 from storefront.office.csvfiles import MAX_ROWS
+from storefront.register.models import Producer
 from tests.factories import (
     make_certificate,
     make_producer,

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from storefront.accounts.models import User
 from storefront.audit.models import AuditEntry
-from storefront.catalog.models import Region
 from storefront.catalog.regions import covered_region_ids
 from storefront.extensions import db
 from storefront.office import regions, showrooms, users
 from storefront.office.errors import OfficeError
 from storefront.outbox.models import OutboxMessage
-from storefront.showrooms.services import list_showrooms
+from storefront.register.models import Region
+from storefront.register.showrooms import list_showrooms
 from tests.factories import make_producer, make_region, make_showroom, make_user
 
 REGION_CSV = """code,name,kind,parent,valid_from,valid_to,successor

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from storefront import clock
 from storefront.audit.models import AuditEntry
 from storefront.catalog import services as catalog
-from storefront.catalog.models import PriceChange, Producer, Product
+from storefront.catalog.models import PriceChange, Product
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.office import producers as register
@@ -12,6 +12,7 @@ from storefront.office import products as catalogue
 from storefront.office.errors import OfficeError
 from storefront.office.fields import Invalid
 from storefront.producers import services as portal
+from storefront.register.models import Producer
 from tests.factories import make_producer, make_product, make_region, make_user
 
 

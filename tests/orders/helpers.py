@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from storefront.catalog.models import Region
 from storefront.extensions import db
+from storefront.register.models import Region
 from tests.factories import make_region
 
 KEY_RE = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')

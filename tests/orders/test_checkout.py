@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderEvent, OrderStatus
 from storefront.outbox.models import OutboxMessage
-from storefront.payments.vietqr import crc16_ccitt_false, parse_tlv
+from storefront.vietqr import crc16_ccitt_false, parse_tlv
 from tests.factories import (
     make_producer,
     make_product,

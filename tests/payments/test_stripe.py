@@ -16,7 +16,7 @@ import responses
 import stripe
 from sqlalchemy import select, update
 
-from storefront.catalog.models import utcnow
+from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.orders import services as orders
 from storefront.orders.models import Order

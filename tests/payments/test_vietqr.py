@@ -1,6 +1,6 @@
 import pytest
 
-from storefront.payments.vietqr import (
+from storefront.vietqr import (
     InvalidVietQR,
     build_vietqr_payload,
     crc16_ccitt_false,

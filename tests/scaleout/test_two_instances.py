@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from bench.race_client import Buyer
-from storefront.catalog.generation import GENERATION_MAX_AGE
 from storefront.formatting import format_vnd
+from storefront.register.generation import GENERATION_MAX_AGE
 from tests.scaleout.conftest import LOGIN_LIMIT
 from tests.scaleout.pages import (
     browser,

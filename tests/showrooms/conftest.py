@@ -8,9 +8,9 @@ import pytest
 
 import storefront.catalog  # noqa: F401  (see tests/inventory/conftest.py: import order)
 from storefront.accounts.models import User
-from storefront.catalog.models import Producer, Product
+from storefront.catalog.models import Product
 from storefront.inventory import services as inventory
-from storefront.showrooms.models import Showroom
+from storefront.register.models import Producer, Showroom
 from tests.factories import make_producer, make_product, make_showroom, make_user, stock_at_showroom
 
 OWN_HOSTS = {"shop.test"}  # the test config's BASE_URL

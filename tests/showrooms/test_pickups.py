@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.inventory import services as inventory
+from storefront.orders import payment_panels
 from storefront.orders import services as orders
 from storefront.outbox.models import OutboxMessage
 from storefront.payments.models import Payment
@@ -36,7 +37,7 @@ def test_a_pick_up_order_gets_a_private_code_and_a_qr_pass(counter):
     order = place_pickup(counter)
     assert len(order.pickup_code) == 6
     assert pickups.pickup_pass(order) == f"{order.number}-{order.pickup_code}"
-    assert pickups.pickup_qr_data_uri(order).startswith("data:image/png;base64,")
+    assert payment_panels.pickup_qr_data_uri(order).startswith("data:image/png;base64,")
 
 
 def test_marking_ready_tells_the_customer_by_e_mail(counter):

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.inventory import transfers
 from storefront.inventory.models import StockMovement
-from storefront.showrooms import receiving
+from storefront.showrooms import receiving, transfers
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from tests.factories import make_product
 from tests.showrooms.conftest import OWN_HOSTS

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.inventory import transfers
 from storefront.orders.models import Order
+from storefront.showrooms import transfers
 from storefront.showrooms.models import Sale
 from tests.factories import make_product, make_user
 from tests.showrooms.test_pickups import place_pickup

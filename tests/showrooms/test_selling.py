@@ -257,7 +257,7 @@ def test_the_counter_catalogue_holds_only_what_this_showroom_may_sell(counter):
 
 
 def test_counter_vietqr_is_for_the_total_priced_by_the_shop(counter):
-    from storefront.payments.vietqr import parse_tlv
+    from storefront.vietqr import parse_tlv
 
     qr = selling.counter_vietqr(
         counter.staff, "abcdef12-3456", [{"code": "TEA234", "quantity": 2}], today()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from storefront.catalog.models import Product, utcnow
+from storefront.catalog.models import Product
+from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.inventory.models import (

@@ -3,10 +3,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from storefront.catalog.products import CODE_PATTERN
 from storefront.domain import NotFound
 from storefront.extensions import db
-from storefront.showrooms.models import Showroom
+from storefront.register.codes import CODE_PATTERN
+from storefront.register.models import Showroom
 
 
 def list_showrooms() -> list[Showroom]:

@@ -18,8 +18,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
-from storefront.catalog.models import CatalogVersion
 from storefront.extensions import db
+from storefront.register.models import CatalogVersion
 
 # Tables whose rows the public pages show.
 WATCHED_TABLES = frozenset(

@@ -1,0 +1,104 @@
+"""The register everything refers to: administrative units (regions), producers and showrooms.
+
+Every feature builds on these; this package imports no feature (see the import contract in
+pyproject.toml)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, false, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.clock import utcnow
+from storefront.extensions import UtcDateTime, db
+
+if TYPE_CHECKING:
+    from storefront.catalog.models import Product
+
+
+class LegalForm(enum.StrEnum):
+    COOPERATIVE = "cooperative"
+    COOPERATIVE_GROUP = "cooperative_group"
+    ENTERPRISE = "enterprise"
+    HOUSEHOLD = "household"
+    FARM = "farm"
+
+
+class Region(db.Model):
+    """An administrative unit. Units are data: a tree with validity dates and successors."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # province, district, city, commune, ward…
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    successor: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
+
+    def is_current(self, today: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
+
+
+class Producer(db.Model):
+    """A chủ thể OCOP: cooperative, cooperative group, enterprise, farm or household business."""
+
+    __tablename__ = "producers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    legal_form: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    products: Mapped[list[Product]] = relationship(back_populates="producer")
+
+
+class Showroom(db.Model):
+    __tablename__ = "showrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(16))  # province, district
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(500))
+    opening_hours: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Address and hours invented for the demo are shown as such.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    region: Mapped[Region] = relationship()
+
+
+class CatalogVersion(db.Model):
+    """One row: a number that every transaction changing what the public pages show (products,
+    prices, pictures, certificates, producers, places, showrooms, stock) raises as it commits.
+    Cached pages carry it in their key (storefront/page_cache.py), so a change is seen at once by
+    every worker and instance."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)

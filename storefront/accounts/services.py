@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from storefront.accounts.models import Role, User
 from storefront.catalog.models import Producer, utcnow
 from storefront.extensions import db
-from storefront.outbox.services import send_email
+from storefront.outbox.services import queue_email
 from storefront.showrooms.models import Showroom
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -147,7 +147,7 @@ def request_password_reset(identifier: str) -> None:
     user = find_by_identifier(identifier)
     if user is None or not user.active or not user.email:
         return
-    send_email(
+    queue_email(
         user.email,
         _("Reset your OCOP Storefront password"),
         "password_reset",
@@ -160,7 +160,7 @@ def request_password_reset(identifier: str) -> None:
 
 def send_invitation(user: User, invited_by: str) -> None:
     """E-mail a new account its set-password link (the reset link, valid for 7 days)."""
-    send_email(
+    queue_email(
         user.email,
         _("You are invited to OCOP Storefront"),
         "invitation",

@@ -56,10 +56,11 @@ def checkout_page():
         except services.OrderError as error:
             errors, status = {"cart": str(error)}, 400
         except DBAPIError:
-            errors, status = {"cart": _(
-                "The shop could not save your order just now, so nothing was ordered. "
-                "Send the form again in a moment."
-            )}, 503
+            message = _(
+                "The shop could not confirm your order just now. Send the form again in a "
+                "moment: it will not be ordered twice."
+            )
+            errors, status = {"cart": message}, 503
         else:
             _remember(order)
             return redirect(url_for(".order_page", number=order.number, k=secret or None))

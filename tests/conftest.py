@@ -148,6 +148,20 @@ class SmtpCollector:
         self.messages.append(envelope)
         return "250 OK"
 
+    def texts(self) -> dict[str, str]:
+        """Recipient → the plain text of the message sent to it."""
+        import email
+        import email.policy
+
+        return {
+            envelope.rcpt_tos[0]: email.message_from_bytes(
+                envelope.content, policy=email.policy.default
+            )
+            .get_body(("plain",))
+            .get_content()
+            for envelope in self.messages
+        }
+
 
 def free_port() -> int:
     import socket

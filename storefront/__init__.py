@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
-from storefront import clock, errors, formatting, i18n, ids, labels, security
+from storefront import access_log, clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
 from storefront.outbox import services as outbox
 
@@ -24,6 +24,7 @@ def create_app(config: object | None = None) -> Flask:
     _register_blueprints(app)
     errors.register(app)
     outbox.init_app(app)
+    access_log.init_app(app)
     formatting.register(app)
     labels.register(app)
     _register_cli(app)

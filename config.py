@@ -76,6 +76,10 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
         self.MAIL_SENDER = env.get("MAIL_SENDER", "no-reply@ocop.local")
         self.MAIL_SENDER_NAME = env.get("MAIL_SENDER_NAME", "Cửa hàng OCOP")
+        # The outbox: a failed delivery is tried again after 1, 2, 4, 8… minutes, then given up.
+        self.OUTBOX_MAX_ATTEMPTS = int(env.get("OUTBOX_MAX_ATTEMPTS", 6))
+        self.OUTBOX_RETRY_SECONDS = int(env.get("OUTBOX_RETRY_SECONDS", 60))
+        self.OUTBOX_BATCH_SIZE = int(env.get("OUTBOX_BATCH_SIZE", 200))
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 2 * 3600))
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")

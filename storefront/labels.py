@@ -75,6 +75,16 @@ PAYMENT_METHOD_NAMES = {
     "card": _l("Card (Stripe)"),
 }
 
+PAYMENT_REVIEW_REASONS = {
+    "order_expired": _l("the order had expired"),
+    "order_cancelled": _l("the order was cancelled"),
+    "amount_differs": _l("the amount differs from the order's total"),
+    "not_a_card_order": _l("the order is not paid by card"),
+    "other_session": _l("not the payment session this order started"),
+    "not_a_payment": _l("not a one-off payment"),
+    "other_currency": _l("not in đồng (VND)"),
+}
+
 
 def register(app) -> None:
     @app.context_processor
@@ -88,4 +98,5 @@ def register(app) -> None:
             "ROLE_NAMES": ROLE_NAMES,
             "ORDER_STATUS_NAMES": ORDER_STATUS_NAMES,
             "PAYMENT_METHOD_NAMES": PAYMENT_METHOD_NAMES,
+            "PAYMENT_REVIEW_REASONS": PAYMENT_REVIEW_REASONS,
         }

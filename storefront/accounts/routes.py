@@ -71,21 +71,20 @@ def register():
         return redirect(url_for("accounts.account"))
     form = RegisterForm()
     if form.validate_on_submit():
+        identifier = form.identifier.data
         try:
-            user = services.register_customer(
-                form.identifier.data, form.password.data, form.name.data or ""
-            )
+            services.register_customer(identifier, form.password.data, form.name.data or "")
         except services.AccountError as error:
             db.session.rollback()
             form.identifier.errors.append(str(error))
         else:
-            login_user(user)
             db.session.commit()
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(
-                safe_next(request.args.get("next"))
-                if request.args.get("next")
-                else url_for("accounts.account")
+            # The same page whether the address was new or taken (the e-mail says which).
+            return render_template(
+                "accounts/register_sent.html",
+                email=services.normalise_email(identifier),
+                phone=services.normalise_mobile(identifier),
+                next=request.args.get("next"),
             )
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
 

@@ -89,6 +89,12 @@ class Cart:
             db.session.execute(CartItem.__table__.delete().where(CartItem.user_id == self._user.id))
         self._session.pop(SESSION_KEY, None)
 
+    def restore(self, items: dict[int, int]) -> None:
+        """After a checkout that was rolled back: the visitor's lines come back (a signed-in
+        customer's came back with the rollback)."""
+        if self._user is None and items:
+            self._session[SESSION_KEY] = {str(k): v for k, v in items.items()}
+
     def merge_session_cart(self, session) -> None:
         """At sign-in: what the visitor put in the cart joins what the account kept."""
         raw = session.pop(SESSION_KEY, None) or {}

@@ -68,8 +68,9 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # DH…, the transfer content
-    # The checkout form's one-time token: submitting the same form twice makes one order.
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # sha256 of the checkout form's one-time key bound to the browser session that got the form:
+    # the same form submitted twice makes one order; the key itself is never stored.
+    idempotency_digest: Mapped[str] = mapped_column(String(64), unique=True)
     # sha256 of the secret in the guest's order link; the secret itself is never stored.
     access_digest: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

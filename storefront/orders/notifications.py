@@ -7,7 +7,7 @@ from sqlalchemy import select
 from storefront.accounts.models import Role, User
 from storefront.extensions import db
 from storefront.orders.models import Order
-from storefront.outbox.services import send_email
+from storefront.outbox.services import queue_email
 from storefront.register.models import Producer
 
 
@@ -25,7 +25,7 @@ def order_placed(order: Order, secret: str) -> None:
     """Confirmation to the buyer (with the order's private link) and a notice to each producer
     whose products are in it."""
     if order.contact_email:
-        send_email(
+        queue_email(
             order.contact_email,
             _("Your OCOP order %(number)s", number=order.number),
             "order_confirmation",
@@ -35,7 +35,7 @@ def order_placed(order: Order, secret: str) -> None:
         )
     for part in order.parts:
         for address in producer_addresses(part.producer_id):
-            send_email(
+            queue_email(
                 address,
                 _(
                     "New order %(number)s for %(producer)s",

@@ -133,12 +133,22 @@ def shipping_fee(draft: OrderDraft, producer_count: int) -> int:
     return current_app.config["SHIPPING_FEE_VND"] * producer_count
 
 
-def order_for_form(idempotency_key: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+def idempotency_digest(key: str, session_binding: str) -> str:
+    """What an order keeps of its checkout form's key: a hash bound to the browser session the
+    form was given to, so a key replayed from another session finds no order."""
+    return hashlib.sha256(f"{session_binding}:{key}".encode()).hexdigest()
+
+
+def order_for_form(digest: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.idempotency_digest == digest))
 
 
 def place_order(
-    draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int | None, idempotency_key: str
+    draft: OrderDraft,
+    lines: list[PlacedLine],
+    *,
+    customer_id: int | None,
+    idempotency_digest: str,
 ) -> tuple[Order, str | None]:
     """Create the order and reserve every line's units in the caller's transaction.
 
@@ -146,7 +156,7 @@ def place_order(
     made its order (a double submission gives back the first order). Raises SoldOut when any line
     cannot be reserved; the caller rolls back and nothing is kept.
     """
-    existing = order_for_form(idempotency_key)
+    existing = order_for_form(idempotency_digest)
     if existing is not None:
         return existing, None
     if not lines:
@@ -155,7 +165,7 @@ def place_order(
     secret = secrets.token_urlsafe(18)
     order = Order(
         number=new_order_number(),
-        idempotency_key=idempotency_key,
+        idempotency_digest=idempotency_digest,
         access_digest=access_digest(secret),
         customer_id=customer_id,
         fulfilment=draft.fulfilment,
@@ -214,7 +224,7 @@ def place_order(
     except IntegrityError:
         # The same form, submitted twice at the same moment: the other request made the order.
         db.session.rollback()
-        first = db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+        first = order_for_form(idempotency_digest)
         if first is None:
             raise
         return first, None

@@ -331,7 +331,7 @@ def world(app_ctx, monkeypatch):
         orders.OrderDraft("delivery", "cod", "Lan", "0912345678", None, address_line="1 Lê Lợi"),
         [orders.PlacedLine(product_a, 1, stock.warehouse_of(producer_a.id).id)],
         customer_id=users["customer"].id,
-        idempotency_key="role-matrix",
+        idempotency_digest="role-matrix",
     )
     db.session.commit()
     stock_at_showroom(product_a, showroom_x, 5)
@@ -348,7 +348,7 @@ def world(app_ctx, monkeypatch):
         ),
         [orders.PlacedLine(product_a, 1, stock.showroom_location(showroom_x.id).id)],
         customer_id=None,
-        idempotency_key="role-matrix-pickup",
+        idempotency_digest="role-matrix-pickup",
     )
     db.session.commit()
     values = {

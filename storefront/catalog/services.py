@@ -29,6 +29,7 @@ from storefront.catalog.models import (
 from storefront.catalog.products import CODE_PATTERN
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.numbers import parse_int
 from storefront.showrooms.models import Showroom
 
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
@@ -121,9 +122,9 @@ def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -
 
     page = args.get("page")
     if page:
-        if page.isdecimal() and 0 < int(page) < 10**9:
-            filters.page = int(page)
-        else:
+        try:
+            filters.page = parse_int(page, minimum=1, maximum=10**9 - 1)
+        except ValueError:
             filters.ignored.append("page")
     return filters
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -48,14 +47,13 @@ from storefront.inventory.models import (
     StockTransfer,
     TransferStatus,
 )
+from storefront.numbers import OutOfRange, parse_int, parse_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderPart, PartStatus
 from storefront.orders.transitions import PARTS_WORKABLE
 from storefront.showrooms.models import Showroom
 
 MAX_PRICE_VND = 1_000_000_000
-# Whole đồng, optionally grouped by thousands: 120000, 120.000, 120,000 or 120 000.
-PRICE_RE = re.compile(r"^(\d+|\d{1,3}([.,\s]\d{3})+)$")
 LOW_STOCK = 5
 EXPIRY_WARNING_DAYS = 90
 MAX_BATCH = 1_000_000
@@ -195,15 +193,14 @@ def _active(product: Product, today: date) -> Certificate | None:
 
 def parse_price(raw: str | int | None) -> int:
     """Whole đồng from what a person typed ('120000', '120.000', '120 000 ₫')."""
-    text = str(raw if raw is not None else "").replace("₫", "").replace("đ", "").strip()
-    if not PRICE_RE.match(text):
-        raise PortalError(_("Enter the price as a whole number of đồng, e.g. 120000."))
-    price = int(re.sub(r"\D", "", text))
-    if price <= 0:
-        raise PortalError(_("The price must be more than 0 ₫."))
-    if price > MAX_PRICE_VND:
-        raise PortalError(_("The price cannot be over 1.000.000.000 ₫."))
-    return price
+    try:
+        return parse_vnd(raw, minimum=1, maximum=MAX_PRICE_VND)
+    except OutOfRange as error:
+        if error.too_small:
+            raise PortalError(_("The price must be more than 0 ₫.")) from None
+        raise PortalError(_("The price cannot be over 1.000.000.000 ₫.")) from None
+    except ValueError:
+        raise PortalError(_("Enter the price as a whole number of đồng, e.g. 120000.")) from None
 
 
 def change_price(actor, product_id: int, new_price, expected_version: int) -> PriceChange | None:
@@ -310,19 +307,18 @@ def propose_product(actor, *, name: str, group: str, unit: str, price, descripti
 
 
 def parse_quantity(raw, *, allow_zero=False) -> int:
-    text = str(raw if raw is not None else "").strip()
-    if not text.lstrip("-").isdecimal():
-        raise PortalError(_("Enter a whole number of units."))
-    value = int(text)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise PortalError(
-            _("The number of units must be above 0.")
-            if not allow_zero
-            else _("A count cannot be negative.")
-        )
-    if value > MAX_BATCH:
-        raise PortalError(_("That is more than %(n)d units; check the number.", n=MAX_BATCH))
-    return value
+    try:
+        return parse_int(raw, minimum=0 if allow_zero else 1, maximum=MAX_BATCH)
+    except OutOfRange as error:
+        if not error.too_small:
+            message = _("That is more than %(n)d units; check the number.", n=MAX_BATCH)
+        elif allow_zero:
+            message = _("A count cannot be negative.")
+        else:
+            message = _("The number of units must be above 0.")
+        raise PortalError(message) from None
+    except ValueError:
+        raise PortalError(_("Enter a whole number of units.")) from None
 
 
 def receive_batch(actor, product_id: int, quantity, note: str = "") -> None:

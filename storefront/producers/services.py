@@ -5,8 +5,6 @@ answered as if it did not exist.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -15,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from storefront import spreadsheets
 from storefront.accounts.access import NotAllowed, require_producer
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
@@ -407,10 +406,8 @@ def ledger(actor, filters: LedgerFilters, limit: int | None = 500) -> list:
     return db.session.execute(query).all()
 
 
-def ledger_csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+def ledger_csv(rows) -> bytes:
+    return spreadsheets.csv_file(
         [
             "time (Asia/Ho_Chi_Minh)",
             "product_code",
@@ -420,23 +417,12 @@ def ledger_csv(rows) -> str:
             "reason",
             "reference",
             "by",
-        ]
+        ],
+        (
+            [m.created_at, code, name, m.kind, m.delta, m.reason, m.reference, m.actor_name]
+            for m, name, code in rows
+        ),
     )
-    for movement, name, code in rows:
-        when = movement.created_at.astimezone(SHOP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S")
-        writer.writerow(
-            [
-                when,
-                code,
-                name,
-                movement.kind,
-                movement.delta,
-                movement.reason or "",
-                movement.reference or "",
-                movement.actor_name,
-            ]
-        )
-    return out.getvalue()
 
 
 def _start_of(day: date) -> datetime:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,12 +18,9 @@ from storefront import spreadsheets
 from storefront.accounts.access import NotAllowed, require_producer
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
-from storefront.catalog.images import (
-    MAX_IMAGES_PER_PRODUCT,
-    delete_product_image,
-    store_product_image,
-)
+from storefront.catalog.images import delete_product_image, store_product_image
 from storefront.catalog.models import (
+    MAX_IMAGES_PER_PRODUCT,
     Certificate,
     CertificateStatus,
     PriceChange,
@@ -491,28 +489,57 @@ def cancel_transfer(actor, transfer_id: int) -> StockTransfer:
 
 
 def add_picture(actor, product_id: int, data: bytes, alt: str = ""):
+    """The picture, cleaned, at the product's first free place. Refused past
+    MAX_IMAGES_PER_PRODUCT, which the database holds even for uploads at the same moment."""
     product = own_product(actor, product_id)
     if len(product.images) >= MAX_IMAGES_PER_PRODUCT:
-        raise PortalError(_("A product can have at most %(n)d pictures.", n=MAX_IMAGES_PER_PRODUCT))
+        raise _too_many_pictures()
     name = store_product_image(data, product.code)
-    image = ProductImage(
-        product_id=product.id,
-        filename=name,
-        alt=(alt or "").strip()[:300] or None,
-        position=len(product.images),
-    )
-    db.session.add(image)
-    db.session.flush()
-    return image
+    try:
+        return _place_picture(product.id, name, (alt or "").strip()[:300] or None)
+    except PortalError:
+        delete_product_image(name)
+        raise
+
+
+def _place_picture(product_id: int, name: str, alt: str | None) -> ProductImage:
+    # An upload that took the same place a moment earlier makes the insert fail (unique place):
+    # look again and take the next one, until none is left.
+    for _attempt in range(MAX_IMAGES_PER_PRODUCT):
+        taken = set(
+            db.session.scalars(
+                select(ProductImage.position).where(ProductImage.product_id == product_id)
+            )
+        )
+        free = [p for p in range(MAX_IMAGES_PER_PRODUCT) if p not in taken]
+        if not free:
+            break
+        image = ProductImage(product_id=product_id, filename=name, alt=alt, position=free[0])
+        try:
+            with db.session.begin_nested():
+                db.session.add(image)
+        except IntegrityError:
+            continue
+        return image
+    raise _too_many_pictures()
+
+
+def _too_many_pictures() -> PortalError:
+    return PortalError(_("A product can have at most %(n)d pictures.", n=MAX_IMAGES_PER_PRODUCT))
 
 
 def remove_picture(actor, product_id: int, image_id: int) -> None:
+    """The picture goes; those after it move up one place, so a new one comes last."""
     product = own_product(actor, product_id)
     image = db.session.get(ProductImage, image_id)
     if image is None or image.product_id != product.id:
         raise NotFound(_("No such picture."))
+    later = [i for i in product.images if i.position > image.position]
     db.session.delete(image)
     db.session.flush()
+    for moved in sorted(later, key=lambda i: i.position):  # one by one: each place is free
+        moved.position -= 1
+        db.session.flush()
     delete_product_image(image.filename)
 
 

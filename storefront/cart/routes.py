@@ -10,6 +10,7 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.i18n import safe_next
 from storefront.ids import parse_id, posted_ids
+from storefront.numbers import parse_int
 
 
 def current_cart() -> services.Cart:
@@ -77,7 +78,8 @@ def update():
 
 
 def _quantity(raw: str, allow_zero: bool = False) -> int:
-    raw = (raw or "").strip()
-    if not raw.isdecimal() or (int(raw) == 0 and not allow_zero):
-        raise services.CartError(_("Choose a quantity from 1 to %(n)d.", n=services.MAX_QUANTITY))
-    return int(raw)
+    try:
+        return parse_int(raw, minimum=0 if allow_zero else 1, maximum=services.MAX_QUANTITY)
+    except ValueError:
+        message = _("Choose a quantity from 1 to %(n)d.", n=services.MAX_QUANTITY)
+        raise services.CartError(message) from None

@@ -59,6 +59,8 @@ class Cart:
         items = self.items()
         if quantity and product_id not in items and len(items) >= MAX_LINES:
             raise CartError(_("The cart is full."))
+        if quantity and product_id not in items and db.session.get(Product, product_id) is None:
+            raise CartError(_("No such product."))  # a made-up id: no row may point at it
         if self._user is not None:
             item = db.session.scalar(
                 select(CartItem).filter_by(user_id=self._user.id, product_id=product_id)

@@ -27,6 +27,7 @@ from storefront.catalog.models import (
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.numbers import parse_int
 from storefront.register import generation as catalog_generation
 from storefront.register.codes import CODE_PATTERN
 from storefront.register.models import Producer, Showroom
@@ -117,9 +118,9 @@ def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -
 
     page = args.get("page")
     if page:
-        if page.isdecimal() and 0 < int(page) < 10**9:
-            filters.page = int(page)
-        else:
+        try:
+            filters.page = parse_int(page, minimum=1, maximum=10**9 - 1)
+        except ValueError:
             filters.ignored.append("page")
     return filters
 

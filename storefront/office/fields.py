@@ -14,6 +14,7 @@ from sqlalchemy import select
 from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 from storefront.folding import fold
+from storefront.numbers import parse_int
 from storefront.office.errors import OfficeError
 from storefront.register.models import LegalForm, Region
 
@@ -161,8 +162,9 @@ def _dmy(raw: str) -> date:
 
 
 def whole_number(value, field: str, label: str, low: int, high: int) -> int:
-    raw = str(value if value is not None else "").strip()
-    if not raw.lstrip("-").isdecimal() or not low <= int(raw) <= high:
+    try:
+        return parse_int(value, minimum=low, maximum=high)
+    except ValueError:
         raise OfficeError(
             _(
                 "%(label)s must be a whole number from %(low)d to %(high)d.",
@@ -171,8 +173,7 @@ def whole_number(value, field: str, label: str, low: int, high: int) -> int:
                 high=high,
             ),
             field,
-        )
-    return int(raw)
+        ) from None
 
 
 class Invalid(OfficeError):

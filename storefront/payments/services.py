@@ -19,6 +19,7 @@ from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.folding import fold
 from storefront.formatting import format_vnd
+from storefront.numbers import parse_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.payments.models import Payment, ReviewReason
@@ -26,6 +27,7 @@ from storefront.payments.models import Payment, ReviewReason
 # Overlapping candidates: in "TT DH DH2611ABCD" the first "DH" must not hide the number.
 ORDER_NUMBER_RE = re.compile(r"(?=(DH[0-9A-Z]{8}))")
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024
+MAX_STATEMENT_AMOUNT_VND = 2**31 - 1  # what an amount column holds (PostgreSQL integer)
 MAX_ROWS = 5000  # each row is looked up: a bound on the time one upload may take
 
 
@@ -269,10 +271,10 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def _amount(raw: str) -> int | None:
-    text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("VND", "").replace("₫", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        text = re.sub(r"[.,]", "", text)
-    return int(text) if text.isdecimal() else None
+    try:
+        return parse_vnd(raw, maximum=MAX_STATEMENT_AMOUNT_VND)
+    except ValueError:
+        return None
 
 
 def _vnd(amount: int) -> str:

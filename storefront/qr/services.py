@@ -11,6 +11,7 @@ import segno
 from flask import current_app, url_for
 
 from storefront.domain import Refused
+from storefront.numbers import parse_int
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 64, 2048, 320
 QUIET_ZONE = 4  # modules of white border the standard asks for
@@ -39,9 +40,11 @@ def parse_size(raw: str | None) -> int:
     """The wanted width in pixels; refused outside MIN_SIZE..MAX_SIZE."""
     if raw is None or raw == "":
         return DEFAULT_SIZE
-    if not raw.isdecimal() or not MIN_SIZE <= int(raw) <= MAX_SIZE:
-        raise InvalidSize(f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}")
-    return int(raw)
+    try:
+        return parse_int(raw, minimum=MIN_SIZE, maximum=MAX_SIZE)
+    except ValueError:
+        message = f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}"
+        raise InvalidSize(message) from None
 
 
 def qr_image(url: str, kind: str, size: int) -> QrImage:

@@ -25,6 +25,7 @@ from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.inventory import services as stock
 from storefront.inventory.models import StockLevel
+from storefront.numbers import parse_int, parse_vnd
 from storefront.register.codes import CODE_ALPHABET
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from storefront.showrooms.models import (
@@ -341,14 +342,12 @@ def _cash_given(payment: str, raw, total: int) -> int | None:
 def _whole_vnd(raw) -> int | None:
     if raw is None or raw == "":
         return None
-    if isinstance(raw, str):
-        raw = raw.replace(".", "").replace(",", "").replace(" ", "").replace("₫", "")
-        if not raw.isdecimal():
-            raise ShowroomError(_("Enter money as a whole number of đồng."))
-        raw = int(raw)
-    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_CASH_VND:
+    if not isinstance(raw, str | int):
         raise ShowroomError(_("Enter money as a whole number of đồng."))
-    return raw
+    try:
+        return parse_vnd(raw, maximum=MAX_CASH_VND)
+    except ValueError:
+        raise ShowroomError(_("Enter money as a whole number of đồng.")) from None
 
 
 def _believable(sold_at: datetime | None) -> datetime:
@@ -465,11 +464,13 @@ def return_items(actor, number: str, quantities: dict[int, object], reason: str)
         text = str(raw if raw is not None else "").strip()
         if text in ("", "0"):
             continue
-        if not text.isdecimal():
-            raise ShowroomError(_("Enter a whole number of units to return."))
+        try:
+            quantity = parse_int(text, minimum=1, maximum=10**9)  # the line's own limit below
+        except ValueError:
+            raise ShowroomError(_("Enter a whole number of units to return.")) from None
         if line_id not in lines:
             raise NotFound(_("No such line in this sale."))
-        wanted[line_id] = int(text)
+        wanted[line_id] = quantity
     if not wanted:
         raise ShowroomError(_("Enter how many units come back."))
     taken_back = []

@@ -38,6 +38,9 @@ FUZZ = settings(
 )
 LEAKS = ("Traceback", 'File "/', "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions")
 EXTRA_FIELDS = ("extra", "csrf_token2", "__proto__", "quantity[]", "id")
+HUGE = "9" * 5000  # past the 4,300 digits Python's int() reads
+# Numbers no field means, each tried in every field of every form and query string below.
+NUMBERS = (HUGE, "1" + "0" * 19, "١٢", "１２", "-1")
 
 NASTY = st.sampled_from(
     [
@@ -55,6 +58,11 @@ NASTY = st.sampled_from(
         "\x00",
         "²",  # a digit to str.isdigit(), not to int()
         "١٢",  # Arabic-Indic 12
+        "１２",  # fullwidth 12
+        "+1",
+        "1_000",  # int() reads it
+        HUGE,
+        "-" + HUGE,
         "a\x00b",
         "💥🇻🇳",
         "Sâm dây Ngọc Linh",
@@ -196,6 +204,25 @@ def _fuzz_post(client, app, user_id, path, names, file_names):
     assert any(not csrf_refused for _status, csrf_refused in answers)
 
 
+@pytest.mark.parametrize("endpoint", checked_routes())
+def test_meaningless_numbers_in_every_field_are_refused_cleanly(client, app, world, endpoint):
+    """Each field in turn gets each of NUMBERS, the others the role table's sensible values."""
+    user_ids, values = world
+    fields, files = forms_by_endpoint(app, client, user_ids, values).get(endpoint, (set(), set()))
+    _method, template, data, expected = TABLE[endpoint]
+    path = template.format(**values)
+    sensible = {k: str(v).format(**values) for k, v in (data or {}).items()}
+    user_id = user_ids.get(allowed_actor(expected))
+    for name in sorted((set(sensible) | fields) - {"csrf_token"} - files):
+        for number in NUMBERS:
+            sign_in(client, user_id)
+            before = database_checksum()
+            response = client.post(path, data={**sensible, name: number})
+            assert_no_leak(response, f"POST {path} {name}={number[:20]}")
+            if refused(client, response):
+                assert database_checksum() == before, f"refused POST {path} changed the database"
+
+
 # --- query strings ---------------------------------------------------------------------------
 
 QUERY_NAMES = (
@@ -228,6 +255,10 @@ def test_garbage_in_a_query_string_never_breaks_a_page(client, world, endpoint):
         assert_no_leak(response, f"GET {url.path} {query!r}"[:500])
 
     get()
+    for number in NUMBERS:
+        sign_in(client, user_id)
+        response = client.get(url.path, query_string=dict.fromkeys(names, number))
+        assert_no_leak(response, f"GET {url.path} {number[:20]} in every parameter")
 
 
 # --- what the fuzzing found (kept as plain examples) -----------------------------------------

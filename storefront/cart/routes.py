@@ -13,7 +13,7 @@ from storefront.ids import parse_id, posted_ids
 
 
 def current_cart() -> services.Cart:
-    return services.Cart(session, current_user)
+    return services.Cart(session, current_user, clock.today())
 
 
 @bp.app_context_processor

@@ -27,6 +27,7 @@ from storefront.catalog.models import (
     utcnow,
 )
 from storefront.catalog.products import CODE_ALPHABET
+from storefront.catalog.services import listed_clause
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.inventory import services as stock
@@ -152,8 +153,7 @@ def counter_catalogue(actor, today: date) -> list[CounterProduct]:
         .where(
             StockLevel.location_id == location.id,
             StockLevel.quantity - StockLevel.reserved > 0,
-            Product.review_status == ReviewStatus.APPROVED,
-            Product.listed.is_(True),
+            listed_clause(),
         )
         .options(
             selectinload(Product.certificates),

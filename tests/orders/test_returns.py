@@ -208,8 +208,6 @@ def test_only_the_office_records_returns(client, auth, shop):
     ginseng, _ = shop
     _url, number, kora_part = _cod_order_with_kora_shipped(client, auth, shop)
     _as(auth, make_user("hoa2@kora.vn", role="producer", producer_code="KORA"))
-    answer = client.post(
-        f"/office/orders/{number}/parts/{kora_part}/return", data={"reason": "x"}
-    )
+    answer = client.post(f"/office/orders/{number}/parts/{kora_part}/return", data={"reason": "x"})
     assert answer.status_code in (302, 403, 404)
     assert _warehouse(ginseng) == ((8, 0), 8)

@@ -80,6 +80,10 @@ class CatalogFilters:
         return any((self.q, self.stars, self.group, self.region, self.showroom))
 
 
+# The query parameters the catalogue page reads (parse_filters).
+FILTER_PARAMETERS = ("q", "stars", "group", "region", "showroom", "sort", "page")
+
+
 def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -> CatalogFilters:
     """Read filters from a query string. A value that makes no sense is dropped and named in
     ``ignored``; it never fails the page."""

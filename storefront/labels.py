@@ -66,6 +66,7 @@ ORDER_STATUS_NAMES = {
     # a producer's part of an order
     "pending": _l("to pack"),
     "packed": _l("packed"),
+    "returned": _l("returned"),
 }
 
 PAYMENT_METHOD_NAMES = {

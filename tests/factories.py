@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import Certificate, Product
+from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
@@ -142,3 +142,28 @@ def make_user(email=None, role="customer", password="correct horse battery", **b
     user = accounts.create_user(email or f"user{_n()}@example.vn", role, password, **bindings)
     db.session.commit()
     return user
+
+
+UNSELLABLE_KINDS = ("proposal", "rejected", "delisted", "revoked", "expired")
+
+
+def make_unsellable_product(kind: str, producer=None) -> Product:
+    """A product of one kind the catalogue does not sell today (its code and id still exist)."""
+    if kind == "proposal":
+        return make_product(
+            "Trà đề xuất", producer, review_status=ReviewStatus.PENDING, listed=False
+        )
+    if kind == "rejected":
+        return make_product(
+            "Trà bị từ chối", producer, review_status=ReviewStatus.REJECTED, listed=False
+        )
+    if kind == "delisted":
+        return make_product("Trà ngừng bán", producer, listed=False)
+    product = make_product(f"Trà {kind}", producer, stars=None)
+    if kind == "revoked":
+        make_certificate(product, status="revoked")
+    elif kind == "expired":
+        make_certificate(product, issued_on=today() - timedelta(days=4 * 365))
+    else:
+        raise ValueError(kind)
+    return product

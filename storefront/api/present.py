@@ -8,6 +8,7 @@ from flask import url_for
 
 from storefront.catalog import services
 from storefront.catalog.models import CertificateStatus
+from storefront.formatting import web_address
 
 
 def _absolute(endpoint: str, **values) -> str:
@@ -123,7 +124,7 @@ def producer_summary(producer, products: int) -> dict:
         "legal_form": producer.legal_form,
         "region": {"code": producer.region.code, "name": producer.region.name},
         "address": producer.address,
-        "website": producer.website,
+        "website": web_address(producer.website),
         "products": products,
     }
 

@@ -14,7 +14,7 @@ from storefront.numbers import parse_int
 
 
 def current_cart() -> services.Cart:
-    return services.Cart(session, current_user)
+    return services.Cart(session, current_user, clock.today())
 
 
 @user_logged_in.connect

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 from storefront.folding import fold
+from storefront.formatting import web_address
 from storefront.numbers import parse_int
 from storefront.office.errors import OfficeError
 from storefront.register.models import LegalForm, Region
@@ -82,6 +83,19 @@ def email(value, field: str = "email", required=False) -> str | None:
         return None
     if not EMAIL_RE.match(value) or len(value) > 254:
         raise OfficeError(_("This is not an e-mail address: %(value)s", value=value), field)
+    return value
+
+
+def website(value, field: str = "website") -> str | None:
+    """An http:// or https:// address, or nothing."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if web_address(value) is None:
+        raise OfficeError(
+            _("A website address starts with http:// or https://, e.g. https://htxkora.vn."),
+            field,
+        )
     return value
 
 

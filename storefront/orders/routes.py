@@ -10,7 +10,7 @@ from storefront import clock
 from storefront.cart import services as cart_services
 from storefront.cart.routes import current_cart
 from storefront.extensions import db
-from storefront.orders import bp, checkout, services
+from storefront.orders import bp, checkout, services, transitions
 from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
@@ -112,6 +112,7 @@ def order_page(number: str):
         vietqr=vietqr_for_order(order),
         pickup_qr=pickup_qr_data_uri(order),
         secret=request.args.get("k"),
+        may_cancel=transitions.may_cancel(order, "customer"),
     )
 
 

@@ -18,7 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storefront.cart.models import CartItem
+from storefront.catalog.models import Product
+from storefront.extensions import db
 from tests.accounts.test_role_matrix import TABLE
+from tests.factories import UNSELLABLE_KINDS, make_unsellable_product
 from tests.hardening.snapshot import database_checksum
 from tests.hardening.test_csrf import (
     CSRF_TITLE,
@@ -296,3 +300,25 @@ def test_posted_ids_no_database_can_hold_change_nothing(client, world, actor, pa
     response = client.post(path, data=form)
     assert response.status_code in (302, 400, 404)
     assert database_checksum() == before
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "customer"])
+def test_every_product_id_in_turn_puts_only_sellable_products_in_a_cart(client, world, actor):
+    """The attack that found it: ``qty-<id>=1`` for every id in turn, and past the last one."""
+    user_ids, _values = world
+    sold = set(db.session.scalars(db.select(Product.id)))  # the world's two listed products
+    for kind in UNSELLABLE_KINDS:
+        make_unsellable_product(kind)
+    last = db.session.scalar(db.select(db.func.max(Product.id)))
+    sign_in(client, user_ids.get(actor))
+    for product_id in range(1, last + 4):
+        response = client.post("/gio-hang/cap-nhat", data={f"qty-{product_id}": "1"})
+        assert response.status_code in (302, 400)
+    if actor == "anonymous":
+        with client.session_transaction() as session:
+            held = {int(k) for k in session.get("cart", {})}
+    else:
+        held = set(db.session.scalars(db.select(CartItem.product_id)))
+    assert held == sold
+    page = client.get("/gio-hang").text
+    assert "Trà " not in page  # no unsellable product's name is shown

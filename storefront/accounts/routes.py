@@ -1,4 +1,13 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,9 +21,11 @@ from storefront.accounts.forms import (
     ResetPasswordForm,
 )
 from storefront.accounts.models import Role
+from storefront.cart.services import SESSION_KEY as CART_KEY
 from storefront.cart.services import Cart
 from storefront.extensions import db, limiter
-from storefront.i18n import safe_next
+from storefront.links import safe_next
+from storefront.orders.routes import SESSION_ORDERS
 
 # Where each role starts after signing in (when that back office exists in this build).
 HOME_BY_ROLE = {
@@ -24,18 +35,32 @@ HOME_BY_ROLE = {
 }
 
 
+# What a visitor's session carries across signing in: the cart and the orders placed as a guest.
+KEPT_AT_SIGN_IN = (CART_KEY, SESSION_ORDERS)
+
+
 def _rate(name: str):
     return lambda: current_app.config[name]
 
 
 def _landing(user) -> str:
-    target = request.args.get("next")
-    if target:
-        return safe_next(target)
     endpoint = HOME_BY_ROLE.get(user.role)
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint)
-    return url_for("accounts.account")
+    home = url_for(endpoint if endpoint in current_app.view_functions else "accounts.account")
+    return safe_next(request.args.get("next"), home)
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """Sign ``user`` in on a fresh session (nothing set before sign-in is trusted after it: no
+    session fixation), keeping only the visitor's cart and orders, and merging that cart."""
+    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user, remember=remember)
+    Cart(session, user).merge_session_cart(session)  # what was picked before sign-in
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,8 +74,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail/number or the password is not right."))
         else:
-            login_user(user, remember=form.remember.data)
-            Cart(session, user).merge_session_cart(session)  # what was picked before sign-in
+            _start_session(user, remember=form.remember.data)
             db.session.commit()
             return redirect(_landing(user))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
@@ -81,15 +105,10 @@ def register():
             db.session.rollback()
             form.identifier.errors.append(str(error))
         else:
-            login_user(user)
-            Cart(session, user).merge_session_cart(session)
+            _start_session(user)
             db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(
-                safe_next(request.args.get("next"))
-                if request.args.get("next")
-                else url_for("accounts.account")
-            )
+            return redirect(safe_next(request.args.get("next"), url_for("accounts.account")))
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
 
 
@@ -98,17 +117,32 @@ def register():
 def account():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # the User itself, never the proxy
         try:
-            services.change_password(current_user, form.current.data, form.password.data)
+            services.change_password(user, form.current.data, form.password.data)
         except services.AccountError as error:
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this device signed in with the new password
+            # Every other session has ended; this device goes on under the new version.
+            _start_session(user, remember=_has_remember_cookie())
+            db.session.commit()
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), 200 if not form.errors else 400
+
+
+@bp.post("/tai-khoan/dang-xuat-moi-noi")
+@login_required
+def logout_everywhere():
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/quen-mat-khau", methods=["GET", "POST"])
@@ -138,7 +172,8 @@ def reset_password(token: str):
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(user)
+            _start_session(user)
+            db.session.commit()
             flash(_("Your new password is set."), "success")
             return redirect(_landing(user))
     return render_template("accounts/reset.html", form=form), 200 if not form.errors else 400

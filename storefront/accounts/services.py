@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -16,6 +16,8 @@ from sqlalchemy import func, or_, select
 from storefront.accounts.models import Role, User
 from storefront.catalog.models import Producer, utcnow
 from storefront.extensions import db
+from storefront.ids import parse_id
+from storefront.links import absolute_url_for
 from storefront.outbox.services import send_email
 from storefront.showrooms.models import Showroom
 
@@ -134,7 +136,29 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The account a session or remember-me cookie names ("<user id>:<session version>"), or
+    None: an id of another form, an inactive account, or a version its sessions have been ended
+    since (password changed or reset, deactivated, signed out on every device)."""
+    user_part, _colon, version_part = str(session_id).partition(":")
+    try:
+        user_id, version = parse_id(user_part), parse_id(version_part)
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of ``user`` on every device, this one included."""
+    user.end_sessions()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; every session opened with the old one ends (this device signs in
+    again)."""
     if not user.check_password(current_password):
         raise AccountError(_("The current password is not right."))
     check_password_rules(new_password)
@@ -177,14 +201,7 @@ def password_link(user: User, purpose: str = "reset") -> str:
     token = _serializer().dumps(
         {"user": user.id, "pw": _password_fingerprint(user), "for": purpose}
     )
-    base = current_app.config.get("BASE_URL")
-    if has_request_context():
-        if base:
-            return base + url_for("accounts.reset_password", token=token)
-        return url_for("accounts.reset_password", token=token, _external=True)
-    # From the CLI or a test: no request to take the host from, so BASE_URL says it.
-    path = current_app.url_map.bind("localhost").build("accounts.reset_password", {"token": token})
-    return (base or "http://localhost") + path
+    return absolute_url_for("accounts.reset_password", token=token)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -211,6 +228,7 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set the password a valid reset link allows; every session of the account ends."""
     user = user_for_reset_token(token)
     check_password_rules(new_password)
     user.set_password(new_password)

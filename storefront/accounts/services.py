@@ -140,13 +140,12 @@ def user_for_session(session_id: str) -> User | None:
     """The account a session or remember-me cookie names ("<user id>:<session version>"), or
     None: an id of another form, an inactive account, or a version its sessions have been ended
     since (password changed or reset, deactivated, signed out on every device)."""
-    user_part, _colon, version_part = str(session_id).partition(":")
     try:
-        user_id, version = parse_id(user_part), parse_id(version_part)
+        user_id = parse_id(str(session_id).partition(":")[0])
     except ValueError:
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.active or user.session_version != version:
+    if user is None or not user.active or user.get_id() != session_id:
         return None
     return user
 

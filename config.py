@@ -120,8 +120,9 @@ class TestingConfig(Config):
         super().__init__()
         self.TESTING = True
         self.WTF_CSRF_ENABLED = False
-        # The test client's default host, answered next to BASE_URL's (tests set BASE_URL).
-        self.ALLOWED_HOSTS = [*self.ALLOWED_HOSTS, "localhost"]
+        # The test client's default host and the live test servers', answered next to BASE_URL's
+        # (tests set BASE_URL).
+        self.ALLOWED_HOSTS = [*self.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

@@ -51,10 +51,10 @@ def _init_extensions(app: Flask) -> None:
     login.session_protection = "basic"
 
     @login.user_loader
-    def load_user(user_id: str):
-        from storefront.accounts.models import User
+    def load_user(session_id: str):
+        from storefront.accounts.services import user_for_session
 
-        return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
+        return user_for_session(session_id)
 
     @app.context_processor
     def language_context():
@@ -109,7 +109,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(outbox_cli)
-
 
 
 @event.listens_for(Engine, "connect")

@@ -6,6 +6,7 @@ import itertools
 from datetime import timedelta
 
 from storefront.accounts import services as accounts
+from storefront.accounts.models import User
 from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.clock import today
@@ -136,6 +137,11 @@ def receive(product, location, quantity, actor="test") -> None:
 
 def stock_at_showroom(product, showroom, quantity) -> None:
     receive(product, inventory.showroom_location(showroom.id), quantity)
+
+
+def session_user_id(user_id: int) -> str:
+    """What Flask-Login keeps in a session for this account (its id and session version)."""
+    return db.session.get(User, user_id).get_id()
 
 
 def make_user(email=None, role="customer", password="correct horse battery", **bindings):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -17,6 +17,8 @@ from storefront.accounts.models import Role, User
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
+from storefront.ids import parse_id
+from storefront.links import absolute_url_for
 from storefront.outbox.services import queue_email
 from storefront.register.models import Producer, Showroom
 
@@ -139,7 +141,7 @@ def register_customer(identifier: str, password: str, name: str = "") -> None:
                 "welcome",
                 kind="welcome",
                 user=user,
-                sign_in=absolute_link("accounts.login"),
+                sign_in=absolute_url_for("accounts.login"),
             )
         return
     _waste_time_like_a_new_password(password)
@@ -150,8 +152,8 @@ def register_customer(identifier: str, password: str, name: str = "") -> None:
             "signup_attempt",
             kind="signup_attempt",
             user=owner,
-            sign_in=absolute_link("accounts.login"),
-            reset=absolute_link("accounts.forgot_password"),
+            sign_in=absolute_url_for("accounts.login"),
+            reset=absolute_url_for("accounts.forgot_password"),
         )
 
 
@@ -167,7 +169,28 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The account a session or remember-me cookie names ("<user id>:<session version>"), or
+    None: an id of another form, an inactive account, or a version its sessions have been ended
+    since (password changed or reset, deactivated, signed out on every device)."""
+    try:
+        user_id = parse_id(str(session_id).partition(":")[0])
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.get_id() != session_id:
+        return None
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of ``user`` on every device, this one included."""
+    user.end_sessions()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; every session opened with the old one ends (this device signs in
+    again)."""
     if not user.check_password(current_password):
         raise AccountError(_("The current password is not right."))
     check_password_rules(new_password)
@@ -186,7 +209,7 @@ def request_password_reset(identifier: str) -> None:
             _("Reset your OCOP Storefront password"),
             "password_reset_no_account",
             kind="password_reset_no_account",
-            sign_up=absolute_link("accounts.register"),
+            sign_up=absolute_url_for("accounts.register"),
         )
         return
     if user is None or not user.active or not user.email:
@@ -221,19 +244,7 @@ def password_link(user: User, purpose: str = "reset") -> str:
     token = _serializer().dumps(
         {"user": user.id, "pw": _password_fingerprint(user), "for": purpose}
     )
-    return absolute_link("accounts.reset_password", token=token)
-
-
-def absolute_link(endpoint: str, **values) -> str:
-    """An absolute link to one of the shop's pages, for an e-mail."""
-    base = current_app.config.get("BASE_URL")
-    if has_request_context():
-        if base:
-            return base + url_for(endpoint, **values)
-        return url_for(endpoint, _external=True, **values)
-    # From the CLI or a test: no request to take the host from, so BASE_URL says it.
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return (base or "http://localhost") + path
+    return absolute_url_for("accounts.reset_password", token=token)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -260,6 +271,7 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set the password a valid reset link allows; every session of the account ends."""
     user = user_for_reset_token(token)
     check_password_rules(new_password)
     user.set_password(new_password)

@@ -8,8 +8,8 @@ from storefront.cart import bp, services
 from storefront.cart.forms import CartForm
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from storefront.i18n import safe_next
 from storefront.ids import parse_id, posted_ids
+from storefront.links import safe_next
 from storefront.numbers import parse_int
 
 
@@ -49,14 +49,10 @@ def add():
     except services.CartError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(
-            safe_next(request.form.get("next")) if request.form.get("next") else url_for(".show")
-        )
+        return redirect(safe_next(request.form.get("next"), url_for(".show")))
     db.session.commit()
     flash(_("Added to your cart."), "success")
-    if request.form.get("next"):
-        return redirect(safe_next(request.form.get("next")))
-    return redirect(url_for(".show"))
+    return redirect(safe_next(request.form.get("next"), url_for(".show")))
 
 
 @bp.post("/gio-hang/cap-nhat")

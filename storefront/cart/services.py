@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from storefront import clock
+from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart.models import CartItem
 from storefront.catalog.models import (
     Certificate,
@@ -24,7 +25,8 @@ from storefront.page_cache import personal_session_key
 
 MAX_QUANTITY = 99  # per line: more is a wholesale order, by phone
 MAX_LINES = 50
-SESSION_KEY = personal_session_key("cart")  # a visitor with a cart sees their own pages
+# A visitor with a cart sees their own pages, and keeps the cart when signing in.
+SESSION_KEY = keep_at_sign_in(personal_session_key("cart"))
 
 
 class CartError(Refused):

@@ -1,24 +1,18 @@
 """E-mails about orders, through the one outbox."""
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront.accounts.models import Role, User
 from storefront.extensions import db
+from storefront.links import absolute_url_for
 from storefront.orders.models import Order
 from storefront.outbox.services import queue_email
 from storefront.register.models import Producer
 
 
 def order_link(order: Order, secret: str | None) -> str:
-    path = url_for("orders.order_page", number=order.number, k=secret)
-    base = current_app.config.get("BASE_URL")
-    return (
-        base + path
-        if base
-        else url_for("orders.order_page", number=order.number, k=secret, _external=True)
-    )
+    return absolute_url_for("orders.order_page", number=order.number, k=secret)
 
 
 def order_placed(order: Order, secret: str) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from storefront import clock
+from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart import services as cart_services
 from storefront.cart.routes import current_cart
 from storefront.extensions import db
@@ -16,7 +17,7 @@ from storefront.orders.models import Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
 from storefront.register.showrooms import list_showrooms
 
-SESSION_ORDERS = "orders"
+SESSION_ORDERS = keep_at_sign_in("orders")  # orders placed as a guest, still theirs after sign-in
 # A random value per browser session that the checkout form's key is bound to.
 SESSION_CHECKOUT_BINDING = "checkout_binding"
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import stripe
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
+from storefront.links import absolute_url_for
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.payments import services as payments
@@ -30,13 +31,6 @@ class StripeUnavailable(Refused):
 
 def client() -> stripe.StripeClient:
     return stripe.StripeClient(current_app.config["STRIPE_SECRET_KEY"], max_network_retries=2)
-
-
-def _absolute(endpoint: str, **values) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def start_checkout(order: Order) -> str:
@@ -80,8 +74,8 @@ def start_checkout(order: Order) -> str:
         "payment_intent_data": {"metadata": {"order_number": order.number}},
         "customer_email": order.contact_email or None,
         "expires_at": int(expires_at.timestamp()),
-        "success_url": _absolute("payments.card_return", number=order.number),
-        "cancel_url": _absolute("payments.card_return", number=order.number, cancelled=1),
+        "success_url": absolute_url_for("payments.card_return", number=order.number),
+        "cancel_url": absolute_url_for("payments.card_return", number=order.number, cancelled=1),
     }
     params = {k: v for k, v in params.items() if v is not None}
     try:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import segno
-from flask import current_app, url_for
 
 from storefront.domain import Refused
+from storefront.links import absolute_url_for
 from storefront.numbers import parse_int
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 64, 2048, 320
@@ -30,10 +30,7 @@ class QrImage:
 
 def verification_url(code: str) -> str:
     """The absolute URL a product's QR code opens: BASE_URL when set, else this request's host."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return f"{base}{url_for('qr.verify', code=code)}"
-    return url_for("qr.verify", code=code, _external=True)
+    return absolute_url_for("qr.verify", code=code)
 
 
 def parse_size(raw: str | None) -> int:

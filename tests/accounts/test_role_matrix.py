@@ -17,7 +17,13 @@ from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import services as orders
 from storefront.showrooms import selling, transfers
-from tests.factories import make_producer, make_product, make_showroom, stock_at_showroom
+from tests.factories import (
+    make_producer,
+    make_product,
+    make_showroom,
+    session_user_id,
+    stock_at_showroom,
+)
 
 ACTORS = ("anonymous", "customer", "producer_b", "staff_x", "staff_y", "office", "producer_a")
 # Signed-in visitors are sent away from the sign-in and sign-up pages to their own start page.
@@ -65,6 +71,7 @@ TABLE = {
     "accounts.logout": ("GET", "/logout", None, PUBLIC),
     "accounts.register": ("GET", "/dang-ky", None, {"*": 200, **SIGNED_IN_REDIRECT}),
     "accounts.account": ("GET", "/tai-khoan", None, {"*": 200, "anonymous": LOGIN}),
+    "accounts.logout_everywhere": ("POST", "/tai-khoan/dang-xuat-moi-noi", None, {"*": 302}),
     "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
     "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
     "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
@@ -390,7 +397,7 @@ def _as(client, user_id):
     with client.session_transaction() as session:
         session.clear()
         if user_id is not None:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = session_user_id(user_id)
             session["_fresh"] = True
 
 

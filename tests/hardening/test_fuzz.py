@@ -31,6 +31,7 @@ from tests.hardening.test_csrf import (
     sign_in,
     valid_token,
 )
+from tests.hardening.test_redirects import assert_stays_on_site
 
 # HARDENING_EXAMPLES=200 digs deeper by hand; the suite keeps to a few per route.
 FUZZ = settings(
@@ -41,10 +42,10 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 LEAKS = ("Traceback", 'File "/', "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions")
-EXTRA_FIELDS = ("extra", "csrf_token2", "__proto__", "quantity[]", "id")
 HUGE = "9" * 5000  # past the 4,300 digits Python's int() reads
 # Numbers no field means, each tried in every field of every form and query string below.
 NUMBERS = (HUGE, "1" + "0" * 19, "١٢", "１２", "-1")
+EXTRA_FIELDS = ("extra", "csrf_token2", "__proto__", "quantity[]", "id", "next")
 
 NASTY = st.sampled_from(
     [
@@ -79,6 +80,15 @@ NASTY = st.sampled_from(
         "on",
         "approve",
         "cash",
+        # where a `next` may point (tests/hardening/test_redirects.py has the full table)
+        "//evil.example/phish",
+        "/\t/evil.example/phish",
+        "/\n/x",
+        "/\r\nSet-Cookie: a=b",
+        "/\\evil.example",
+        "/%09/evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
     ]
 )
 VALUES = st.one_of(
@@ -153,6 +163,8 @@ def forms_by_endpoint(app, client, user_ids, values) -> dict[str, tuple[set[str]
 
 def assert_no_leak(response, what):
     assert response.status_code < 500, f"{what} answered {response.status_code}"
+    if response.status_code in (301, 302, 303, 307, 308):
+        assert_stays_on_site(response, what)
     readable = response.mimetype.startswith("text/") or response.mimetype == "application/json"
     body = response.get_data(as_text=True) if readable else ""
     for leak in LEAKS:

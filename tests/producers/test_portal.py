@@ -427,3 +427,13 @@ def test_portal_is_for_producers_only(client, auth, app_ctx):
     customer = make_user("khach@example.vn")
     auth.login(customer)
     assert client.get("/producer/").status_code == 403
+
+
+def test_transfers_page_title_is_only_its_name_and_its_scripts_load_once(client, auth, kora):
+    user, *_ = kora
+    auth.login(user)
+    page = client.get("/producer/transfers").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "script" not in title.lower()
+    assert title.startswith("Chuyển hàng · ")
+    assert page.count("js/stepper.js") == 1 and page.count("js/confirm.js") == 1

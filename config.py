@@ -76,6 +76,8 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
         self.MAIL_SENDER = env.get("MAIL_SENDER", "no-reply@ocop.local")
         self.MAIL_SENDER_NAME = env.get("MAIL_SENDER_NAME", "Cửa hàng OCOP")
+        # werkzeug's method for new password hashes; a check reads the method from the hash.
+        self.PASSWORD_HASH_METHOD = "scrypt"
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 2 * 3600))
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
@@ -113,6 +115,8 @@ class TestingConfig(Config):
         super().__init__()
         self.TESTING = True
         self.WTF_CSRF_ENABLED = False
+        # One PBKDF2 round instead of scrypt's ~130 ms per test user; tests only.
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

@@ -20,8 +20,8 @@ from storefront.orders.models import Order, OrderStatus
 from storefront.payments.services import record_payment
 from storefront.showrooms import pickups, selling
 from storefront.showrooms import reports as showroom_reports
+from tests.checkout_helpers import add_to_cart, checkout
 from tests.factories import make_producer, make_product, make_user, stock_at_showroom
-from tests.orders.helpers import add_to_cart, checkout
 from tests.querycount import count_queries
 from tests.showrooms.conftest import counter  # noqa: F401  (the showroom fixture)
 from tests.showrooms.test_pickups import place_pickup

@@ -5,7 +5,6 @@ behind)."""
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -18,18 +17,10 @@ from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel, StockLocation
 from storefront.orders.models import Order, OrderEvent
 from storefront.payments.models import Payment, StripeEvent
-from tests.factories import make_region
+from tests.checkout_helpers import Placed, place_order
 
 STRIPE_SECRET_KEY = "sk_test_ocop"
 STRIPE_WEBHOOK_SECRET = "whsec_test_ocop"
-KEY_RE = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
-ORDER_URL_RE = re.compile(r"/don-hang/(DH[0-9A-Z]{8})(?:\?k=([\w-]+))?$")
-
-
-@dataclass
-class Placed:
-    number: str
-    secret: str | None
 
 
 @dataclass(frozen=True)
@@ -53,42 +44,12 @@ def stripe_on(app, monkeypatch):
 
 
 @pytest.fixture()
-def delivery_area(app_ctx):
-    """A current province with one commune: (province_id, commune_id)."""
-    province = make_region(kind="province", name="Tỉnh Thử")
-    commune = make_region(kind="commune", name="Xã Thử", parent=province)
-    return province.id, commune.id
-
-
-@pytest.fixture()
-def checkout(client, delivery_area):
-    """checkout(product, quantity=1, method="bank_transfer") -> Placed: put the product in the
-    cart and place the order through the checkout page, delivered to the test commune."""
-    province_id, commune_id = delivery_area
+def checkout(client, app_ctx):
+    """checkout(product, quantity=1, method="bank_transfer", **fields) -> Placed: the order placed
+    through the cart and checkout pages (tests/checkout_helpers.place_order)."""
 
     def place(product, quantity: int = 1, method: str = "bank_transfer", **fields) -> Placed:
-        added = client.post("/gio-hang/them", data={"code": product.code, "quantity": quantity})
-        assert added.status_code == 302
-        page = client.get("/thanh-toan")
-        assert page.status_code == 200, page.status_code
-        key = KEY_RE.search(page.get_data(as_text=True)).group(1)
-        form = {
-            "idempotency_key": key,
-            "name": "Nguyễn Thị Lan",
-            "phone": "0912345678",
-            "email": "lan@example.vn",
-            "fulfilment": "delivery",
-            "province": province_id,
-            "commune": commune_id,
-            "address": "12 Trần Phú",
-            "payment_method": method,
-            **fields,
-        }
-        response = client.post("/thanh-toan", data=form)
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-        match = ORDER_URL_RE.search(response.headers["Location"])
-        assert match, response.headers["Location"]
-        return Placed(match.group(1), match.group(2))
+        return place_order(client, product, quantity, method, **fields)
 
     return place
 

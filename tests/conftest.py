@@ -1,5 +1,9 @@
 """Fixtures: one app per test session, the schema made by the real migrations, and every test
-starting from empty tables. TEST_DATABASE_URL picks the database (SQLite file by default)."""
+starting from empty tables. TEST_DATABASE_URL picks the database (SQLite file by default); under
+pytest-xdist every worker has a database of its own (see own_database_url).
+
+Nothing a run writes lands in the checkout: the apps' instance folder (its generated secret key,
+default uploads) is a temporary one, as are the SQLite files and uploads."""
 
 from __future__ import annotations
 
@@ -8,44 +12,75 @@ import re
 import tempfile
 from pathlib import Path
 
+# Before config is imported: it reads INSTANCE_PATH once. Workers inherit the folder (and the key
+# made below, before they start) from the process that started them.
+os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="storefront-instance-"))
+
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import URL, create_engine, make_url, text
+from sqlalchemy.exc import ProgrammingError
 
-from config import TestingConfig
+from config import TestingConfig, database_url
 from storefront import create_app
 from storefront.catalog import search_index
 from storefront.extensions import cache, db, limiter
+from tests import hypothesis_profiles
+
+hypothesis_profiles.load()  # before any test module makes its settings
+TestingConfig()  # makes the instance folder's secret key now, before workers start and race
 
 
 def _test_config() -> TestingConfig:
     config = TestingConfig()
-    url = os.environ.get("TEST_DATABASE_URL")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url:
-        # Own SQLite file per run (and per xdist worker), so runs never share state.
-        folder = Path(tempfile.mkdtemp(prefix="storefront-test-"))
-        config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / ((worker or 'main') + '.db')}"
-    elif worker:
-        # Parallel workers each get their own PostgreSQL database next to the one named.
-        config.SQLALCHEMY_DATABASE_URI = _worker_database(config.SQLALCHEMY_DATABASE_URI, worker)
+    config.SQLALCHEMY_DATABASE_URI = own_database_url(os.environ.get("TEST_DATABASE_URL"))
     config.BASE_URL = "http://shop.test"
     config.UPLOAD_DIR = tempfile.mkdtemp(prefix="storefront-uploads-")
     return config
 
 
-def _worker_database(url: str, worker: str) -> str:
+def worker_name() -> str:
+    """This process's name under pytest-xdist (gw0, gw1, …), or "main" in a serial run."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def own_database_url(url: str | None) -> str:
+    """The database this process tests on, never shared with another process of the run.
+
+    SQLite (no TEST_DATABASE_URL): a fresh file of its own in a new temporary folder.
+    PostgreSQL: the database named in the URL for a serial run, and a database next to it per
+    xdist worker (tests_gw0, tests_gw1, …); either is created when missing.
+    """
+    if not url:
+        folder = Path(tempfile.mkdtemp(prefix="storefront-test-"))
+        return f"sqlite:///{folder / (worker_name() + '.db')}"
+    url = database_url(url)
+    if not url.startswith("postgresql"):
+        return url
     base = make_url(url)
-    name = f"{base.database}_{worker}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        ).scalar()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    name = base.database if worker_name() == "main" else f"{base.database}_{worker_name()}"
+    _create_postgres_database(base, name)
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _create_postgres_database(server: URL, name: str) -> None:
+    """CREATE DATABASE name unless it exists, asked of the server's maintenance database (so the
+    database named in TEST_DATABASE_URL need not exist either)."""
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote_identifier(name)
+                try:
+                    connection.execute(text(f"CREATE DATABASE {quoted}"))
+                except ProgrammingError as error:  # another run made it meanwhile
+                    if "already exists" not in str(error):
+                        raise
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -15,27 +15,15 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.accounts.test_role_matrix import TABLE
+from tests.hardening.csrf import CSRF_TITLE, checked_routes, valid_token
 from tests.hardening.snapshot import database_checksum
-from tests.hardening.test_csrf import (
-    CSRF_TITLE,
-    allowed_actor,
-    checked_routes,
-    sign_in,
-    valid_token,
-)
+from tests.role_table import TABLE, allowed_actor, sign_in
 
 # HARDENING_EXAMPLES=200 digs deeper by hand; the suite keeps to a few per route.
-FUZZ = settings(
-    max_examples=int(os.environ.get("HARDENING_EXAMPLES", 8)),
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FUZZ = settings(max_examples=int(os.environ.get("HARDENING_EXAMPLES", 8)))
 LEAKS = ("Traceback", 'File "/', "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions")
 EXTRA_FIELDS = ("extra", "csrf_token2", "__proto__", "quantity[]", "id")
 

@@ -1,9 +1,9 @@
 """The role table: how every route of the app answers every kind of visitor, and the world it is
-checked in (tests/accounts/test_role_matrix.py; the CSRF and fuzz tests in tests/hardening post
+checked in (tests/accounts/test_role_table.py; the CSRF and fuzz tests in tests/hardening post
 each route as a visitor this table lets through).
 
 Rows: (method, path template, form data, {actor: status}); actors missing from a row's dict get
-the row's "*" answer. A route missing from the table fails test_role_matrix: whoever adds a page
+the row's "*" answer. A route missing from the table fails test_role_table: whoever adds a page
 decides who may see it.
 """
 

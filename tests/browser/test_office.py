@@ -16,7 +16,7 @@ from storefront.accounts import services as accounts
 from storefront.catalog.models import Certificate, CertificateStatus, Producer, Product
 from storefront.demo.seed import SAMPLE_PRODUCER_CODE
 from storefront.extensions import db
-from tests.browser.test_qr_journey import catalogue_codes, overflow
+from tests.browser.pages import catalogue_codes, overflow
 
 try:
     from playwright.sync_api import expect

@@ -16,8 +16,8 @@ import requests
 from bench.race_client import Buyer
 from storefront.catalog.generation import GENERATION_MAX_AGE
 from storefront.formatting import format_vnd
-from tests.scaleout.conftest import LOGIN_LIMIT
 from tests.scaleout.pages import (
+    LOGIN_LIMIT,
     browser,
     card_price,
     first_card,

@@ -28,7 +28,8 @@ from tests.scaleout.pages import (
     sign_in,
 )
 
-pytestmark = pytest.mark.scaleout
+# One worker runs them all under xdist (--dist loadgroup): the pair of instances is started once.
+pytestmark = [pytest.mark.scaleout, pytest.mark.xdist_group("scaleout")]
 
 CUSTOMER = "khach@ocop.demo"
 PRODUCER = "kora@ocop.demo"  # Kora Group, producer code KORA

@@ -47,6 +47,13 @@ def _test_config(folder: Path) -> TestingConfig:
     config.SQLALCHEMY_DATABASE_URI = own_database_url(os.environ.get("TEST_DATABASE_URL"), folder)
     config.BASE_URL = "http://shop.test"
     config.UPLOAD_DIR = str(folder / "uploads")
+    if config.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        # A commit does not wait for the disk (nothing of a test run must survive a crash of the
+        # server); what a transaction sees and when it conflicts are unchanged.
+        config.SQLALCHEMY_ENGINE_OPTIONS = {
+            **config.SQLALCHEMY_ENGINE_OPTIONS,
+            "connect_args": {"options": "-c synchronous_commit=off"},
+        }
     return config
 
 
@@ -116,6 +123,12 @@ def _reset_schema() -> None:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+RESTART_SEQUENCES = (
+    "SELECT setval(oid::regclass, 1, false) FROM pg_class"
+    " WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+)
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request):
     """Empty every table after each test that used the database."""
@@ -129,11 +142,14 @@ def _clean_tables(request):
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as connection:
+            # DELETE, children first, on both databases. PostgreSQL's TRUNCATE makes new files
+            # for every table and index: about a second per test on a busy server, against
+            # tens of milliseconds for emptying these small tables.
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
             if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
+                # Ids start at 1 again, as SQLite's do once a table is empty.
+                connection.execute(text(RESTART_SEQUENCES))
 
 
 @pytest.fixture()

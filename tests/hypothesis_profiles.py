@@ -5,7 +5,7 @@ module is imported; a test sets only its own budget (max_examples, stateful_step
   a laptop; no deadline (a shared 2-core machine and a database per example make timings say
   nothing); no example database, so a run writes nothing into the checkout; the health checks
   that only say "this test is slow" or "this test uses a function-scoped fixture" (on purpose:
-  the app and its emptied tables) are off.
+  the app and its emptied tables) are off; hypothesis's caches in the temporary folder.
 - "explore": new random examples on every run, for digging by hand (with more examples where a
   test reads them from the environment, e.g. HARDENING_EXAMPLES=200):
   HYPOTHESIS_PROFILE=explore .venv/bin/pytest tests/hardening
@@ -14,8 +14,11 @@ module is imported; a test sets only its own budget (max_examples, stateful_step
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 SUITE = settings(
     deadline=None,
@@ -33,7 +36,10 @@ settings.register_profile("explore", SUITE, derandomize=False)
 
 
 def load() -> str:
-    """Load the profile HYPOTHESIS_PROFILE names ("suite" unless told); returns its name."""
+    """Load the profile HYPOTHESIS_PROFILE names ("suite" unless told); returns its name. The
+    suite keeps hypothesis's own caches in the temporary folder, not in .hypothesis/."""
     name = os.environ.get("HYPOTHESIS_PROFILE", "suite")
     settings.load_profile(name)
+    if name == "suite" and "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "storefront-hypothesis")
     return name

@@ -41,6 +41,26 @@ hypothesis_profiles.load()  # before any test module makes its settings
 TestingConfig()  # makes the instance folder's secret key now, before workers start and race
 
 
+# Folders whose tests share one costly thing per process (a live server and Chromium; two gunicorn
+# instances): under pytest-xdist one worker runs each folder whole, in order, as a serial run
+# would; the other tests go one by one to whichever worker is free.
+WHOLE_FOLDERS = ("tests/browser/", "tests/scaleout/")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's load scheduling with WHOLE_FOLDERS kept together. (Its own xdist_group marks do
+    nothing under pytest 9: xdist 3.8 groups by renaming node ids, which pytest 9 ignores.)"""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WholeFolders(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((f for f in WHOLE_FOLDERS if nodeid.startswith(f)), nodeid)
+
+    return WholeFolders(config, log)
+
+
 def _test_config(folder: Path) -> TestingConfig:
     """The suite's settings, its SQLite file (when on SQLite) and uploads in ``folder``."""
     config = TestingConfig()

@@ -64,9 +64,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not _in_this_folder(item):
             continue
         item.add_marker(pytest.mark.browser)
-        # One xdist worker runs them all (--dist loadgroup), in order, against one live server
-        # and one Chromium, as in a serial run; the other workers take the rest of the suite.
-        item.add_marker(pytest.mark.xdist_group("browser"))
         if missing and not browser_required():
             item.add_marker(pytest.mark.skip(reason="BROWSER TESTS SKIPPED: " + "; ".join(missing)))
 

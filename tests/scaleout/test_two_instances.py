@@ -28,8 +28,7 @@ from tests.scaleout.pages import (
     sign_in,
 )
 
-# One worker runs them all under xdist (--dist loadgroup): the pair of instances is started once.
-pytestmark = [pytest.mark.scaleout, pytest.mark.xdist_group("scaleout")]
+pytestmark = pytest.mark.scaleout  # one xdist worker runs them all (tests/conftest.py)
 
 CUSTOMER = "khach@ocop.demo"
 PRODUCER = "kora@ocop.demo"  # Kora Group, producer code KORA

@@ -21,8 +21,14 @@ from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel, StockMovement
 from storefront.register.models import Showroom
 from storefront.showrooms.models import Sale
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH_SCRIPT
-from tests.browser.test_qr_journey import PHONE_WIDTH, SCREENSHOT_DIR, overflow
+from tests.browser.pages import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CSP_WATCH_SCRIPT,
+    PHONE_WIDTH,
+    SCREENSHOT_DIR,
+    overflow,
+)
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
     from playwright.sync_api import expect

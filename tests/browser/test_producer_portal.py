@@ -13,7 +13,7 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.formatting import format_vnd
 from storefront.producers import services as portal
-from storefront.showrooms import services as showrooms
+from storefront.register import showrooms
 from tests.browser.pages import PHONE_WIDTH, SCREENSHOT_DIR, SETTLE_IMAGES, overflow
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason

@@ -13,8 +13,8 @@ from storefront.orders import notifications
 from storefront.orders import services as orders
 from storefront.orders.models import Order
 from storefront.outbox.models import OutboxMessage, OutboxStatus
+from tests.checkout_helpers import add_to_cart, checkout, checkout_key, delivery_area
 from tests.factories import make_producer, make_product
-from tests.orders.helpers import add_to_cart, checkout, checkout_key, delivery_area
 
 
 @pytest.fixture()

@@ -9,8 +9,8 @@ from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.inventory.models import MovementKind, StockMovement
 from storefront.orders.models import Order, OrderEvent, OrderStatus, PartStatus
+from tests.checkout_helpers import add_to_cart, checkout
 from tests.factories import make_producer, make_product, make_user
-from tests.orders.helpers import add_to_cart, checkout
 
 CANCEL_BUTTON = "/huy"
 

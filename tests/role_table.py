@@ -18,7 +18,7 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import services as orders
-from storefront.showrooms import selling, transfers
+from storefront.showrooms import sale_recording, transfers
 from tests.factories import (
     make_producer,
     make_product,
@@ -359,7 +359,7 @@ def world(app_ctx, monkeypatch):
     )
     db.session.commit()
     stock_at_showroom(product_a, showroom_x, 5)
-    sale, _created = selling.record_sale(
+    sale, _created = sale_recording.record_sale(
         db.session.get(User, users["staff_x"].id),
         "role-matrix-sale",
         [{"code": product_a.code, "quantity": 1}],

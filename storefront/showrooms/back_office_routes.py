@@ -18,10 +18,10 @@ from storefront.register import showrooms as showroom_register
 from storefront.register.models import Producer, Showroom
 from storefront.showrooms import back_office_bp as bp
 from storefront.showrooms import (
+    counter_products,
     pickups,
     receiving,
     reports,
-    selling,
     shelf_labels,
 )
 from storefront.showrooms.errors import NotFound, ShowroomError
@@ -244,7 +244,7 @@ def hand_over(number: str):
 def labels():
     return render_template(
         "showrooms/back/labels.html",
-        products=selling.counter_catalogue(current_user, clock.today()),
+        products=counter_products.counter_catalogue(current_user, clock.today()),
         layouts=LAYOUTS.values(),
         default_layout=DEFAULT_LAYOUT,
         error=None,
@@ -263,7 +263,7 @@ def label_pdf():
     except ShowroomError as error:
         return render_template(
             "showrooms/back/labels.html",
-            products=selling.counter_catalogue(current_user, clock.today()),
+            products=counter_products.counter_catalogue(current_user, clock.today()),
             layouts=LAYOUTS.values(),
             default_layout=layout if layout in LAYOUTS else DEFAULT_LAYOUT,
             error=str(error),

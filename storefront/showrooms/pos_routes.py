@@ -16,8 +16,13 @@ from storefront.accounts.models import Role
 from storefront.extensions import db
 from storefront.ids import posted_ids
 from storefront.security import CONTENT_SECURITY_POLICY
+from storefront.showrooms import (
+    counter_products,
+    counter_vietqr,
+    past_sales,
+    sale_recording,
+)
 from storefront.showrooms import pos_bp as bp
-from storefront.showrooms import selling
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from storefront.showrooms.forms import StaffActionForm
 from storefront.showrooms.scans import ScanKey
@@ -41,7 +46,7 @@ def counter():
     response = render_template(
         "showrooms/pos/counter.html",
         showroom=current_user.showroom,
-        shift=selling.open_shift(current_user),
+        shift=sale_recording.open_shift(current_user),
     )
     return response, 200, {"Content-Security-Policy": COUNTER_CSP}
 
@@ -49,7 +54,7 @@ def counter():
 @bp.get("/api/catalogue")
 def catalogue():
     """What this showroom sells now: the counter keeps it for when the connection drops."""
-    products = selling.counter_catalogue(current_user, clock.today())
+    products = counter_products.counter_catalogue(current_user, clock.today())
     return jsonify(
         products=[product_json(p) for p in products],
         csrf_token=generate_csrf(),
@@ -60,7 +65,9 @@ def catalogue():
 @bp.get("/api/scan")
 def scan():
     try:
-        found = selling.scan(current_user, request.args.get("code", ""), own_hosts(), clock.today())
+        found = counter_products.scan(
+            current_user, request.args.get("code", ""), own_hosts(), clock.today()
+        )
     except ScanRefused as refused:
         return jsonify(refused=True, kind=refused.kind, message=str(refused)), 422
     if isinstance(found, ScanKey):
@@ -79,7 +86,7 @@ def record_sale():
     if not isinstance(data, dict):
         return jsonify(refused=True, message=_("The sale could not be read.")), 400
     try:
-        sale, created = selling.record_sale(
+        sale, created = sale_recording.record_sale(
             current_user,
             data.get("client_id"),
             data.get("lines"),
@@ -122,7 +129,7 @@ def vietqr():
     if not isinstance(data, dict):
         return jsonify(refused=True, message=_("The sale could not be read.")), 400
     try:
-        qr = selling.counter_vietqr(
+        qr = counter_vietqr.counter_vietqr(
             current_user, data.get("client_id"), data.get("lines"), clock.today()
         )
     except ShowroomError as error:
@@ -142,13 +149,13 @@ def vietqr():
 def sales():
     day = date_arg("day")
     return render_template(
-        "showrooms/pos/sales.html", day=day, sales=selling.sales_of_day(current_user, day)
+        "showrooms/pos/sales.html", day=day, sales=past_sales.sales_of_day(current_user, day)
     )
 
 
 def _sale(number: str):
     try:
-        return selling.get_sale(current_user, number)
+        return past_sales.get_sale(current_user, number)
     except NotFound:
         abort(404)
 
@@ -169,7 +176,7 @@ def void(number: str):
     if not form.validate():
         abort(400)
     try:
-        selling.void_sale(current_user, number, form.reason.data)
+        past_sales.void_sale(current_user, number, form.reason.data)
     except NotFound:
         abort(404)
     except ShowroomError as error:
@@ -188,7 +195,7 @@ def take_return(number: str):
         abort(400)
     quantities = posted_ids(request.form, "return-")
     try:
-        selling.return_items(current_user, number, quantities, form.reason.data)
+        past_sales.return_items(current_user, number, quantities, form.reason.data)
     except NotFound:
         abort(404)
     except ShowroomError as error:

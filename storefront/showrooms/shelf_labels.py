@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from storefront.numbers import parse_int
 from storefront.qr.label_sheets import DEFAULT_LAYOUT, LAYOUTS, Label, render_labels
 from storefront.qr.services import verification_url
+from storefront.showrooms.counter_products import counter_catalogue
 from storefront.showrooms.errors import ShowroomError
-from storefront.showrooms.selling import counter_catalogue
 
 MAX_LABELS = 1000
 

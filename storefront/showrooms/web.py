@@ -9,8 +9,8 @@ from datetime import date
 from flask import current_app, request, url_for
 
 from storefront import clock
+from storefront.showrooms.counter_products import CounterProduct
 from storefront.showrooms.scans import hosts_of
-from storefront.showrooms.selling import CounterProduct
 
 
 def own_hosts() -> set[str]:

@@ -20,7 +20,7 @@ from storefront.office import reports
 from storefront.orders import services as orders
 from storefront.payments.services import record_payment
 from storefront.producers import services as portal
-from storefront.showrooms import selling
+from storefront.showrooms import sale_recording
 from tests.factories import (
     make_certificate,
     make_producer,
@@ -70,7 +70,7 @@ def typed_world(app_ctx):
     showroom = make_showroom(name="+1", region=region)
     stock_at_showroom(product, showroom, 5)
     staff = make_user(role="staff", showroom_code=showroom.code)
-    selling.record_sale(
+    sale_recording.record_sale(
         staff,
         uuid.uuid4().hex,
         [{"code": product.code, "quantity": 2}],

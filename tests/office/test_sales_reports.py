@@ -18,7 +18,7 @@ from storefront.office import reports
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.services import record_payment
-from storefront.showrooms import pickups, selling
+from storefront.showrooms import past_sales, pickups, sale_recording
 from storefront.showrooms import reports as showroom_reports
 from tests.checkout_helpers import add_to_cart, checkout
 from tests.factories import make_producer, make_product, make_user, stock_at_showroom
@@ -36,7 +36,7 @@ def _english(app_ctx):
 
 
 def sell(staff, lines, payment="cash", cash_given=None):
-    sale, _ = selling.record_sale(
+    sale, _ = sale_recording.record_sale(
         staff,
         uuid.uuid4().hex,
         [{"code": c, "quantity": q} for c, q in lines],
@@ -72,7 +72,7 @@ def month(app, counter):
     )
     cash = sell(counter.staff, [("TEA234", 2), ("SCF234", 1)], cash_given=600_000)
     sell(counter.staff, [("HNY234", 1)], payment="vietqr")
-    selling.return_items(counter.staff, cash.number, {cash.lines[0].id: "1"}, "Khách đổi ý")
+    past_sales.return_items(counter.staff, cash.number, {cash.lines[0].id: "1"}, "Khách đổi ý")
     pickup = place_pickup(counter, quantity=1)
     pickups.mark_ready(counter.staff, pickup.number)
     pickups.hand_over(counter.staff, pickup.number, pickup.pickup_code, cash_received=True)

@@ -10,14 +10,14 @@ import pytest
 from storefront.accounts.access import NotAllowed
 from storefront.clock import today
 from storefront.extensions import db
-from storefront.showrooms import pickups, reports, selling
+from storefront.showrooms import past_sales, pickups, reports, sale_recording
 from storefront.showrooms.errors import ShowroomError
 from tests.factories import make_producer, make_product, make_user, stock_at_showroom
 from tests.showrooms.helpers import place_pickup
 
 
 def sell(counter, lines, payment="cash", cash_given=None):
-    sale, _ = selling.record_sale(
+    sale, _ = sale_recording.record_sale(
         counter.staff,
         uuid.uuid4().hex,
         [{"code": c, "quantity": q} for c, q in lines],
@@ -36,7 +36,7 @@ def busy_day(counter):
     stock_at_showroom(scarf, counter.showroom, 2)
     cash = sell(counter, [("TEA234", 2), ("SCF234", 1)], cash_given=600_000)  # 540.000
     sell(counter, [("HNY234", 1)], payment="vietqr")  # 250.000
-    selling.return_items(counter.staff, cash.number, {cash.lines[0].id: "1"}, "Khách đổi ý")
+    past_sales.return_items(counter.staff, cash.number, {cash.lines[0].id: "1"}, "Khách đổi ý")
     order = place_pickup(counter, quantity=1)
     pickups.mark_ready(counter.staff, order.number)
     pickups.hand_over(counter.staff, order.number, order.pickup_code, cash_received=True)

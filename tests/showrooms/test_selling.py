@@ -15,7 +15,7 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import StockMovement
-from storefront.showrooms import selling
+from storefront.showrooms import counter_products, counter_vietqr, past_sales, sale_recording
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from storefront.showrooms.models import Sale, SaleReturn
 from tests.factories import make_certificate, make_product, stock_at_showroom
@@ -23,7 +23,7 @@ from tests.showrooms.helpers import OWN_HOSTS
 
 
 def sell(counter, lines, *, client_id=None, payment="cash", cash_given=None, staff=None):
-    sale, created = selling.record_sale(
+    sale, created = sale_recording.record_sale(
         staff or counter.staff,
         client_id or uuid.uuid4().hex,
         [{"code": code, "quantity": quantity} for code, quantity in lines],
@@ -43,18 +43,18 @@ def shelf(counter, product) -> int:
 
 
 def test_a_scan_of_the_qr_url_finds_the_product_with_its_stars_price_and_shelf(counter):
-    found = selling.scan(counter.staff, "http://shop.test/q/TEA234", OWN_HOSTS, today())
+    found = counter_products.scan(counter.staff, "http://shop.test/q/TEA234", OWN_HOSTS, today())
     assert (found.code, found.stars, found.price_vnd, found.available) == ("TEA234", 4, 120_000, 5)
 
 
 def test_a_scan_of_the_ean_barcode_finds_the_product(counter):
-    found = selling.scan(counter.staff, "8930000000019", OWN_HOSTS, today())
+    found = counter_products.scan(counter.staff, "8930000000019", OWN_HOSTS, today())
     assert found.name == "Mật ong Ngọc Linh" and found.stars == 5
 
 
 def test_an_unknown_code_is_refused(counter):
     with pytest.raises(ScanRefused, match="ZZZ999") as refused:
-        selling.scan(counter.staff, "ZZZ999", OWN_HOSTS, today())
+        counter_products.scan(counter.staff, "ZZZ999", OWN_HOSTS, today())
     assert refused.value.kind == "unknown"
 
 
@@ -65,7 +65,7 @@ def test_a_product_with_an_expired_certificate_is_refused_with_its_date(counter)
     )
     stock_at_showroom(product, counter.showroom, 4)
     with pytest.raises(ScanRefused, match="expired") as refused:
-        selling.scan(counter.staff, "OLD234", OWN_HOSTS, today())
+        counter_products.scan(counter.staff, "OLD234", OWN_HOSTS, today())
     assert refused.value.kind == CertificateStatus.EXPIRED
 
 
@@ -74,13 +74,13 @@ def test_a_product_with_a_revoked_certificate_is_refused(counter):
     make_certificate(product, status="revoked")
     stock_at_showroom(product, counter.showroom, 4)
     with pytest.raises(ScanRefused, match="revoked"):
-        selling.scan(counter.staff, "REV234", OWN_HOSTS, today())
+        counter_products.scan(counter.staff, "REV234", OWN_HOSTS, today())
 
 
 def test_a_product_this_showroom_does_not_have_is_refused(counter):
     make_product(code="NON234", stock=10)  # only in its producer's warehouse
     with pytest.raises(ScanRefused, match="not in stock") as refused:
-        selling.scan(counter.staff, "NON234", OWN_HOSTS, today())
+        counter_products.scan(counter.staff, "NON234", OWN_HOSTS, today())
     assert refused.value.kind == "out_of_stock"
 
 
@@ -153,13 +153,15 @@ def test_cash_less_than_the_total_is_refused(counter):
 )
 def test_bad_lines_are_refused_with_a_message(counter, lines):
     with pytest.raises(ShowroomError):
-        selling.record_sale(counter.staff, uuid.uuid4().hex, lines, payment="cash", today=today())
+        sale_recording.record_sale(
+            counter.staff, uuid.uuid4().hex, lines, payment="cash", today=today()
+        )
 
 
 @pytest.mark.parametrize("client_id", [None, "", "short", "x" * 65, "has space in it", 12345678])
 def test_a_sale_without_a_proper_client_id_is_refused(counter, client_id):
     with pytest.raises(ShowroomError, match="id"):
-        selling.record_sale(
+        sale_recording.record_sale(
             counter.staff,
             client_id,
             [{"code": "TEA234", "quantity": 1}],
@@ -171,13 +173,13 @@ def test_a_sale_without_a_proper_client_id_is_refused(counter, client_id):
 def test_a_sale_of_another_showroom_is_not_found_by_its_staff(counter):
     sale, _ = sell(counter, [("TEA234", 1)], client_id="counter-sale-0002")
     with pytest.raises(NotFound):
-        selling.get_sale(counter.other_staff, sale.number)
+        past_sales.get_sale(counter.other_staff, sale.number)
     with pytest.raises(NotFound):  # nor can its client id be replayed there
         sell(counter, [("TEA234", 1)], client_id="counter-sale-0002", staff=counter.other_staff)
 
 
 def _sell_at(counter, sold_at, shift=None, staff=None):
-    return selling.record_sale(
+    return sale_recording.record_sale(
         staff or counter.staff,
         uuid.uuid4().hex,
         [{"code": "TEA234", "quantity": 1}],
@@ -190,16 +192,16 @@ def _sell_at(counter, sold_at, shift=None, staff=None):
 
 def test_an_offline_sale_made_during_the_shift_keeps_the_counters_time(counter):
     """Rung up offline at closing time yesterday, sent when the connection came back today."""
-    now = selling.utcnow()
-    shift = selling.open_shift(counter.staff, now=now - timedelta(hours=20))
+    now = sale_recording.utcnow()
+    shift = sale_recording.open_shift(counter.staff, now=now - timedelta(hours=20))
     earlier = now - timedelta(hours=15)
     sale, created = _sell_at(counter, earlier, shift)
     assert created and abs(sale.sold_at - earlier) < timedelta(seconds=1)
 
 
 def _forged_shift(counter, hours_ago: int) -> str:
-    opened = (selling.utcnow() - timedelta(hours=hours_ago)).isoformat()
-    signer = URLSafeTimedSerializer("not the shop's key", salt=selling.SHIFT_SALT)
+    opened = (sale_recording.utcnow() - timedelta(hours=hours_ago)).isoformat()
+    signer = URLSafeTimedSerializer("not the shop's key", salt=sale_recording.SHIFT_SALT)
     return signer.dumps({"u": counter.staff.id, "s": counter.staff.showroom_id, "t": opened})
 
 
@@ -217,13 +219,13 @@ def _forged_shift(counter, hours_ago: int) -> str:
 def test_a_sale_dated_outside_its_shift_is_refused_and_nothing_is_recorded(
     counter, case, sold_hours_ago
 ):
-    now = selling.utcnow()
+    now = sale_recording.utcnow()
     shift = {
-        "before its shift": selling.open_shift(counter.staff, now=now - timedelta(hours=2)),
-        "in the future": selling.open_shift(counter.staff, now=now - timedelta(hours=2)),
+        "before its shift": sale_recording.open_shift(counter.staff, now=now - timedelta(hours=2)),
+        "in the future": sale_recording.open_shift(counter.staff, now=now - timedelta(hours=2)),
         "no shift, yesterday": None,
         "forged shift": _forged_shift(counter, 72),
-        "another staff member's shift": selling.open_shift(
+        "another staff member's shift": sale_recording.open_shift(
             counter.other_staff, now=now - timedelta(hours=40)
         ),
         "a shift older than a week": None,
@@ -231,7 +233,7 @@ def test_a_sale_dated_outside_its_shift_is_refused_and_nothing_is_recorded(
     if case == "a shift older than a week":
         # Signed nine days ago: the signature's own clock says so too.
         with mock.patch("itsdangerous.timed.time.time", return_value=now.timestamp() - 9 * 86400):
-            shift = selling.open_shift(counter.staff, now=now - timedelta(days=9))
+            shift = sale_recording.open_shift(counter.staff, now=now - timedelta(days=9))
     with pytest.raises(ShowroomError, match="(future|shift began)"):
         _sell_at(counter, now - timedelta(hours=sold_hours_ago), shift)
     db.session.rollback()
@@ -244,12 +246,12 @@ def test_a_sale_dated_outside_its_shift_is_refused_and_nothing_is_recorded(
 
 def test_voiding_a_sale_puts_everything_back_once(counter):
     sale, _ = sell(counter, [("TEA234", 2), ("HNY234", 1)])
-    selling.void_sale(counter.staff, sale.number, "Quét nhầm")
+    past_sales.void_sale(counter.staff, sale.number, "Quét nhầm")
     db.session.commit()
     assert (shelf(counter, counter.tea), shelf(counter, counter.honey)) == (5, 3)
     assert sale.status == "voided" and sale.returned_vnd == 490_000
     with pytest.raises(ShowroomError, match="voided already"):
-        selling.void_sale(counter.staff, sale.number, "again")
+        past_sales.void_sale(counter.staff, sale.number, "again")
     db.session.rollback()
     assert shelf(counter, counter.tea) == 5
     kinds = db.session.scalars(
@@ -261,13 +263,13 @@ def test_voiding_a_sale_puts_everything_back_once(counter):
 def test_a_void_needs_a_reason(counter):
     sale, _ = sell(counter, [("TEA234", 1)])
     with pytest.raises(ShowroomError, match="Say why"):
-        selling.void_sale(counter.staff, sale.number, "  ")
+        past_sales.void_sale(counter.staff, sale.number, "  ")
 
 
 def test_a_return_takes_back_part_of_a_line_and_refunds_its_price(counter):
     sale, _ = sell(counter, [("TEA234", 3)])
     line = sale.lines[0]
-    selling.return_items(counter.staff, sale.number, {line.id: "2"}, "Khách đổi ý")
+    past_sales.return_items(counter.staff, sale.number, {line.id: "2"}, "Khách đổi ý")
     db.session.commit()
     assert shelf(counter, counter.tea) == 4
     back = db.session.scalar(select(SaleReturn))
@@ -278,14 +280,14 @@ def test_a_return_takes_back_part_of_a_line_and_refunds_its_price(counter):
         "Khách đổi ý",
     )
     with pytest.raises(ShowroomError, match="At most 1"):
-        selling.return_items(counter.staff, sale.number, {line.id: "2"}, "again")
+        past_sales.return_items(counter.staff, sale.number, {line.id: "2"}, "again")
 
 
 @pytest.mark.parametrize("quantity", ["-1", "abc", "1.5"])
 def test_a_return_of_a_bad_quantity_is_refused(counter, quantity):
     sale, _ = sell(counter, [("TEA234", 1)])
     with pytest.raises(ShowroomError):
-        selling.return_items(counter.staff, sale.number, {sale.lines[0].id: quantity}, "x")
+        past_sales.return_items(counter.staff, sale.number, {sale.lines[0].id: quantity}, "x")
     db.session.rollback()
     assert shelf(counter, counter.tea) == 4
 
@@ -294,14 +296,14 @@ def test_the_counter_catalogue_holds_only_what_this_showroom_may_sell(counter):
     product = make_product(stars=None, code="REV234")
     make_certificate(product, status="revoked")
     stock_at_showroom(product, counter.showroom, 4)
-    codes = [p.code for p in selling.counter_catalogue(counter.staff, today())]
+    codes = [p.code for p in counter_products.counter_catalogue(counter.staff, today())]
     assert codes == ["HNY234", "TEA234"]
 
 
 def test_counter_vietqr_is_for_the_total_priced_by_the_shop(counter):
     from storefront.vietqr import parse_tlv
 
-    qr = selling.counter_vietqr(
+    qr = counter_vietqr.counter_vietqr(
         counter.staff, "abcdef12-3456", [{"code": "TEA234", "quantity": 2}], today()
     )
     tags = parse_tlv(qr.payload)

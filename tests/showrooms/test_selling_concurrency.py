@@ -14,7 +14,7 @@ from storefront.accounts.models import User
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.showrooms import selling
+from storefront.showrooms import sale_recording
 from storefront.showrooms.errors import ShowroomError
 from storefront.showrooms.models import Sale
 
@@ -31,7 +31,7 @@ def at_once(app, staff_id: int, client_ids: list[str], code: str) -> list[object
             try:
                 staff = db.session.get(User, staff_id)
                 barrier.wait(timeout=JOIN_TIMEOUT)
-                _sale, created = selling.record_sale(
+                _sale, created = sale_recording.record_sale(
                     staff,
                     client_ids[index],
                     [{"code": code, "quantity": 1}],

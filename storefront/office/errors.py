@@ -7,6 +7,5 @@ class OfficeError(Refused):
     the form field the message belongs beside, when there is one."""
 
 
-
 class NotFound(OfficeError, domain.NotFound):
     """No such producer, product, certificate, showroom, region or account."""

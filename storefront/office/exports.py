@@ -9,7 +9,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from storefront.office.reports import Report
+from storefront.office.charts import Report
 
 
 def to_csv(report: Report) -> bytes:

@@ -7,7 +7,7 @@ from storefront import clock
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from storefront.office import imports, reports
+from storefront.office import imports, programme, programme_reports
 from storefront.office.csvfiles import MAX_ROWS
 from storefront.register.models import Producer
 from tests.factories import (
@@ -144,19 +144,19 @@ def test_kpis_count_products_by_stars_and_producers_by_legal_form(app_ctx):
 
     # 3★+, 5★, cooperatives %, enterprises %, selling here % (only the cooperative is listed),
     # districts with a showroom.
-    now = [row[1] for row in reports.programme_kpis(today).rows]
+    now = [row[1] for row in programme.programme_kpis(today).rows]
     assert now == [3, 1, 33.3, 33.3, 33.3, "1/1"]
-    assert reports.products_by_stars(today).rows == [["3★", 1], ["4★", 1], ["5★", 1]]
-    assert reports.products_by_region(today).rows == [
+    assert programme_reports.products_by_stars(today).rows == [["3★", 1], ["4★", 1], ["5★", 1]]
+    assert programme_reports.products_by_region(today).rows == [
         ["Huyện Đăk Hà", 3]
     ]  # the ward counts for its district
-    history = reports.history(today).rows
+    history = programme_reports.history(today).rows
     assert history[-1][0] == today.year and history[-1][2] == 3
 
 
 def test_every_report_exports_as_csv_and_xlsx(office_client):
     make_product("Sâm dây", stars=4)
-    for name in reports.REPORTS:
+    for name in programme_reports.REPORTS:
         csv = office_client.get(f"/office/reports/{name}.csv")
         assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
         xlsx = office_client.get(f"/office/reports/{name}.xlsx")
@@ -171,7 +171,7 @@ def test_reports_page_has_a_table_under_every_chart_and_a_print_view(office_clie
     make_product("Sâm dây", stars=4)
     page = office_client.get("/office/reports").text
     assert page.count("<canvas") == page.count('type="application/json"') >= 5
-    assert page.count('class="table report-table"') == len(reports.REPORTS)
+    assert page.count('class="table report-table"') == len(programme_reports.REPORTS)
     assert "vendor/chartjs/chart.umd.min.js" in page and "<script>" not in page
     assert "print-view" in office_client.get("/office/reports?print=1").text
 

@@ -3,29 +3,32 @@ follow), and the showrooms each district has — one of them."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
-from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import case, distinct, func, select
 
 from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.catalog.services import active_certificate_join
-from storefront.demo.seed import DATA_FILE
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.office.charts import Report
+from storefront.office.models import ProgrammePlan
 from storefront.register.models import LegalForm, Producer, Region, Showroom
 
 DISTRICT_KINDS = ("district", "city", "town")
 
 
-@cache
-def programme_plan() -> dict:
-    """The province plan's targets (Kon Tum's 908/KH-UBND in the demo data)."""
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))["programme"]
+def current_plan(today: date) -> ProgrammePlan | None:
+    """The plan the indicators are measured against: the latest one that has begun by ``today``
+    (it stays the reference after its period ends, until the next plan is recorded)."""
+    return db.session.scalar(
+        select(ProgrammePlan)
+        .where(ProgrammePlan.period_start <= today)
+        .order_by(ProgrammePlan.period_start.desc(), ProgrammePlan.id.desc())
+        .limit(1)
+    )
 
 
 def certified_count(today: date, stars: int | None = None) -> int:
@@ -38,8 +41,9 @@ def certified_count(today: date, stars: int | None = None) -> int:
 
 
 def programme_kpis(today: date) -> Report:
-    """The plan's indicators against its targets, as of ``today``."""
-    targets = programme_plan()["targets"]
+    """The plan's indicators against its targets, as of ``today``. Without a plan the indicators
+    are still measured, and the report says there is nothing to measure them against."""
+    plan = current_plan(today)
     certified = certified_count(today)
     five_star = certified_count(today, 5)
     total, cooperatives, enterprises = db.session.execute(
@@ -64,71 +68,70 @@ def programme_kpis(today: date) -> Report:
         )
     )
     districts = showrooms_per_district(today)
-    covered = sum(1 for row in districts.rows if row[2] >= targets["showrooms_per_district"])
-    low, high = targets["share_producers_modern_channels"]
+    per_district = plan.showrooms_per_district if plan else 1
+    covered = sum(1 for row in districts.rows if row[2] >= per_district)
 
     def share(part: int) -> float:
         return round(100 * part / total, 1) if total else 0.0
 
-    rows = [
-        [
-            _("Products with 3 stars or more"),
-            certified,
-            f"≥ {targets['products_3_star_plus']}",
-            certified >= targets["products_3_star_plus"],
-        ],
-        [
-            _("Products with 5 stars"),
-            five_star,
-            f"≥ {targets['products_5_star']}",
-            five_star >= targets["products_5_star"],
-        ],
-        [
-            _("Cooperatives among producers (%)"),
-            share(cooperatives),
-            f"≥ {targets['share_producers_cooperative']:.0%}",
-            share(cooperatives) >= 100 * targets["share_producers_cooperative"],
-        ],
-        [
-            _("Enterprises (SMEs) among producers (%)"),
-            share(enterprises),
-            f"≥ {targets['share_producers_sme']:.0%}",
-            share(enterprises) >= 100 * targets["share_producers_sme"],
-        ],
-        [
-            _("Producers selling in this shop (%)"),
-            share(selling_here),
-            f"{low:.0%}–{high:.0%}",
-            share(selling_here) >= 100 * low,
-        ],
-        [
-            _("Districts with a showroom"),
-            f"{covered}/{len(districts.rows)}",
-            _("%(n)d per district", n=targets["showrooms_per_district"]),
-            covered == len(districts.rows) and bool(districts.rows),
-        ],
+    labels = [
+        _("Products with 3 stars or more"),
+        _("Products with 5 stars"),
+        _("Cooperatives among producers (%)"),
+        _("Enterprises (SMEs) among producers (%)"),
+        _("Producers selling in this shop (%)"),
+        _("Districts with a showroom"),
     ]
+    now = [
+        certified,
+        five_star,
+        share(cooperatives),
+        share(enterprises),
+        share(selling_here),
+        f"{covered}/{len(districts.rows)}",
+    ]
+    if plan is None:
+        targets = [(_("no plan"), "")] * len(labels)
+    else:
+        targets = [
+            (f"≥ {plan.products_3_star_plus}", certified >= plan.products_3_star_plus),
+            (f"≥ {plan.products_5_star}", five_star >= plan.products_5_star),
+            (f"≥ {plan.cooperative_share_pct}%", share(cooperatives) >= plan.cooperative_share_pct),
+            (f"≥ {plan.sme_share_pct}%", share(enterprises) >= plan.sme_share_pct),
+            (
+                f"{plan.modern_channels_low_pct}%–{plan.modern_channels_high_pct}%",
+                share(selling_here) >= plan.modern_channels_low_pct,
+            ),
+            (
+                _("%(n)d per district", n=plan.showrooms_per_district),
+                covered == len(districts.rows) and bool(districts.rows),
+            ),
+        ]
+    datasets = [{"label": _("Now"), "data": [certified, five_star]}]
+    if plan is not None:
+        datasets.append(
+            {"label": _("Target"), "data": [plan.products_3_star_plus, plan.products_5_star]}
+        )
     return Report(
         "kpis",
         _("Programme indicators against the plan"),
         [_("Indicator"), _("Now"), _("Target"), _("Met")],
         [
-            [label, value, target, _("yes") if met else _("not yet")]
-            for label, value, target, met in rows
+            [
+                label,
+                value,
+                target,
+                met if isinstance(met, str) else _("yes") if met else _("not yet"),
+            ]
+            for label, value, (target, met) in zip(labels, now, targets, strict=True)
         ],
-        chart={
-            "type": "bar",
-            "horizontal": True,
-            "labels": [_("Products with 3 stars or more"), _("Products with 5 stars")],
-            "datasets": [
-                {"label": _("Now"), "data": [certified, five_star]},
-                {
-                    "label": _("Target"),
-                    "data": [targets["products_3_star_plus"], targets["products_5_star"]],
-                },
-            ],
-        },
-        note=programme_plan()["plan"],
+        chart={"type": "bar", "horizontal": True, "labels": labels[:2], "datasets": datasets},
+        note=plan.title
+        if plan
+        else _(
+            "No programme plan is recorded, so the indicators have no targets to be measured "
+            "against."
+        ),
         highlights={"certified": certified, "five_star": five_star, "producers": total},
     )
 

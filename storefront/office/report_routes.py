@@ -25,7 +25,7 @@ def report_page():
         reports=programme_reports.build_all(today),
         names=programme_reports.REPORTS,
         print_view=request.args.get("print") == "1",
-        plan=programme.programme_plan(),
+        plan=programme.current_plan(today),
     )
 
 

@@ -26,6 +26,7 @@ from storefront.catalog.models import (
     ReviewStatus,
 )
 from storefront.extensions import db
+from storefront.formatting import format_day
 from storefront.labels import LEVEL_NAMES
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
@@ -89,7 +90,7 @@ def issue_certificate(actor, product_code: str, decision: Decision, today: date)
         raise OfficeError(
             _(
                 "A decision of %(date)s expired 36 months later; it cannot be active.",
-                date=issued_on.strftime("%d/%m/%Y"),
+                date=format_day(issued_on),
             ),
             "issued_on",
         )
@@ -100,7 +101,7 @@ def issue_certificate(actor, product_code: str, decision: Decision, today: date)
         raise OfficeError(
             _(
                 "On %(date)s, %(stars)d stars were certified by the %(level)s level.",
-                date=issued_on.strftime("%d/%m/%Y"),
+                date=format_day(issued_on),
                 stars=stars,
                 level=" / ".join(str(LEVEL_NAMES[level]).lower() for level in allowed),
             ),
@@ -247,7 +248,7 @@ def send_expiry_warnings(today: date) -> int:
                 recipient,
                 _(
                     "OCOP certificate expires on %(date)s: %(product)s",
-                    date=certificate.expires_on.strftime("%d/%m/%Y"),
+                    date=format_day(certificate.expires_on),
                     product=certificate.product.name,
                 ),
                 "certificate_expiry",

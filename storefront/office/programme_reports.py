@@ -24,14 +24,19 @@ from storefront.office.programme import district_of, programme_kpis, showrooms_p
 from storefront.register.models import Region
 
 
-def products_by_stars(today: date) -> Report:
-    counts = dict(
+def _certified_per(column, today: date) -> dict:
+    """How many products hold a valid certificate on ``today``, per value of ``column``."""
+    return dict(
         db.session.execute(
-            select(Certificate.stars, func.count(distinct(Product.id)))
+            select(column, func.count(distinct(Product.id)))
             .join(Certificate, active_certificate_join(today))
-            .group_by(Certificate.stars)
+            .group_by(column)
         ).all()
     )
+
+
+def products_by_stars(today: date) -> Report:
+    counts = _certified_per(Certificate.stars, today)
     rows = [[f"{stars}★", counts.get(stars, 0)] for stars in (3, 4, 5)]
     return Report(
         "stars",
@@ -43,13 +48,7 @@ def products_by_stars(today: date) -> Report:
 
 
 def products_by_group(today: date) -> Report:
-    counts = dict(
-        db.session.execute(
-            select(Product.group, func.count(distinct(Product.id)))
-            .join(Certificate, active_certificate_join(today))
-            .group_by(Product.group)
-        ).all()
-    )
+    counts = _certified_per(Product.group, today)
     rows = [[str(GROUP_NAMES[g.value]), counts.get(g.value, 0)] for g in ProductGroup]
     return Report(
         "groups",
@@ -63,14 +62,9 @@ def products_by_group(today: date) -> Report:
 def products_by_region(today: date) -> Report:
     """Certified products per district (or city) they were made in; wards and communes count
     for the district above them. Districts abolished in 2025 keep their products."""
-    per_unit = db.session.execute(
-        select(Product.region_id, func.count(distinct(Product.id)))
-        .join(Certificate, active_certificate_join(today))
-        .group_by(Product.region_id)
-    ).all()
     regions = {r.id: r for r in db.session.scalars(select(Region))}
     totals: dict[int, int] = defaultdict(int)
-    for region_id, count in per_unit:
+    for region_id, count in _certified_per(Product.region_id, today).items():
         totals[district_of(regions, region_id)] += count
     rows = sorted(
         ([regions[rid].name, count] for rid, count in totals.items()), key=lambda r: (-r[1], r[0])

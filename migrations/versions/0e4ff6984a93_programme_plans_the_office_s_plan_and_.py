@@ -1,7 +1,7 @@
 """programme plans: the office's plan and its targets
 
 Revision ID: 0e4ff6984a93
-Revises: 7a4c2e91b0d5
+Revises: 5d2b8e41c7a3
 Create Date: 2026-11-30 12:49:46.091353
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0e4ff6984a93'
-down_revision = '7a4c2e91b0d5'
+down_revision = '5d2b8e41c7a3'
 branch_labels = None
 depends_on = None
 

@@ -213,7 +213,7 @@ def ledger():
     if request.args.get("format") == "csv":
         rows = services.ledger(current_user, filters, limit=None)
         return Response(
-            "\ufeff" + services.ledger_csv(rows),  # the BOM makes Excel read Vietnamese right
+            services.ledger_csv(rows),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=so-kho-{clock.today()}.csv"},
         )

@@ -5,27 +5,22 @@ answered as if it did not exist.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from storefront import domain
+from storefront import domain, spreadsheets
 from storefront.accounts.access import NotAllowed, require_producer
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
-from storefront.catalog.images import (
-    MAX_IMAGES_PER_PRODUCT,
-    delete_product_image,
-    store_product_image,
-)
+from storefront.catalog.images import delete_product_image, store_product_image
 from storefront.catalog.models import (
+    MAX_IMAGES_PER_PRODUCT,
     Certificate,
     CertificateStatus,
     PriceChange,
@@ -34,7 +29,7 @@ from storefront.catalog.models import (
     ProductImage,
     ReviewStatus,
 )
-from storefront.clock import SHOP_TIMEZONE, start_of_day
+from storefront.clock import start_of_day
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -47,6 +42,7 @@ from storefront.inventory.models import (
     StockTransfer,
     TransferStatus,
 )
+from storefront.numbers import OutOfRange, parse_int, parse_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderPart, PartStatus
 from storefront.orders.transitions import PARTS_WORKABLE
@@ -55,8 +51,6 @@ from storefront.register.models import Producer, Showroom
 from storefront.showrooms import transfers
 
 MAX_PRICE_VND = 1_000_000_000
-# Whole đồng, optionally grouped by thousands: 120000, 120.000, 120,000 or 120 000.
-PRICE_RE = re.compile(r"^(\d+|\d{1,3}([.,\s]\d{3})+)$")
 LOW_STOCK = 5
 EXPIRY_WARNING_DAYS = 90
 MAX_BATCH = 1_000_000
@@ -196,15 +190,14 @@ def _active(product: Product, today: date) -> Certificate | None:
 
 def parse_price(raw: str | int | None) -> int:
     """Whole đồng from what a person typed ('120000', '120.000', '120 000 ₫')."""
-    text = str(raw if raw is not None else "").replace("₫", "").replace("đ", "").strip()
-    if not PRICE_RE.match(text):
-        raise PortalError(_("Enter the price as a whole number of đồng, e.g. 120000."))
-    price = int(re.sub(r"\D", "", text))
-    if price <= 0:
-        raise PortalError(_("The price must be more than 0 ₫."))
-    if price > MAX_PRICE_VND:
-        raise PortalError(_("The price cannot be over 1.000.000.000 ₫."))
-    return price
+    try:
+        return parse_vnd(raw, minimum=1, maximum=MAX_PRICE_VND)
+    except OutOfRange as error:
+        if error.too_small:
+            raise PortalError(_("The price must be more than 0 ₫.")) from None
+        raise PortalError(_("The price cannot be over 1.000.000.000 ₫.")) from None
+    except ValueError:
+        raise PortalError(_("Enter the price as a whole number of đồng, e.g. 120000.")) from None
 
 
 def change_price(actor, product_id: int, new_price, expected_version: int) -> PriceChange | None:
@@ -311,19 +304,18 @@ def propose_product(actor, *, name: str, group: str, unit: str, price, descripti
 
 
 def parse_quantity(raw, *, allow_zero=False) -> int:
-    text = str(raw if raw is not None else "").strip()
-    if not text.lstrip("-").isdecimal():
-        raise PortalError(_("Enter a whole number of units."))
-    value = int(text)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise PortalError(
-            _("The number of units must be above 0.")
-            if not allow_zero
-            else _("A count cannot be negative.")
-        )
-    if value > MAX_BATCH:
-        raise PortalError(_("That is more than %(n)d units; check the number.", n=MAX_BATCH))
-    return value
+    try:
+        return parse_int(raw, minimum=0 if allow_zero else 1, maximum=MAX_BATCH)
+    except OutOfRange as error:
+        if not error.too_small:
+            message = _("That is more than %(n)d units; check the number.", n=MAX_BATCH)
+        elif allow_zero:
+            message = _("A count cannot be negative.")
+        else:
+            message = _("The number of units must be above 0.")
+        raise PortalError(message) from None
+    except ValueError:
+        raise PortalError(_("Enter a whole number of units.")) from None
 
 
 def receive_batch(actor, product_id: int, quantity, note: str = "") -> None:
@@ -412,10 +404,8 @@ def ledger(actor, filters: LedgerFilters, limit: int | None = 500) -> list:
     return db.session.execute(query).all()
 
 
-def ledger_csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+def ledger_csv(rows) -> bytes:
+    return spreadsheets.csv_file(
         [
             "time (Asia/Ho_Chi_Minh)",
             "product_code",
@@ -425,23 +415,12 @@ def ledger_csv(rows) -> str:
             "reason",
             "reference",
             "by",
-        ]
+        ],
+        (
+            [m.created_at, code, name, m.kind, m.delta, m.reason, m.reference, m.actor_name]
+            for m, name, code in rows
+        ),
     )
-    for movement, name, code in rows:
-        when = movement.created_at.astimezone(SHOP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S")
-        writer.writerow(
-            [
-                when,
-                code,
-                name,
-                movement.kind,
-                movement.delta,
-                movement.reason or "",
-                movement.reference or "",
-                movement.actor_name,
-            ]
-        )
-    return out.getvalue()
 
 
 # --- consignment transfers -------------------------------------------------------------------
@@ -506,28 +485,57 @@ def cancel_transfer(actor, transfer_id: int) -> StockTransfer:
 
 
 def add_picture(actor, product_id: int, data: bytes, alt: str = ""):
+    """The picture, cleaned, at the product's first free place. Refused past
+    MAX_IMAGES_PER_PRODUCT, which the database holds even for uploads at the same moment."""
     product = own_product(actor, product_id)
     if len(product.images) >= MAX_IMAGES_PER_PRODUCT:
-        raise PortalError(_("A product can have at most %(n)d pictures.", n=MAX_IMAGES_PER_PRODUCT))
+        raise _too_many_pictures()
     name = store_product_image(data, product.code)
-    image = ProductImage(
-        product_id=product.id,
-        filename=name,
-        alt=(alt or "").strip()[:300] or None,
-        position=len(product.images),
-    )
-    db.session.add(image)
-    db.session.flush()
-    return image
+    try:
+        return _place_picture(product.id, name, (alt or "").strip()[:300] or None)
+    except PortalError:
+        delete_product_image(name)
+        raise
+
+
+def _place_picture(product_id: int, name: str, alt: str | None) -> ProductImage:
+    # An upload that took the same place a moment earlier makes the insert fail (unique place):
+    # look again and take the next one, until none is left.
+    for _attempt in range(MAX_IMAGES_PER_PRODUCT):
+        taken = set(
+            db.session.scalars(
+                select(ProductImage.position).where(ProductImage.product_id == product_id)
+            )
+        )
+        free = [p for p in range(MAX_IMAGES_PER_PRODUCT) if p not in taken]
+        if not free:
+            break
+        image = ProductImage(product_id=product_id, filename=name, alt=alt, position=free[0])
+        try:
+            with db.session.begin_nested():
+                db.session.add(image)
+        except IntegrityError:
+            continue
+        return image
+    raise _too_many_pictures()
+
+
+def _too_many_pictures() -> PortalError:
+    return PortalError(_("A product can have at most %(n)d pictures.", n=MAX_IMAGES_PER_PRODUCT))
 
 
 def remove_picture(actor, product_id: int, image_id: int) -> None:
+    """The picture goes; those after it move up one place, so a new one comes last."""
     product = own_product(actor, product_id)
     image = db.session.get(ProductImage, image_id)
     if image is None or image.product_id != product.id:
         raise NotFound(_("No such picture."))
+    later = [i for i in product.images if i.position > image.position]
     db.session.delete(image)
     db.session.flush()
+    for moved in sorted(later, key=lambda i: i.position):  # one by one: each place is free
+        moved.position -= 1
+        db.session.flush()
     delete_product_image(image.filename)
 
 

@@ -90,7 +90,7 @@ def typed_world(app_ctx):
         orders.OrderDraft("delivery", "bank_transfer", "Lan", "0912345678", None, address_line="x"),
         [orders.PlacedLine(product, 1, portal.stock.warehouse_of(producer.id).id)],
         customer_id=None,
-        idempotency_key="exports",
+        idempotency_digest="exports",
     )
     record_payment(order, order.total_vnd, "bank_transfer", recorded_by="office")
     db.session.commit()

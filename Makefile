@@ -54,14 +54,18 @@ run: install
 
 test: install lint audit test-sqlite test-postgres
 
+# Both halves run on every core (pytest-xdist, a database per worker: tests/conftest.py). The
+# scale-out tests need PostgreSQL and run in its half only.
+PYTEST_WORKERS ?= auto
+
 test-sqlite: install
 	@echo "== Test suite on SQLite"
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not scaleout"
 
 test-postgres: install
 	@if $(BIN)/python -m tests.postgres_available "$(PG_TEST_URL)"; then \
 		echo "== Test suite on PostgreSQL"; \
-		TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -m "not browser"; \
+		TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser"; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "!! PostgreSQL is required (REQUIRE_POSTGRES=1) but $(PG_TEST_URL) does not answer." >&2; exit 1; \
 	else \

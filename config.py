@@ -87,6 +87,8 @@ class Config:
         self.OUTBOX_MAX_ATTEMPTS = int(env.get("OUTBOX_MAX_ATTEMPTS", 6))
         self.OUTBOX_RETRY_SECONDS = int(env.get("OUTBOX_RETRY_SECONDS", 60))
         self.OUTBOX_BATCH_SIZE = int(env.get("OUTBOX_BATCH_SIZE", 200))
+        # werkzeug's method for new password hashes; a check reads the method from the hash.
+        self.PASSWORD_HASH_METHOD = "scrypt"
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 2 * 3600))
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
@@ -127,6 +129,8 @@ class TestingConfig(Config):
         # The test client's default host and the live test servers', answered next to BASE_URL's
         # (tests set BASE_URL).
         self.ALLOWED_HOSTS = [*self.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
+        # One PBKDF2 round instead of scrypt's ~130 ms per test user; tests only.
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

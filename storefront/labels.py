@@ -1,4 +1,5 @@
-"""Names people read for the register's codes (groups, legal forms, levels), translated."""
+"""Names people read for the register's codes (groups, legal forms, levels, states), translated.
+Templates write no status name themselves: they take it from here (see register)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -69,6 +70,38 @@ ORDER_STATUS_NAMES = {
     "returned": _l("returned"),
 }
 
+CERTIFICATE_STATE_NAMES = {
+    "active": _l("valid"),
+    "expired": _l("expired"),
+    "revoked": _l("revoked"),
+    "superseded": _l("superseded"),
+}
+
+REVIEW_STATUS_NAMES = {
+    "pending": _l("waiting for review"),
+    "approved": _l("approved"),
+    "rejected": _l("rejected"),
+}
+
+TRANSFER_STATUS_NAMES = {
+    "in_transit": _l("in transit"),
+    "received": _l("received"),
+    "cancelled": _l("cancelled"),
+}
+
+# A completed sale shows no state; only a voided one is marked.
+SALE_STATUS_NAMES = {
+    "voided": _l("voided"),
+}
+
+MOVEMENT_KIND_NAMES = {
+    "receipt": _l("receipt"),
+    "sale": _l("sale"),
+    "adjustment": _l("adjustment"),
+    "transfer": _l("transfer"),
+    "return": _l("return"),
+}
+
 PAYMENT_METHOD_NAMES = {
     "bank_transfer": _l("Bank transfer (VietQR)"),
     "cod": _l("Cash on delivery"),
@@ -100,4 +133,9 @@ def register(app) -> None:
             "ORDER_STATUS_NAMES": ORDER_STATUS_NAMES,
             "PAYMENT_METHOD_NAMES": PAYMENT_METHOD_NAMES,
             "PAYMENT_REVIEW_REASONS": PAYMENT_REVIEW_REASONS,
+            "CERTIFICATE_STATE_NAMES": CERTIFICATE_STATE_NAMES,
+            "REVIEW_STATUS_NAMES": REVIEW_STATUS_NAMES,
+            "TRANSFER_STATUS_NAMES": TRANSFER_STATUS_NAMES,
+            "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
+            "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
         }

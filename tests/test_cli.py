@@ -60,7 +60,6 @@ def test_create_user_binds_a_producer_account(runner, app_ctx):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).filter_by(email="chu@kora.vn"))
     assert user.producer.code == "KORA" and user.check_password("mat-khau-dai")
-    assert user.password_hash.startswith("scrypt:")
 
 
 def test_create_user_binds_staff_to_a_showroom(runner, app_ctx):
@@ -78,6 +77,10 @@ def test_create_user_binds_staff_to_a_showroom(runner, app_ctx):
         ]
     )
     assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    user = db.session.scalar(select(User).filter_by(email="nv@ocop.vn"))
+    assert user.role == "staff" and user.producer is None
+    assert user.showroom.code == "SR-KT" and user.check_password("mat-khau-dai")
 
 
 def test_create_user_refuses_bad_input_and_changes_nothing(runner, app_ctx):

@@ -16,7 +16,7 @@ import config
 from storefront import create_app
 from storefront.extensions import db
 from storefront.security import UnsafeProductionSettings
-from tests.factories import make_product
+from tests.factories import make_product, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "9f2c4e7a1b8d3f6e0a5c2b9d8e7f1a3c"  # 32 random hex characters
@@ -96,6 +96,19 @@ def test_development_starts_with_the_generated_key_and_debug(production):
     production.delenv("SECRET_KEY")
     production.setenv("FLASK_DEBUG", "1")
     assert create_app(config.Config()).config["SECRET_KEY"]
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_tests(app_ctx, monkeypatch):
+    """The suite's config hashes cheaply (TestingConfig); the shop's own config uses scrypt, and a
+    hash made either way is checked by the method it names."""
+    shop_method = config.Config().PASSWORD_HASH_METHOD
+    assert shop_method == "scrypt"
+    cheap = make_user("re@example.vn", password="mat-khau-dai")
+    monkeypatch.setitem(app_ctx.config, "PASSWORD_HASH_METHOD", shop_method)
+    strong = make_user("manh@example.vn", password="mat-khau-dai")
+    assert strong.password_hash.startswith("scrypt:") and strong.check_password("mat-khau-dai")
+    assert cheap.password_hash.startswith("pbkdf2:sha256:1$")
+    assert cheap.check_password("mat-khau-dai") and not cheap.check_password("mat-khau-sai")
 
 
 def test_production_cookies_are_secure_when_the_shop_is_on_https(production):

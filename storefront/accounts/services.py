@@ -296,8 +296,9 @@ def _waste_time_like_a_check(password: str) -> None:
     global _DUMMY_HASH
     from werkzeug.security import check_password_hash, generate_password_hash
 
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+    method = current_app.config["PASSWORD_HASH_METHOD"]  # as costly as a real user's check
+    if _DUMMY_HASH is None or not _DUMMY_HASH.startswith(method):
+        _DUMMY_HASH = generate_password_hash("not-a-real-password", method=method)
     check_password_hash(_DUMMY_HASH, password)
 
 

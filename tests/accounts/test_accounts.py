@@ -9,6 +9,9 @@ from storefront.extensions import db
 from storefront.outbox.models import OutboxMessage
 from tests.factories import make_user
 
+# "The e-mail/number or the password is not right."
+NOT_RIGHT = "E-mail/số điện thoại hoặc mật khẩu không đúng."
+
 
 def _register(client, identifier, password="mat-khau-dai", confirm=None, name="Lan"):
     return client.post(
@@ -120,9 +123,10 @@ def test_login_by_email_or_phone_and_wrong_password_says_the_same(client, app_ct
     wrong = _login(client, "lan@example.vn", "sai-mat-khau")
     unknown = _login(client, "noone@example.vn", "sai-mat-khau")
     assert wrong.status_code == unknown.status_code == 400
-    message = "The e-mail/number or the password is not right."
     assert _error_text(wrong) == _error_text(unknown)
-    assert user.last_login_at is not None or message
+    assert NOT_RIGHT in " ".join(_error_text(wrong))
+    db.session.expire_all()
+    assert db.session.get(User, user.id).last_login_at is not None  # the phone's sign-in
 
 
 def _error_text(response):
@@ -133,7 +137,13 @@ def test_deactivated_account_cannot_sign_in(client, app_ctx):
     user = make_user("lan@example.vn")
     user.active = False
     db.session.commit()
-    assert _login(client, "lan@example.vn").status_code == 400
+    response = _login(client, "lan@example.vn")  # the right password
+    assert response.status_code == 400
+    # "The e-mail/number or the password is not right.": the same words as a wrong password
+    assert NOT_RIGHT in " ".join(_error_text(response))
+    assert client.get("/tai-khoan").status_code == 302  # not signed in: sent to sign in
+    db.session.expire_all()
+    assert db.session.get(User, user.id).last_login_at is None
 
 
 def test_remember_me_sets_a_long_lived_httponly_cookie(client, app_ctx):

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-import config
-from storefront import create_app
 from storefront.extensions import db
+from tests.collection_app import collection_app
 from tests.factories import (
     make_producer,
     make_product,
@@ -18,28 +17,13 @@ from tests.factories import (
     stock_at_showroom,
 )
 
-
-class _SessionApp:
-    """The WSGI app schemathesis calls: the suite's app (with its database) once the fixture
-    below has set it. The document itself needs no database, so an app without one serves
-    it at import time, when the tests are generated."""
-
-    def __init__(self):
-        settings_ = config.TestingConfig()
-        settings_.SQLALCHEMY_DATABASE_URI = "sqlite://"
-        self.target = create_app(settings_)
-
-    def __call__(self, environ, start_response):
-        return self.target(environ, start_response)
-
-
-session_app = _SessionApp()
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", session_app)
+# The document is read when the tests are generated, before the app fixture runs; every call goes
+# to the suite's app (with its database), given to call_and_validate.
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", collection_app())
 
 
 @pytest.fixture(autouse=True)
 def _catalogue(app):
-    session_app.target = app
     with app.app_context():
         _small_catalogue()
 
@@ -57,10 +41,6 @@ def _small_catalogue() -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-def test_every_operation_conforms_to_its_schema(case):
-    case.call_and_validate()
+@settings(max_examples=30)
+def test_every_operation_conforms_to_its_schema(case, app):
+    case.call_and_validate(app=app)

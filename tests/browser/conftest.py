@@ -24,35 +24,9 @@ from config import TestingConfig
 from storefront import create_app
 from storefront.demo.seed import load_demo
 from storefront.extensions import db
+from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH_SCRIPT, DESKTOP, PHONE
 
 BROWSER_DIR = Path(__file__).resolve().parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "vi-VN",
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
-# Chromium reports a Content-Security-Policy violation as a DOM event; this turns it into a
-# console error, so the console watcher below sees it. Init scripts are injected by the browser,
-# not the page, so the page's own CSP does not block this one.
-CSP_WATCH_SCRIPT = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
-    + ` at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
-});
-"""
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.vietqr import crc16_ccitt_false, parse_tlv
-from tests.browser.test_qr_journey import (
+from tests.browser.pages import (
     PHONE_WIDTH,
     SCREENSHOT_DIR,
     SETTLE_IMAGES,

@@ -17,7 +17,7 @@ from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.demo.seed import SAMPLE_PRODUCER_CODE
 from storefront.extensions import db
 from storefront.register.models import Producer
-from tests.browser.test_qr_journey import catalogue_codes, overflow
+from tests.browser.pages import catalogue_codes, overflow
 
 try:
     from playwright.sync_api import expect

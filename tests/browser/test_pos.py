@@ -21,8 +21,14 @@ from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel, StockMovement
 from storefront.register.models import Showroom
 from storefront.showrooms.models import Sale
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH_SCRIPT
-from tests.browser.test_qr_journey import PHONE_WIDTH, SCREENSHOT_DIR, overflow
+from tests.browser.pages import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CSP_WATCH_SCRIPT,
+    PHONE_WIDTH,
+    SCREENSHOT_DIR,
+    overflow,
+)
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
     from playwright.sync_api import expect
@@ -138,6 +144,10 @@ def test_a_keyboard_wedge_scanner_rings_up_a_sale_paid_in_cash(
         scanner_types(page, first)
         expect(line(page, first).locator(".pos-line-count")).to_have_text("2")
         expect(line(page, first).locator(".pos-line-source")).to_have_text("máy quét")
+        # The line carries the shop's star badge, copied from the page's star_badge templates.
+        expect(line(page, first).locator(".stars")).to_have_attribute(
+            "title", re.compile(r"^\d sao$")
+        )
         # The third scan arrives while the cashier is in the cash field: it still is a scan.
         page.locator("#cash-given").focus()
         scanner_types(page, second)

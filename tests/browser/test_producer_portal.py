@@ -13,8 +13,8 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.formatting import format_vnd
 from storefront.producers import services as portal
-from storefront.register import showrooms
-from tests.browser.test_qr_journey import PHONE_WIDTH, SCREENSHOT_DIR, SETTLE_IMAGES, overflow
+from storefront.showrooms import services as showrooms
+from tests.browser.pages import PHONE_WIDTH, SCREENSHOT_DIR, SETTLE_IMAGES, overflow
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
     from playwright.sync_api import expect

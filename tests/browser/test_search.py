@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from tests.browser.test_qr_journey import PHONE_WIDTH, SCREENSHOT_DIR, SETTLE_IMAGES, overflow
+from tests.browser.pages import PHONE_WIDTH, SCREENSHOT_DIR, SETTLE_IMAGES, overflow
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
     from playwright.sync_api import expect

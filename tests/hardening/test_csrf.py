@@ -1,7 +1,7 @@
 """Every route that changes something refuses a request without this site's CSRF token: a missing
 or forged token gets the shop's own 400 page, and nothing in the database changes.
 
-Each route is posted by a visitor the role table (tests/accounts/test_role_matrix.py) lets use it,
+Each route is posted by a visitor the role table (tests/role_table.py) lets use it,
 so the refusal comes from the token and not from the access check; the same request with a valid
 token is then not refused for its token, which shows the route and visitor were the right ones.
 """
@@ -11,51 +11,17 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from flask import g
-from itsdangerous import URLSafeTimedSerializer
 
 from storefront.extensions import csrf
-from tests.accounts.test_role_matrix import ACTORS, LOGIN, TABLE
-from tests.factories import session_user_id
+from tests.hardening.csrf import (
+    CSRF_TITLE,
+    EXEMPT,
+    changing_endpoints,
+    checked_routes,
+    valid_token,
+)
 from tests.hardening.snapshot import database_checksum
-
-CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The only routes that take a POST without a token, each with what authenticates it instead.
-EXEMPT = {
-    "payments.stripe_webhook": "Stripe calls it, not a browser; its Stripe-Signature header is "
-    "checked against STRIPE_WEBHOOK_SECRET (tests/payments/test_stripe.py)",
-}
-CSRF_TITLE = "Không thể nhận biểu mẫu này"  # "The form could not be accepted", in Vietnamese
-
-
-def changing_endpoints(app) -> set[str]:
-    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.methods & CHANGING_METHODS}
-
-
-def allowed_actor(expected: dict) -> str:
-    """The first visitor the role table lets through (not refused, not sent to sign in)."""
-    for actor in ACTORS:
-        status = expected.get(actor, expected["*"])
-        if status not in (403, 404) and not (actor == "anonymous" and status == LOGIN):
-            return actor
-    return "anonymous"  # a route nobody may use (the media of a missing picture)
-
-
-def sign_in(client, user_id) -> None:
-    g.pop("_login_user", None)  # the test's app context outlives requests
-    with client.session_transaction() as session:
-        session.clear()
-        if user_id is not None:
-            session["_user_id"] = session_user_id(user_id)
-            session["_fresh"] = True
-
-
-def valid_token(client, app) -> str:
-    """A token as the shop's pages embed it: signed, bound to this client's session."""
-    raw = secrets.token_hex(20)
-    with client.session_transaction() as session:
-        session["csrf_token"] = raw
-    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+from tests.role_table import TABLE, allowed_actor, sign_in
 
 
 @pytest.fixture()
@@ -74,17 +40,6 @@ def test_every_changing_route_is_in_the_role_table_and_only_listed_ones_are_exem
     }
     assert exempt == set(EXEMPT), "a route skips the CSRF check: list it in EXEMPT with why"
     assert not csrf._exempt_blueprints
-
-
-def checked_routes() -> list[str]:
-    """Every route that changes something but the exempt ones (also read by the fuzz tests)."""
-    from storefront import create_app
-    from tests.conftest import _test_config
-
-    # The url map does not need a database; the routes are known before the app fixture runs.
-    config = _test_config()
-    config.SQLALCHEMY_DATABASE_URI = "sqlite://"
-    return sorted(changing_endpoints(create_app(config)) - set(EXEMPT))
 
 
 @pytest.mark.parametrize("endpoint", checked_routes())

@@ -15,32 +15,20 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storefront.cart.models import CartItem
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from tests.accounts.test_role_matrix import TABLE
 from tests.factories import UNSELLABLE_KINDS, make_unsellable_product
+from tests.hardening.csrf import CSRF_TITLE, checked_routes, valid_token
 from tests.hardening.snapshot import database_checksum
-from tests.hardening.test_csrf import (
-    CSRF_TITLE,
-    allowed_actor,
-    checked_routes,
-    sign_in,
-    valid_token,
-)
 from tests.hardening.test_redirects import assert_stays_on_site
+from tests.role_table import TABLE, allowed_actor, sign_in
 
 # HARDENING_EXAMPLES=200 digs deeper by hand; the suite keeps to a few per route.
-FUZZ = settings(
-    max_examples=int(os.environ.get("HARDENING_EXAMPLES", 8)),
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FUZZ = settings(max_examples=int(os.environ.get("HARDENING_EXAMPLES", 8)))
 LEAKS = ("Traceback", 'File "/', "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions")
 HUGE = "9" * 5000  # past the 4,300 digits Python's int() reads
 # Numbers no field means, each tried in every field of every form and query string below.

@@ -35,7 +35,7 @@ LOCATIONS = st.integers(0, 2)
 AMOUNTS = st.integers(1, 6)
 BAD_AMOUNTS = st.sampled_from([0, -1, -4, True, False, 1.0, 2.5, "2", None])
 
-MACHINE_SETTINGS = settings(max_examples=40, stateful_step_count=25, deadline=None)
+MACHINE_SETTINGS = settings(max_examples=40, stateful_step_count=25)
 
 
 def around(limit: int) -> st.SearchStrategy[int]:

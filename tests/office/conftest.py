@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import make_user
+from tests.showrooms.helpers import counter  # noqa: F401  (a fixture: the sales reports' showroom)
 
 
 @pytest.fixture()

@@ -20,11 +20,10 @@ from storefront.orders.models import Order, OrderStatus
 from storefront.payments.services import record_payment
 from storefront.showrooms import pickups, selling
 from storefront.showrooms import reports as showroom_reports
+from tests.checkout_helpers import add_to_cart, checkout
 from tests.factories import make_producer, make_product, make_user, stock_at_showroom
-from tests.orders.helpers import add_to_cart, checkout
 from tests.querycount import count_queries
-from tests.showrooms.conftest import counter  # noqa: F401  (the showroom fixture)
-from tests.showrooms.test_pickups import place_pickup
+from tests.showrooms.helpers import place_pickup
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +57,7 @@ def order_online(app, product, quantity, method="bank_transfer") -> Order:
 
 
 @pytest.fixture()
-def month(app, counter):  # noqa: F811
+def month(app, counter):
     """Counter: cash sale tea×2 + scarf×1 (540.000), VietQR honey×1 (250.000), one tea given
     back (120.000); a pick-up tea×1 paid in cash when collected (120.000). Online: jam×2 paid by
     transfer (160.000), jam×1 cancelled, jam×1 placed cash on delivery (not paid yet), jam×3 paid

@@ -1,6 +1,4 @@
 import re
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -13,6 +11,7 @@ from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderEvent, OrderStatus
 from storefront.outbox.models import OutboxMessage
 from storefront.vietqr import crc16_ccitt_false, parse_tlv
+from tests.checkout_helpers import add_to_cart, checkout, checkout_key, vietqr_png
 from tests.factories import (
     make_producer,
     make_product,
@@ -20,7 +19,7 @@ from tests.factories import (
     make_user,
     stock_at_showroom,
 )
-from tests.orders.helpers import add_to_cart, checkout, checkout_key
+from tests.zbar import decode_qr
 
 
 def _order() -> Order:
@@ -300,25 +299,12 @@ def test_signed_in_cart_is_kept_and_merged_at_login(client, auth, two_producers)
     assert "Hồng đảng sâm" in cart and "Măng khô" in cart
 
 
-def _zbar(png: bytes, tmp_path) -> str:
-    if shutil.which("zbarimg") is None:
-        pytest.skip("zbarimg is not installed")
-    path = tmp_path / "vietqr.png"
-    path.write_bytes(png)
-    return subprocess.run(
-        ["zbarimg", "--raw", "-q", str(path)], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
 def test_bank_transfer_order_page_shows_a_vietqr_that_decodes(client, two_producers, tmp_path):
-    import base64
-
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 1)
     page = client.get(checkout(client, payment_method="bank_transfer").location).text
     order = _order()
-    data_uri = re.search(r'class="vietqr" src="data:image/png;base64,([^"]+)"', page).group(1)
-    payload = _zbar(base64.b64decode(data_uri), tmp_path)
+    payload = decode_qr(vietqr_png(page), tmp_path)
     tags = parse_tlv(payload)
     assert tags["54"] == str(order.total_vnd) and tags["53"] == "704"
     assert parse_tlv(tags["62"])["08"] == order.number

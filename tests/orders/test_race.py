@@ -17,8 +17,8 @@ from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.inventory.models import StockLevel
 from storefront.orders.models import Order, OrderLine
+from tests.checkout_helpers import delivery_area
 from tests.factories import make_product
-from tests.orders.helpers import delivery_area
 
 UNITS = 5
 BUYERS = 20

@@ -19,7 +19,7 @@ from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.models import Payment
 from tests.factories import make_producer, make_product, make_showroom, make_user
-from tests.payments.conftest import order_state, page_text, translated
+from tests.payments.helpers import order_state, page_text, translated
 
 PAGE = "/office/payments"
 ROW_RE = re.compile(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", re.S)

@@ -24,7 +24,7 @@ from storefront.payments import services as payments
 from storefront.payments import stripe_checkout
 from storefront.payments.models import Payment
 from tests.factories import make_product
-from tests.payments.conftest import (
+from tests.payments.helpers import (
     STRIPE_WEBHOOK_SECRET,
     order_state,
     page_text,

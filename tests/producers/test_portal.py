@@ -5,10 +5,13 @@ import struct
 import threading
 import time
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from storefront.catalog.images import ImageRejected, store_product_image
 from storefront.catalog.models import PriceChange, Product
@@ -360,14 +363,25 @@ def test_a_decompression_bomb_is_refused_by_its_header(client, auth, kora, side)
 
 def test_a_picture_over_the_size_limit_is_refused(client, auth, kora, app, monkeypatch):
     user, _producer, product = kora
-    monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 1000)
+    monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 2**20)
+    uploads = Path(app.config["UPLOAD_DIR"])
+    files_before = sorted(uploads.rglob("*"))
+    picture = _picture() + b"\0" * 2**20  # a real JPEG, one MB too long
     auth.login(user)
+    # Encoded here: werkzeug's test client would spool a body this size to a file it leaves open.
+    boundary, body = encode_multipart(
+        {"picture-picture": FileStorage(io.BytesIO(picture), "anh.jpg", content_type="image/jpeg")}
+    )
     response = client.post(
         f"/producer/products/{product.code}/pictures",
-        data={"picture-picture": (io.BytesIO(_picture()), "anh.jpg")},
-        content_type="multipart/form-data",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert response.status_code == 400
+    assert "Ảnh lớn hơn 1 MB." in response.text  # "The picture is larger than 1 MB."
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).images == []
+    assert sorted(uploads.rglob("*")) == files_before
 
 
 def test_the_size_limit_is_said_in_megabytes(app, monkeypatch):
@@ -427,3 +441,13 @@ def test_portal_is_for_producers_only(client, auth, app_ctx):
     customer = make_user("khach@example.vn")
     auth.login(customer)
     assert client.get("/producer/").status_code == 403
+
+
+def test_transfers_page_title_is_only_its_name_and_its_scripts_load_once(client, auth, kora):
+    user, *_ = kora
+    auth.login(user)
+    page = client.get("/producer/transfers").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "script" not in title.lower()
+    assert title.startswith("Chuyển hàng · ")
+    assert page.count("js/stepper.js") == 1 and page.count("js/confirm.js") == 1

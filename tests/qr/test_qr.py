@@ -1,33 +1,17 @@
-import os
-import shutil
-import subprocess
 import xml.dom.minidom
 
 import pytest
 
 from storefront.clock import today
 from tests.factories import make_certificate, make_product
-
-
-def zbar_decode(png: bytes, tmp_path) -> str:
-    """Decode a QR image with a real decoder (zbar)."""
-    if shutil.which("zbarimg") is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("zbarimg is required (apt-get install zbar-tools)")
-        pytest.skip("zbarimg is not installed (apt-get install zbar-tools)")
-    image = tmp_path / "qr.png"
-    image.write_bytes(png)
-    result = subprocess.run(
-        ["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
+from tests.zbar import decode_qr
 
 
 def test_png_qr_encodes_the_absolute_verification_url(client, app_ctx, tmp_path):
     product = make_product()
     response = client.get(f"/qr/{product.code}.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
-    assert zbar_decode(response.data, tmp_path) == f"http://shop.test/q/{product.code}"
+    assert decode_qr(response.data, tmp_path) == f"http://shop.test/q/{product.code}"
 
 
 def test_size_parameter_scales_the_image_and_still_decodes(client, app_ctx, tmp_path):
@@ -35,7 +19,7 @@ def test_size_parameter_scales_the_image_and_still_decodes(client, app_ctx, tmp_
     small = client.get(f"/qr/{product.code}.png?size=100").data
     large = client.get(f"/qr/{product.code}.png?size=1200").data
     assert len(large) > len(small)
-    assert zbar_decode(large, tmp_path).endswith(f"/q/{product.code}")
+    assert decode_qr(large, tmp_path).endswith(f"/q/{product.code}")
 
 
 def test_svg_qr_is_an_svg_document(client, app_ctx):

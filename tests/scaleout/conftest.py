@@ -19,9 +19,9 @@ from sqlalchemy import make_url
 
 from scripts.backing_services import redis_problem
 from scripts.scaleout import DATABASE_PREFIX, ScaleOut, running_pair
+from tests.scaleout.pages import LOGIN_LIMIT
 
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/6"
-LOGIN_LIMIT = 5  # sign-in attempts per minute per client address, counted over both instances
 
 
 def scaleout_database_url() -> str | None:

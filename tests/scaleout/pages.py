@@ -10,6 +10,7 @@ import re
 import requests
 from requests.adapters import HTTPAdapter
 
+LOGIN_LIMIT = 5  # sign-in attempts per minute per client address, counted over both instances
 STOCK_ONLINE_RE = re.compile(r'<li><span class="stock (?:in|out)">([^<]*)</span>')
 PRODUCT_PRICE_RE = re.compile(r'<p class="product-price"><span class="price">([^<]+)</span>')
 MAIN_RE = re.compile(r"<main[^>]*>(.*?)</main>", re.S)

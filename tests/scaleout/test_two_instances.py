@@ -16,8 +16,8 @@ import requests
 from bench.race_client import Buyer
 from storefront.formatting import format_vnd
 from storefront.register.generation import GENERATION_MAX_AGE
-from tests.scaleout.conftest import LOGIN_LIMIT
 from tests.scaleout.pages import (
+    LOGIN_LIMIT,
     browser,
     card_price,
     first_card,
@@ -28,7 +28,7 @@ from tests.scaleout.pages import (
     sign_in,
 )
 
-pytestmark = pytest.mark.scaleout
+pytestmark = pytest.mark.scaleout  # one xdist worker runs them all (tests/conftest.py)
 
 CUSTOMER = "khach@ocop.demo"
 PRODUCER = "kora@ocop.demo"  # Kora Group, producer code KORA

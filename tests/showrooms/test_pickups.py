@@ -8,29 +8,11 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.orders import payment_panels
-from storefront.orders import services as orders
 from storefront.outbox.models import OutboxMessage
 from storefront.payments.models import Payment
 from storefront.showrooms import pickups
 from storefront.showrooms.errors import NotFound, ShowroomError
-
-
-def place_pickup(counter, payment_method="cash_at_pickup", quantity=2, key="pickup-1"):
-    order, _secret = orders.place_order(
-        orders.OrderDraft(
-            "pickup",
-            payment_method,
-            "Lan",
-            "0912345678",
-            "lan@example.vn",
-            pickup_showroom_id=counter.showroom.id,
-        ),
-        [orders.PlacedLine(counter.tea, quantity, counter.location_id)],
-        customer_id=None,
-        idempotency_digest=key,
-    )
-    db.session.commit()
-    return order
+from tests.showrooms.helpers import place_pickup
 
 
 def test_a_pick_up_order_gets_a_private_code_and_a_qr_pass(counter):

@@ -11,7 +11,7 @@ from storefront.inventory.models import StockMovement
 from storefront.showrooms import receiving, transfers
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from tests.factories import make_product
-from tests.showrooms.conftest import OWN_HOSTS
+from tests.showrooms.helpers import OWN_HOSTS
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from storefront.extensions import db
 from storefront.showrooms import pickups, reports, selling
 from storefront.showrooms.errors import ShowroomError
 from tests.factories import make_producer, make_product, make_user, stock_at_showroom
-from tests.showrooms.test_pickups import place_pickup
+from tests.showrooms.helpers import place_pickup
 
 
 def sell(counter, lines, payment="cash", cash_given=None):

@@ -15,7 +15,7 @@ from storefront.orders.models import Order
 from storefront.showrooms import transfers
 from storefront.showrooms.models import Sale
 from tests.factories import make_product, make_user
-from tests.showrooms.test_pickups import place_pickup
+from tests.showrooms.helpers import place_pickup
 
 JSON = {"Accept": "application/json"}
 

@@ -19,7 +19,7 @@ from storefront.showrooms import selling
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from storefront.showrooms.models import Sale, SaleReturn
 from tests.factories import make_certificate, make_product, stock_at_showroom
-from tests.showrooms.conftest import OWN_HOSTS
+from tests.showrooms.helpers import OWN_HOSTS
 
 
 def sell(counter, lines, *, client_id=None, payment="cash", cash_given=None, staff=None):

@@ -4,6 +4,7 @@ from storefront.accounts.models import User
 from storefront.catalog.models import Certificate, Product
 from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockMovement
+from storefront.office.models import ProgrammePlan
 from tests.factories import make_producer, make_showroom
 
 
@@ -17,6 +18,9 @@ def test_seed_demo_loads_the_programme_data_once(runner, app_ctx):
     assert vingin.group == "herbal" and vingin.certificates[0].stars == 4
     assert vingin.is_demo and vingin.certificates[0].is_demo  # invented values are flagged
     assert db.session.scalar(select(func.count()).where(Certificate.status == "revoked")) == 1
+    plan = db.session.scalar(select(ProgrammePlan))  # the office's table, not the demo's file
+    assert plan.number == "908/KH-UBND" and plan.products_3_star_plus == 250
+    assert plan.cooperative_share_pct == 50 and plan.modern_channels_high_pct == 30
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "already" in second.output

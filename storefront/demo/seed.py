@@ -18,6 +18,7 @@ from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
+from storefront.office.models import ProgrammePlan
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
 
@@ -50,6 +51,8 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
 
     regions = _load_regions(data)
     progress(f"{len(regions)} administrative units")
+    _load_plan(data["programme"])
+    progress("the programme plan and its targets")
     producers = _load_producers(data, regions)
     producers[SAMPLE_PRODUCER_CODE] = _sample_producer(regions)
     progress(f"{len(producers)} producers")
@@ -85,6 +88,28 @@ def _load_regions(data) -> dict[str, Region]:
         if e.get("successor"):
             region.successor_id = regions[e["successor"]].id
     return regions
+
+
+def _load_plan(entry) -> ProgrammePlan:
+    """The province plan the office measures the programme against, with its targets (shares
+    are fractions in the data file, per cent in the table)."""
+    targets = entry["targets"]
+    low, high = targets["share_producers_modern_channels"]
+    plan = ProgrammePlan(
+        number=entry["number"],
+        title=entry["plan"],
+        period_start=date.fromisoformat(entry["period_start"]),
+        period_end=date.fromisoformat(entry["period_end"]),
+        products_3_star_plus=targets["products_3_star_plus"],
+        products_5_star=targets["products_5_star"],
+        cooperative_share_pct=round(100 * targets["share_producers_cooperative"]),
+        sme_share_pct=round(100 * targets["share_producers_sme"]),
+        modern_channels_low_pct=round(100 * low),
+        modern_channels_high_pct=round(100 * high),
+        showrooms_per_district=targets["showrooms_per_district"],
+    )
+    db.session.add(plan)
+    return plan
 
 
 def _load_producers(data, regions) -> dict[str, Producer]:

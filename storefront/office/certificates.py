@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +26,7 @@ from storefront.catalog.models import (
     ReviewStatus,
 )
 from storefront.extensions import db
+from storefront.formatting import format_day
 from storefront.labels import LEVEL_NAMES
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
@@ -89,7 +90,7 @@ def issue_certificate(actor, product_code: str, decision: Decision, today: date)
         raise OfficeError(
             _(
                 "A decision of %(date)s expired 36 months later; it cannot be active.",
-                date=issued_on.strftime("%d/%m/%Y"),
+                date=format_day(issued_on),
             ),
             "issued_on",
         )
@@ -100,7 +101,7 @@ def issue_certificate(actor, product_code: str, decision: Decision, today: date)
         raise OfficeError(
             _(
                 "On %(date)s, %(stars)d stars were certified by the %(level)s level.",
-                date=issued_on.strftime("%d/%m/%Y"),
+                date=format_day(issued_on),
                 stars=stars,
                 level=" / ".join(str(LEVEL_NAMES[level]).lower() for level in allowed),
             ),
@@ -183,7 +184,8 @@ def revoke_certificate(actor, certificate_id: int, reason: str, revoked_on, toda
 
 def expire_due(today: date) -> int:
     """Mark every active certificate past its date as expired. Safe to run any number of times
-    (from cron, or lazily when the office opens its dashboard)."""
+    (daily from cron: ``flask certificates expire``). Pages never wait for it: what they show
+    is read from the dates (``Certificate.state_on``)."""
     due = db.session.scalars(
         select(Certificate)
         .where(Certificate.status == CertificateStatus.ACTIVE, Certificate.expires_on < today)
@@ -246,7 +248,7 @@ def send_expiry_warnings(today: date) -> int:
                 recipient,
                 _(
                     "OCOP certificate expires on %(date)s: %(product)s",
-                    date=certificate.expires_on.strftime("%d/%m/%Y"),
+                    date=format_day(certificate.expires_on),
                     product=certificate.product.name,
                 ),
                 "certificate_expiry",
@@ -283,13 +285,22 @@ def expiring(today: date, days: int = 90) -> list[Certificate]:
     )
 
 
-def list_certificates(status: str | None = None, limit: int = 500) -> list[Certificate]:
+def list_certificates(
+    today: date, status: str | None = None, limit: int = 500
+) -> list[Certificate]:
+    """The latest certificates, or those in one state as of ``today``: an active certificate
+    past its date counts as expired whether or not the expiry job has marked it yet."""
     query = (
         select(Certificate)
         .options(joinedload(Certificate.product).joinedload(Product.producer))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
-    if status in set(CertificateStatus):
+    past_date = and_(Certificate.status == CertificateStatus.ACTIVE, Certificate.expires_on < today)
+    if status == CertificateStatus.ACTIVE:
+        query = query.where(Certificate.status == status, not_(past_date))
+    elif status == CertificateStatus.EXPIRED:
+        query = query.where(or_(Certificate.status == status, past_date))
+    elif status in set(CertificateStatus):
         query = query.where(Certificate.status == status)
     return list(db.session.scalars(query.limit(limit)))
 

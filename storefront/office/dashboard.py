@@ -12,7 +12,8 @@ from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.extensions import db
 from storefront.office.certificates import expiring
-from storefront.office.reports import Report, programme_kpis
+from storefront.office.charts import Report
+from storefront.office.programme import programme_kpis
 
 
 @dataclass

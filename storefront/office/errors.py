@@ -7,6 +7,6 @@ class OfficeError(Refused):
     the form field the message belongs beside, when there is one."""
 
 
-
-class NotFound(OfficeError, domain.NotFound):
-    """No such producer, product, certificate, showroom, region or account."""
+class NotFound(domain.NotFound, OfficeError):
+    """No such producer, product, certificate, showroom, region or account: a 404 (the kind
+    comes first, so its status is the one HTTP sees)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storefront import spreadsheets
-from storefront.office.reports import Report
+from storefront.office.charts import Report
 
 
 def to_csv(report: Report) -> bytes:

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront.accounts.services import normalise_email
 from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 from storefront.folding import fold
@@ -20,7 +21,6 @@ from storefront.office.errors import OfficeError
 from storefront.register.models import LegalForm, Region
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What the office's spreadsheets call legal forms and groups, folded, besides the codes.
 LEGAL_FORM_WORDS = {
     "htx": LegalForm.COOPERATIVE,
@@ -81,7 +81,7 @@ def email(value, field: str = "email", required=False) -> str | None:
         if required:
             raise OfficeError(_("An e-mail address is required."), field)
         return None
-    if not EMAIL_RE.match(value) or len(value) > 254:
+    if normalise_email(value) is None:
         raise OfficeError(_("This is not an e-mail address: %(value)s", value=value), field)
     return value
 

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from storefront.extensions import db
 from storefront.office import bp, imports
-from storefront.office.errors import OfficeError
 from storefront.office.forms import ConfirmImportForm, UploadForm
+from storefront.submissions import carry_out
 
 PROGRESS_MARK = "<!-- progress -->"
 
@@ -49,13 +49,11 @@ def confirm_import(kind: str):
     if not form.validate():
         abort(400)
     actor = current_user._get_current_object()
-    try:
-        data = imports.load_upload(form.token.data, actor.id)
-    except OfficeError as error:
-        upload = UploadForm(formdata=None)
-        upload.form_errors.append(str(error))
+    upload = UploadForm(formdata=None)
+    loaded = carry_out(upload, lambda: imports.load_upload(form.token.data, actor.id))
+    if not loaded:
         return _page(kind, upload, None, None), 400
-    checked = imports.check(kind, data)  # again: the register may have changed meanwhile
+    checked = imports.check(kind, loaded.value)  # again: the register may have changed meanwhile
     if not checked.ok:
         return _page(kind, UploadForm(formdata=None), checked, None), 400
     page = render_template("office/import_run.html", kind=kind, total=len(checked.rows))

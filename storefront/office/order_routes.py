@@ -10,6 +10,7 @@ from storefront.extensions import db
 from storefront.ids import posted_ids
 from storefront.office import bp
 from storefront.office.forms import CsrfForm, ReasonForm
+from storefront.office.web import act_and_return
 from storefront.orders import returns, transitions
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus
@@ -46,45 +47,35 @@ def order_detail(number: str):
 def order_cancel(number: str):
     order = _order(number)
     form = ReasonForm()
-    if not form.validate():
-        abort(400)
-    try:
-        orders.change_status(
+    return act_and_return(
+        form,
+        lambda: orders.change_status(
             order,
             OrderStatus.CANCELLED,
             orders.Actor.of(current_user, "office"),
             note=(form.reason.data or "").strip()[:500] or _("Cancelled by the OCOP office"),
-        )
-    except orders.InvalidTransition as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("%(number)s is cancelled.", number=order.number), "success")
-    return redirect(url_for(".order_detail", number=order.number))
+        ),
+        lambda _done: _("%(number)s is cancelled.", number=order.number),
+        url_for(".order_detail", number=order.number),
+    )
 
 
 @bp.post("/orders/<number>/parts/<int:part_id>/return")
 def order_return(number: str, part_id: int):
     order = _order(number)
-    if not CsrfForm().validate():
-        abort(400)
-    try:
-        put_back = returns.record_return(
+    return act_and_return(
+        CsrfForm(),
+        lambda: returns.record_return(
             current_user,
             order,
             part_id,
             _units(posted_ids(request.form, "ret-")),
             _units(posted_ids(request.form, "seen-")),
             request.form.get("reason", ""),
-        )
-    except orders.OrderError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("%(n)d units are back in stock.", n=put_back), "success")
-    return redirect(url_for(".order_detail", number=order.number))
+        ),
+        lambda put_back: _("%(n)d units are back in stock.", n=put_back),
+        url_for(".order_detail", number=order.number),
+    )
 
 
 def _order(number: str) -> Order:

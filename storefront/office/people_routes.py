@@ -1,13 +1,11 @@
 """Office pages for showrooms, regions and accounts."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from storefront.extensions import db
 from storefront.office import bp, regions, showrooms, users
-from storefront.office.errors import NotFound, OfficeError
 from storefront.office.forms import (
     CsrfForm,
     InviteForm,
@@ -19,24 +17,13 @@ from storefront.office.forms import (
     UploadForm,
 )
 from storefront.office.web import (
+    act_and_return,
     none_label,
     producer_choices,
     region_choices,
-    show_error,
     showroom_choices,
 )
-
-
-def _status(*forms) -> int:
-    return 400 if any(f.errors or f.form_errors for f in forms) else 200
-
-
-def _or_404(getter, key):
-    try:
-        return getter(key)
-    except NotFound:
-        abort(404)
-
+from storefront.submissions import carry_out, form_status
 
 # --- showrooms -------------------------------------------------------------------------------
 
@@ -50,34 +37,28 @@ def showroom_list():
 def new_showroom():
     form = ShowroomForm()
     form.region.choices = region_choices()
-    if form.validate_on_submit():
-        try:
-            showroom = showrooms.create_showroom(current_user, _showroom_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is open.", name=showroom.name), "success")
-            return redirect(url_for(".showroom", code=showroom.code))
-    return render_template("office/showroom.html", form=form, showroom=None), _status(form)
+    if form.validate_on_submit() and (
+        done := carry_out(
+            form, lambda: showrooms.create_showroom(current_user, _showroom_fields(form))
+        )
+    ):
+        flash(_("%(name)s is open.", name=done.value.name), "success")
+        return redirect(url_for(".showroom", code=done.value.code))
+    return render_template("office/showroom.html", form=form, showroom=None), form_status(form)
 
 
 @bp.route("/showrooms/<code>", methods=["GET", "POST"])
 def showroom(code: str):
-    showroom = _or_404(showrooms.get_showroom, code)
+    showroom = showrooms.get_showroom(code)
     form = ShowroomForm(obj=None if request.method == "POST" else showroom)
     form.region.choices = region_choices()
     if request.method == "GET":
         form.region.data = showroom.region.code
-    if form.validate_on_submit():
-        try:
-            showrooms.update_showroom(current_user, code, _showroom_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The showroom is saved."), "success")
-            return redirect(url_for(".showroom", code=showroom.code))
+    if form.validate_on_submit() and carry_out(
+        form, lambda: showrooms.update_showroom(current_user, code, _showroom_fields(form))
+    ):
+        flash(_("The showroom is saved."), "success")
+        return redirect(url_for(".showroom", code=showroom.code))
     return _showroom_page(showroom, form)
 
 
@@ -94,44 +75,35 @@ def _showroom_page(showroom, form=None, staff_form=None):
         staff=users.staff_of(showroom.id),
         staff_form=staff_form,
         reason_form=ReasonForm(formdata=None),
-    ), _status(form, staff_form)
+    ), max(form_status(form), form_status(staff_form))
 
 
 @bp.post("/showrooms/<code>/open")
 def showroom_open(code: str):
     form = ReasonForm()
-    if not form.validate():
-        abort(400)
-    try:
-        showroom = showrooms.set_open(
+    return act_and_return(
+        form,
+        lambda: showrooms.set_open(
             current_user, code, request.form.get("open") == "1", form.reason.data
-        )
-    except NotFound:
-        abort(404)
-    except OfficeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".showroom", code=code))
-    db.session.commit()
-    flash(
-        _("The showroom is open.") if showroom.active else _("The showroom is closed."), "success"
+        ),
+        lambda showroom: (
+            _("The showroom is open.") if showroom.active else _("The showroom is closed.")
+        ),
+        url_for(".showroom", code=code),
     )
-    return redirect(url_for(".showroom", code=code))
 
 
 @bp.post("/showrooms/<code>/staff")
 def showroom_staff(code: str):
-    showroom = _or_404(showrooms.get_showroom, code)
+    showroom = showrooms.get_showroom(code)
     form = StaffForm()
-    if form.validate():
-        try:
-            user = users.assign_staff(current_user, showroom.code, form.identifier.data)
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s now works at this showroom.", name=user.display_name), "success")
-            return redirect(url_for(".showroom", code=code))
+    if form.validate() and (
+        done := carry_out(
+            form, lambda: users.assign_staff(current_user, showroom.code, form.identifier.data)
+        )
+    ):
+        flash(_("%(name)s now works at this showroom.", name=done.value.display_name), "success")
+        return redirect(url_for(".showroom", code=code))
     return _showroom_page(showroom, staff_form=form)
 
 
@@ -156,53 +128,43 @@ def new_region():
     form = _region_form()
     if request.method == "GET" and request.args.get("parent"):
         form.parent.data = request.args["parent"]
-    if form.validate_on_submit():
-        try:
-            region = regions.add_region(current_user, _region_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is added.", name=region.name), "success")
-            return redirect(url_for(".region_list"))
-    return render_template("office/region.html", form=form, region=None), _status(form)
+    if form.validate_on_submit() and (
+        done := carry_out(form, lambda: regions.add_region(current_user, _region_fields(form)))
+    ):
+        flash(_("%(name)s is added.", name=done.value.name), "success")
+        return redirect(url_for(".region_list"))
+    return render_template("office/region.html", form=form, region=None), form_status(form)
 
 
 @bp.route("/regions/<code>", methods=["GET", "POST"])
 def region(code: str):
-    region = _or_404(regions.get_region, code)
+    region = regions.get_region(code)
     form = _region_form(region if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            regions.update_region(current_user, code, _region_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The administrative unit is saved."), "success")
-            return redirect(url_for(".region_list"))
-    return render_template("office/region.html", form=form, region=region), _status(form)
+    if form.validate_on_submit() and carry_out(
+        form, lambda: regions.update_region(current_user, code, _region_fields(form))
+    ):
+        flash(_("The administrative unit is saved."), "success")
+        return redirect(url_for(".region_list"))
+    return render_template("office/region.html", form=form, region=region), form_status(form)
 
 
 @bp.route("/regions/import", methods=["GET", "POST"])
 def import_regions():
     form = UploadForm()
     errors = []
-    if form.validate_on_submit():
-        try:
-            added, updated, errors = regions.import_regions(current_user, form.file.data.read())
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            if not errors:
-                db.session.commit()
-                flash(
-                    _("%(added)d units added, %(updated)d updated.", added=added, updated=updated),
-                    "success",
-                )
-                return redirect(url_for(".region_list"))
-            db.session.rollback()
-    status = 400 if errors or form.errors or form.form_errors else 200
+    # Rows with problems change nothing (the import checks every row first), so they come back
+    # as a result to list on the page, not as a refusal.
+    if form.validate_on_submit() and (
+        done := carry_out(form, lambda: regions.import_regions(current_user, form.file.data.read()))
+    ):
+        added, updated, errors = done.value
+        if not errors:
+            flash(
+                _("%(added)d units added, %(updated)d updated.", added=added, updated=updated),
+                "success",
+            )
+            return redirect(url_for(".region_list"))
+    status = 400 if errors else form_status(form)
     return render_template(
         "office/regions_import.html",
         form=form,
@@ -243,73 +205,61 @@ def user_list():
 @bp.route("/users/invite", methods=["GET", "POST"])
 def invite_user():
     form = _binding_choices(InviteForm())
-    if form.validate_on_submit():
-        try:
-            user = users.invite_user(
+    if form.validate_on_submit() and (
+        done := carry_out(
+            form,
+            lambda: users.invite_user(
                 current_user,
                 form.email.data,
                 form.name.data,
                 form.role.data,
                 form.producer.data,
                 form.showroom.data,
-            )
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("An invitation with a set-password link went to %(email)s.", email=user.email),
-                "success",
-            )
-            return redirect(url_for(".user_list"))
-    return render_template("office/invite.html", form=form), _status(form)
+            ),
+        )
+    ):
+        flash(
+            _("An invitation with a set-password link went to %(email)s.", email=done.value.email),
+            "success",
+        )
+        return redirect(url_for(".user_list"))
+    return render_template("office/invite.html", form=form), form_status(form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id: int):
-    account = _or_404(users.get_user, user_id)
+    account = users.get_user(user_id)
     if request.method == "GET":
         form = _binding_choices(RoleForm(formdata=None, role=account.role))
         form.producer.data = account.producer.code if account.producer else ""
         form.showroom.data = account.showroom.code if account.showroom else ""
     else:
         form = _binding_choices(RoleForm())
-        if form.validate():
-            try:
-                users.change_role(
-                    current_user, account.id, form.role.data, form.producer.data, form.showroom.data
-                )
-            except OfficeError as error:
-                show_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("The role is saved."), "success")
-                return redirect(url_for(".user", user_id=account.id))
+        if form.validate() and carry_out(
+            form,
+            lambda: users.change_role(
+                current_user, account.id, form.role.data, form.producer.data, form.showroom.data
+            ),
+        ):
+            flash(_("The role is saved."), "success")
+            return redirect(url_for(".user", user_id=account.id))
     return render_template(
         "office/user.html", account=account, form=form, csrf_form=CsrfForm(formdata=None)
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.post("/users/<int:user_id>/active")
 def user_active(user_id: int):
-    if not CsrfForm().validate():
-        abort(400)
-    try:
-        account = users.set_active(current_user, user_id, request.form.get("active") == "1")
-    except NotFound:
-        abort(404)
-    except OfficeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".user", user_id=user_id))
-    db.session.commit()
-    flash(
-        _("The account is active.")
-        if account.active
-        else _("The account is deactivated; it can no longer sign in."),
-        "success",
+    return act_and_return(
+        CsrfForm(),
+        lambda: users.set_active(current_user, user_id, request.form.get("active") == "1"),
+        lambda account: (
+            _("The account is active.")
+            if account.active
+            else _("The account is deactivated; it can no longer sign in.")
+        ),
+        url_for(".user", user_id=user_id),
     )
-    return redirect(url_for(".user", user_id=user_id))
 
 
 def _binding_choices(form):

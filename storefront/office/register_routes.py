@@ -8,11 +8,11 @@ from storefront import clock
 from storefront.audit.services import AuditFilters, search
 from storefront.catalog.models import Certificate
 from storefront.extensions import db
+from storefront.formatting import format_day
 from storefront.office import bp, certificates
 from storefront.office import dashboard as board
 from storefront.office import producers as register
 from storefront.office import products as catalogue
-from storefront.office.errors import NotFound, OfficeError
 from storefront.office.forms import (
     CertificateForm,
     ProducerForm,
@@ -20,15 +20,13 @@ from storefront.office.forms import (
     ReasonForm,
     RevokeForm,
 )
-from storefront.office.web import producer_choices, region_choices, show_error
+from storefront.office.web import act_and_return, producer_choices, region_choices
+from storefront.submissions import carry_out, form_status
 
 
 @bp.get("/")
 def dashboard():
-    today = clock.today()
-    certificates.run_expiry(today)  # lazily: no worker needed for expiry and its warnings
-    db.session.commit()
-    return render_template("office/dashboard.html", board=board.summary(today))
+    return render_template("office/dashboard.html", board=board.summary(clock.today()))
 
 
 # --- producers -------------------------------------------------------------------------------
@@ -43,65 +41,48 @@ def producers():
 def new_producer():
     form = ProducerForm()
     form.region.choices = region_choices()
-    if form.validate_on_submit():
-        try:
-            producer = register.create_producer(current_user, _producer_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is in the register.", name=producer.name), "success")
-            return redirect(url_for(".producer", code=producer.code))
-    return render_template(
-        "office/producer.html", form=form, producer=None
-    ), 400 if form.errors or form.form_errors else 200
+    if form.validate_on_submit() and (
+        done := carry_out(
+            form, lambda: register.create_producer(current_user, _producer_fields(form))
+        )
+    ):
+        flash(_("%(name)s is in the register.", name=done.value.name), "success")
+        return redirect(url_for(".producer", code=done.value.code))
+    return render_template("office/producer.html", form=form, producer=None), form_status(form)
 
 
 @bp.route("/producers/<code>", methods=["GET", "POST"])
 def producer(code: str):
-    producer = _or_404(register.get_producer, code)
+    producer = register.get_producer(code)
     form = ProducerForm(obj=None if request.method == "POST" else producer)
     form.region.choices = region_choices()
     if request.method == "GET":
         form.region.data = producer.region.code
-    if form.validate_on_submit():
-        try:
-            register.update_producer(current_user, producer.code, _producer_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The producer is saved."), "success")
-            return redirect(url_for(".producer", code=producer.code))
-    status = 400 if form.errors or form.form_errors else 200
+    if form.validate_on_submit() and carry_out(
+        form, lambda: register.update_producer(current_user, producer.code, _producer_fields(form))
+    ):
+        flash(_("The producer is saved."), "success")
+        return redirect(url_for(".producer", code=producer.code))
     return render_template(
         "office/producer.html", form=form, producer=producer, reason_form=ReasonForm(formdata=None)
-    ), status
+    ), form_status(form)
 
 
 @bp.post("/producers/<code>/active")
 def producer_active(code: str):
     form = ReasonForm()
-    if not form.validate():
-        abort(400)
-    try:
-        producer = register.set_producer_active(
+    return act_and_return(
+        form,
+        lambda: register.set_producer_active(
             current_user, code, request.form.get("active") == "1", form.reason.data
-        )
-    except NotFound:
-        abort(404)
-    except OfficeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".producer", code=code))
-    db.session.commit()
-    flash(
-        _("%(name)s is active.", name=producer.name)
-        if producer.active
-        else _("%(name)s is deactivated; its products left the shop.", name=producer.name),
-        "success",
+        ),
+        lambda producer: (
+            _("%(name)s is active.", name=producer.name)
+            if producer.active
+            else _("%(name)s is deactivated; its products left the shop.", name=producer.name)
+        ),
+        url_for(".producer", code=code),
     )
-    return redirect(url_for(".producer", code=producer.code))
 
 
 def _producer_fields(form) -> register.ProducerFields:
@@ -132,24 +113,20 @@ def new_product():
     _product_choices(form)
     if request.method == "GET" and request.args.get("producer"):
         form.producer.data = request.args["producer"]
-    if form.validate_on_submit():
-        try:
-            product = catalogue.create_product(current_user, _product_fields(form))
-        except OfficeError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s is registered. Issue its certificate to put it in the shop.",
-                    name=product.name,
-                ),
-                "success",
-            )
-            return redirect(url_for(".product", code=product.code))
-    return render_template(
-        "office/product_new.html", form=form
-    ), 400 if form.errors or form.form_errors else 200
+    if form.validate_on_submit() and (
+        done := carry_out(
+            form, lambda: catalogue.create_product(current_user, _product_fields(form))
+        )
+    ):
+        flash(
+            _(
+                "%(name)s is registered. Issue its certificate to put it in the shop.",
+                name=done.value.name,
+            ),
+            "success",
+        )
+        return redirect(url_for(".product", code=done.value.code))
+    return render_template("office/product_new.html", form=form), form_status(form)
 
 
 def _product_page(product, status=200, **forms):
@@ -176,35 +153,36 @@ def _product_page(product, status=200, **forms):
 
 @bp.route("/products/<code>", methods=["GET", "POST"])
 def product(code: str):
-    product = _or_404(catalogue.get_product, code)
+    product = catalogue.get_product(code)
     if request.method == "GET":
         return _product_page(product)
     form = ProductForm()
     _product_choices(form)
     if not form.validate():
         return _product_page(product, 400, form=form)
-    try:
-        catalogue.update_product(
-            current_user, product.code, _product_fields(form), int(form.version.data or 0)
-        )
-    except OfficeError as error:
-        show_error(form, error)
-        fresh = catalogue.get_product(code)
-        form.version.data = fresh.version
-        return _product_page(
-            fresh, 409 if isinstance(error, catalogue.ChangedMeanwhile) else 400, form=form
-        )
-    db.session.commit()
-    flash(_("The product is saved."), "success")
-    return redirect(url_for(".product", code=product.code))
+    version = int(form.version.data or 0)
+    if carry_out(
+        form,
+        lambda: catalogue.update_product(
+            current_user, product.code, _product_fields(form), version
+        ),
+    ):
+        flash(_("The product is saved."), "success")
+        return redirect(url_for(".product", code=product.code))
+    fresh = catalogue.get_product(code)
+    # Saved by someone else since the form was opened (409): show their version to build on.
+    changed_meanwhile = fresh.version != version
+    form.version.data = fresh.version
+    return _product_page(fresh, 409 if changed_meanwhile else 400, form=form)
 
 
 @bp.post("/products/<code>/review")
 def review_product(code: str):
     approve = request.form.get("decision") == "approve"
-    return _reasoned_product_change(
-        code,
-        lambda reason: catalogue.review_product(current_user, code, approve, reason),
+    form = ReasonForm()
+    return act_and_return(
+        form,
+        lambda: catalogue.review_product(current_user, code, approve, form.reason.data),
         lambda product: (
             _(
                 "%(name)s is approved. Issue its certificate to put it in the shop.",
@@ -213,39 +191,24 @@ def review_product(code: str):
             if approve
             else _("%(name)s is rejected.", name=product.name)
         ),
+        url_for(".product", code=code),
     )
 
 
 @bp.post("/products/<code>/listing")
 def product_listing(code: str):
     listed = request.form.get("listed") == "1"
-    return _reasoned_product_change(
-        code,
-        lambda reason: catalogue.set_listing(current_user, code, listed, reason),
+    form = ReasonForm()
+    return act_and_return(
+        form,
+        lambda: catalogue.set_listing(current_user, code, listed, form.reason.data),
         lambda product: (
             _("%(name)s is listed.", name=product.name)
             if listed
             else _("%(name)s is unlisted; it left the shop.", name=product.name)
         ),
+        url_for(".product", code=code),
     )
-
-
-def _reasoned_product_change(code: str, change, success_message):
-    """Read the reason, make one change to a product, say how it went, back to its page."""
-    form = ReasonForm()
-    if not form.validate():
-        abort(400)
-    try:
-        product = change(form.reason.data)
-    except NotFound:
-        abort(404)
-    except OfficeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".product", code=code))
-    db.session.commit()
-    flash(success_message(product), "success")
-    return redirect(url_for(".product", code=product.code))
 
 
 def _product_choices(form) -> None:
@@ -269,7 +232,7 @@ def certificate_list():
     if status == "expiring":
         rows = certificates.expiring(today, 90)
     else:
-        rows = certificates.list_certificates(status)
+        rows = certificates.list_certificates(today, status)
     return render_template(
         "office/certificates.html", certificates=rows, status=status, today=today
     )
@@ -277,7 +240,7 @@ def certificate_list():
 
 @bp.post("/products/<code>/certificates")
 def issue_certificate(code: str):
-    product = _or_404(catalogue.get_product, code)
+    product = catalogue.get_product(code)
     form = CertificateForm(prefix="cert")
     if not form.validate():
         return _product_page(product, 400, certificate_form=form)
@@ -288,20 +251,18 @@ def issue_certificate(code: str):
         score=form.score.data,
         stars=form.stars.data,
     )
-    try:
-        certificate = certificates.issue_certificate(
-            current_user, product.code, decision, clock.today()
-        )
-    except OfficeError as error:
-        show_error(form, error)
+    done = carry_out(
+        form,
+        lambda: certificates.issue_certificate(current_user, product.code, decision, clock.today()),
+    )
+    if not done:
         return _product_page(catalogue.get_product(code), 400, certificate_form=form)
-    db.session.commit()
     flash(
         _(
             "Certificate %(number)s is recorded: %(stars)d stars until %(date)s.",
-            number=certificate.decision_number,
-            stars=certificate.stars,
-            date=certificate.expires_on.strftime("%d/%m/%Y"),
+            number=done.value.decision_number,
+            stars=done.value.stars,
+            date=format_day(done.value.expires_on),
         ),
         "success",
     )
@@ -313,17 +274,16 @@ def revoke_certificate(certificate_id: int):
     form = RevokeForm(prefix="revoke")
     if not form.validate():
         abort(400)
-    try:
-        certificate = certificates.revoke_certificate(
+    done = carry_out(
+        form,
+        lambda: certificates.revoke_certificate(
             current_user, certificate_id, form.reason.data, form.revoked_on.data, clock.today()
-        )
-    except NotFound:
-        abort(404)
-    except OfficeError as error:
-        show_error(form, error)
+        ),
+    )
+    if not done:
         held = db.session.get(Certificate, certificate_id)
         return _product_page(catalogue.get_product(held.product.code), 400, revoke_form=form)
-    db.session.commit()
+    certificate = done.value
     flash(
         _(
             "Certificate %(number)s is revoked; the product left the shop.",
@@ -332,10 +292,3 @@ def revoke_certificate(certificate_id: int):
         "success",
     )
     return redirect(url_for(".product", code=certificate.product.code))
-
-
-def _or_404(getter, code):
-    try:
-        return getter(code)
-    except NotFound:
-        abort(404)

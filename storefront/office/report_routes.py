@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from storefront import clock
 from storefront.audit.models import AuditArea
 from storefront.audit.services import AuditFilters, changes, search, to_csv
-from storefront.office import bp, exports, reports
+from storefront.office import bp, exports, programme, programme_reports, sales_reports
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
@@ -22,21 +22,21 @@ def report_page():
     today = clock.today()
     return render_template(
         "office/reports.html",
-        reports=reports.build_all(today),
-        names=reports.REPORTS,
+        reports=programme_reports.build_all(today),
+        names=programme_reports.REPORTS,
         print_view=request.args.get("print") == "1",
-        plan=reports.programme_plan(),
+        plan=programme.current_plan(today),
     )
 
 
 @bp.get("/reports/<name>.<fmt>")
 def report_export(name: str, fmt: str):
-    if name not in reports.REPORTS or fmt not in EXPORTS:
+    if name not in programme_reports.REPORTS or fmt not in EXPORTS:
         abort(404)
     today = clock.today()
     mimetype, render = EXPORTS[fmt]
     return Response(
-        render(reports.build(name, today)),
+        render(programme_reports.build(name, today)),
         mimetype=mimetype,
         headers={"Content-Disposition": f"attachment; filename=ocop-{name}-{today}.{fmt}"},
     )
@@ -47,8 +47,8 @@ def sales_page():
     date_from, date_to = _sales_period()
     return render_template(
         "office/sales.html",
-        reports=reports.build_all_sales(date_from, date_to),
-        names=reports.SALES_REPORTS,
+        reports=sales_reports.build_all_sales(date_from, date_to),
+        names=sales_reports.SALES_REPORTS,
         date_from=date_from,
         date_to=date_to,
     )
@@ -56,12 +56,12 @@ def sales_page():
 
 @bp.get("/sales/<name>.<fmt>")
 def sales_export(name: str, fmt: str):
-    if name not in reports.SALES_REPORTS or fmt not in EXPORTS:
+    if name not in sales_reports.SALES_REPORTS or fmt not in EXPORTS:
         abort(404)
     date_from, date_to = _sales_period()
     mimetype, render = EXPORTS[fmt]
     return Response(
-        render(reports.build_sales(name, date_from, date_to)),
+        render(sales_reports.build_sales(name, date_from, date_to)),
         mimetype=mimetype,
         headers={
             "Content-Disposition": f"attachment; filename=ocop-{name}-{date_from}-{date_to}.{fmt}"
@@ -70,7 +70,7 @@ def sales_export(name: str, fmt: str):
 
 
 def _sales_period() -> tuple[date, date]:
-    return reports.sales_period(clock.today(), _date_arg("from"), _date_arg("to"))
+    return sales_reports.sales_period(clock.today(), _date_arg("from"), _date_arg("to"))
 
 
 @bp.get("/audit")

@@ -1,5 +1,10 @@
-"""What every office page shares: office accounts only, and refused changes shown on the form."""
+"""What every office page shares: office accounts only, the choices of its forms, and the one
+way a button's change is carried out."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort, flash, redirect
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -8,8 +13,10 @@ from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.extensions import db
 from storefront.office import bp
-from storefront.office.fields import Invalid
 from storefront.register.models import Producer, Region, Showroom
+from storefront.submissions import carry_out
+
+T = TypeVar("T")
 
 
 @bp.before_request
@@ -18,16 +25,18 @@ def office_only():
     """Every page here is for the OCOP office."""
 
 
-def show_error(form, error) -> None:
-    """Put a refused change's message(s) beside the field(s) it is about, or on the form."""
-    db.session.rollback()
-    errors = error.errors if isinstance(error, Invalid) else {error.field or "": str(error)}
-    for name, message in errors.items():
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
+def act_and_return(form, action: Callable[[], T], success: Callable[[T], str], back: str):
+    """A button that makes one change (a toggle with a reason, a review): commit and flash what
+    happened, or roll back and flash why not; back to ``back`` either way. A form that does not
+    validate (no token, a reason too long) is a bad request."""
+    if not form.validate():
+        abort(400)
+    if done := carry_out(form, action):
+        flash(success(done.value), "success")
+    else:
+        for message in [*form.form_errors, *(m for field in form for m in field.errors)]:
+            flash(message, "error")
+    return redirect(back)
 
 
 def region_choices(blank: str | None = None) -> list[SelectChoice]:

@@ -14,6 +14,7 @@ from storefront.office.errors import OfficeError
 from storefront.office.models import ExpiryWarning
 from storefront.outbox.models import OutboxMessage
 from tests.factories import make_certificate, make_producer, make_product, make_user
+from tests.hardening.snapshot import database_checksum
 
 TODAY = date(2026, 3, 1)
 
@@ -249,15 +250,29 @@ def test_the_cron_command_expires_and_warns(app, runner, officer):
     assert "0 certificates expired; expiry warnings sent for 0." in again.output
 
 
-def test_the_office_dashboard_expires_lazily_and_lists_what_expires_soon(office_client):
-    product = make_product("Trà dây", stars=None)
-    make_certificate(product, issued_on=clock.today() - timedelta(days=365 * 3 + 5))
+def test_the_office_pages_read_expiry_from_the_dates_and_change_nothing(office_client, runner):
+    past = make_product("Trà dây", stars=None)
+    make_certificate(past, issued_on=clock.today() - timedelta(days=365 * 3 + 5))
     soon = make_product("Mật ong rừng", stars=None)
     make_certificate(soon, issued_on=clock.today() - timedelta(days=365 * 3 - 40))
+    db.session.commit()
+    before = database_checksum()
+
     page = office_client.get("/office/").text
-    assert "Mật ong rừng" in page
+    assert "Mật ong rừng" in page and "Trà dây" not in page
+    expired = office_client.get("/office/certificates?status=expired").text
+    active = office_client.get("/office/certificates?status=active").text
+    assert "Trà dây" in expired and "Mật ong rừng" not in expired
+    assert "Mật ong rừng" in active and "Trà dây" not in active
+    assert database_checksum() == before  # reads never write: no expiry, no warning e-mail
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert past.certificates[0].status == "active"
+
+    result = runner.invoke(args=["certificates", "expire"])  # the daily job does that
+    assert "1 certificates expired; expiry warnings sent for 1." in result.output
     db.session.expire_all()
-    assert product.certificates[0].status == "expired"
+    assert past.certificates[0].status == "expired"
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) > 0
 
 
 def test_the_product_page_issues_and_revokes_and_shows_refusals_beside_the_field(office_client):

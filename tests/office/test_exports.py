@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from storefront import spreadsheets
 from storefront.clock import today
 from storefront.extensions import db
-from storefront.office import reports
+from storefront.office import programme_reports, sales_reports
 from storefront.orders import services as orders
 from storefront.payments.services import record_payment
 from storefront.producers import services as portal
@@ -34,8 +34,16 @@ from tests.factories import (
 LINK = '=HYPERLINK("http://x.example","y")'
 PAYLOADS = (LINK, "@SUM(1)", "+1", "-1+2", "\tx", "\rx")
 EXPORTS = (
-    [f"/office/reports/{name}.{fmt}" for name in reports.REPORTS for fmt in ("csv", "xlsx")]
-    + [f"/office/sales/{name}.{fmt}" for name in reports.SALES_REPORTS for fmt in ("csv", "xlsx")]
+    [
+        f"/office/reports/{name}.{fmt}"
+        for name in programme_reports.REPORTS
+        for fmt in ("csv", "xlsx")
+    ]
+    + [
+        f"/office/sales/{name}.{fmt}"
+        for name in sales_reports.SALES_REPORTS
+        for fmt in ("csv", "xlsx")
+    ]
     + ["/office/audit?format=csv", "/producer/ledger?format=csv"]
 )
 # The exports the typed text reaches in this world, and which of it: each must show it as text.
@@ -153,7 +161,8 @@ def test_csv_and_xlsx_cells_are_neutralised_by_the_one_writer():
     book = load_workbook(io.BytesIO(spreadsheets.xlsx_file(["name", "n", "x"], rows, sheet="t")))
     cells = list(book.active.iter_rows(min_row=2))
     assert [(c[0].value, c[0].data_type, c[0].quotePrefix) for c in cells[:-1]] == [
-        (p.replace("\r", "\n"), "s", True) for p in PAYLOADS  # XML reads a lone CR as LF
+        (p.replace("\r", "\n"), "s", True)
+        for p in PAYLOADS  # XML reads a lone CR as LF
     ]
     assert [c[1].value for c in cells] == [-5] * len(PAYLOADS) + [0]
     assert cells[0][1].data_type == "n"

@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -7,8 +8,9 @@ from storefront import clock
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from storefront.office import imports, reports
+from storefront.office import imports, programme, programme_reports
 from storefront.office.csvfiles import MAX_ROWS
+from storefront.office.models import ProgrammePlan
 from storefront.register.models import Producer
 from tests.factories import (
     make_certificate,
@@ -144,19 +146,68 @@ def test_kpis_count_products_by_stars_and_producers_by_legal_form(app_ctx):
 
     # 3★+, 5★, cooperatives %, enterprises %, selling here % (only the cooperative is listed),
     # districts with a showroom.
-    now = [row[1] for row in reports.programme_kpis(today).rows]
+    now = [row[1] for row in programme.programme_kpis(today).rows]
     assert now == [3, 1, 33.3, 33.3, 33.3, "1/1"]
-    assert reports.products_by_stars(today).rows == [["3★", 1], ["4★", 1], ["5★", 1]]
-    assert reports.products_by_region(today).rows == [
+    assert programme_reports.products_by_stars(today).rows == [["3★", 1], ["4★", 1], ["5★", 1]]
+    assert programme_reports.products_by_region(today).rows == [
         ["Huyện Đăk Hà", 3]
     ]  # the ward counts for its district
-    history = reports.history(today).rows
+    history = programme_reports.history(today).rows
     assert history[-1][0] == today.year and history[-1][2] == 3
+
+
+def add_plan(number="908/KH-UBND", start=date(2021, 1, 1), **targets):
+    plan = ProgrammePlan(
+        number=number,
+        title=f"Kế hoạch {number}",
+        period_start=start,
+        period_end=date(start.year + 4, 12, 31),
+        **{
+            "products_3_star_plus": 2,
+            "products_5_star": 10,
+            "cooperative_share_pct": 50,
+            "sme_share_pct": 30,
+            "modern_channels_low_pct": 20,
+            "modern_channels_high_pct": 30,
+            "showrooms_per_district": 1,
+            **targets,
+        },
+    )
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def test_the_indicators_are_measured_against_the_latest_plan_in_the_table(app_ctx):
+    coop = make_producer(legal_form="cooperative")
+    make_product(producer=coop, stars=3)
+    make_product(producer=coop, stars=4)
+    add_plan("1/KH-UBND", date(2016, 1, 1), products_3_star_plus=1)
+    add_plan("908/KH-UBND", date(2021, 1, 1))
+    add_plan("9/KH-UBND", date(clock.today().year + 1, 1, 1), products_3_star_plus=99)  # not begun
+    kpis = programme.programme_kpis(clock.today())
+    assert kpis.note == "Kế hoạch 908/KH-UBND"
+    assert kpis.rows[0][1:] == [2, "≥ 2", "đạt"]
+    assert kpis.rows[1][1:] == [0, "≥ 10", "chưa đạt"]
+    assert kpis.rows[2][1:] == [100.0, "≥ 50%", "đạt"]
+    assert kpis.rows[4][2] == "20%–30%"
+    assert kpis.chart["datasets"][1]["data"] == [2, 10]
+
+
+def test_without_a_plan_the_dashboard_says_so_and_still_measures(office_client):
+    make_product("Sâm dây", stars=4)
+    page = office_client.get("/office/")
+    assert page.status_code == 200
+    assert "Chưa có kế hoạch chương trình nào được ghi nhận" in page.text
+    reports_page = office_client.get("/office/reports")
+    assert reports_page.status_code == 200 and "chưa có kế hoạch" in reports_page.text
+    add_plan()
+    assert "Kế hoạch 908/KH-UBND" in office_client.get("/office/").text
 
 
 def test_every_report_exports_as_csv_and_xlsx(office_client):
     make_product("Sâm dây", stars=4)
-    for name in reports.REPORTS:
+    for name in programme_reports.REPORTS:
         csv = office_client.get(f"/office/reports/{name}.csv")
         assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
         xlsx = office_client.get(f"/office/reports/{name}.xlsx")
@@ -171,7 +222,7 @@ def test_reports_page_has_a_table_under_every_chart_and_a_print_view(office_clie
     make_product("Sâm dây", stars=4)
     page = office_client.get("/office/reports").text
     assert page.count("<canvas") == page.count('type="application/json"') >= 5
-    assert page.count('class="table report-table"') == len(reports.REPORTS)
+    assert page.count('class="table report-table"') == len(programme_reports.REPORTS)
     assert "vendor/chartjs/chart.umd.min.js" in page and "<script>" not in page
     assert "print-view" in office_client.get("/office/reports?print=1").text
 

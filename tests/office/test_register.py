@@ -14,6 +14,7 @@ from storefront.office.fields import Invalid
 from storefront.producers import services as portal
 from storefront.register.models import Producer
 from tests.factories import make_producer, make_product, make_region, make_user
+from tests.hardening.snapshot import database_checksum
 
 
 def shop_codes() -> set[str]:
@@ -207,3 +208,43 @@ def test_office_pages_create_and_edit_through_forms(office_client):
     )
     page = office_client.get(f"/office/products/{product.code}")
     assert page.status_code == 200 and "Trà hoa vàng" in page.text
+
+
+def test_a_refused_button_says_why_on_the_page_it_returns_to_and_changes_nothing(office_client):
+    pending = make_product("Rượu cần", stars=None, review_status="pending")
+    url = f"/office/products/{pending.code}/review"
+    before = database_checksum()
+    refused = office_client.post(url, data={"decision": "reject", "reason": ""})
+    assert refused.status_code == 302 and refused.location.endswith(f"/products/{pending.code}")
+    page = office_client.get(refused.location).text
+    assert "Hãy nêu lý do từ chối; chủ thể sẽ đọc." in page
+    assert database_checksum() == before
+    approved = office_client.post(url, data={"decision": "approve", "reason": ""})
+    assert approved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Product, pending.id).review_status == "approved"
+    again = office_client.post(
+        url, data={"decision": "approve", "reason": ""}, follow_redirects=True
+    )
+    assert "Sản phẩm này không chờ duyệt." in again.text
+    assert (
+        office_client.post("/office/products/NOPE/review", data={"reason": ""}).status_code == 404
+    )
+    assert (
+        office_client.post("/office/users/999999/active", data={"active": "0"}).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/office/producers/NOPE",
+        "/office/products/NOPE",
+        "/office/showrooms/NOPE",
+        "/office/regions/NOPE",
+        "/office/users/999999",
+    ],
+)
+def test_an_unknown_code_is_not_found(office_client, path):
+    assert office_client.get(path).status_code == 404
+    assert office_client.post(path, data={}).status_code == 404

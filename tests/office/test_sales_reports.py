@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from storefront.clock import today
 from storefront.extensions import db
-from storefront.office import reports
+from storefront.office import sales_reports
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.services import record_payment
@@ -95,7 +95,7 @@ def rows(report):
 
 
 def test_sales_by_payment_way(month):
-    assert rows(reports.sales_by_payment(*month)) == {
+    assert rows(sales_reports.sales_by_payment(*month)) == {
         "Counter: cash": [2, 420_000],
         "Counter: VietQR": [1, 250_000],
         "Online: cash at pick-up": [1, 120_000],
@@ -104,31 +104,33 @@ def test_sales_by_payment_way(month):
 
 
 def test_sales_by_producer_product_and_group(month):
-    assert rows(reports.sales_by_producer(*month)) == {
+    assert rows(sales_reports.sales_by_producer(*month)) == {
         "HTX Chè Măng Đen": [5, 650_000],
         "HTX Dệt Đăk Tô": [1, 300_000],
     }
-    assert rows(reports.sales_by_product(*month)) == {
+    assert rows(sales_reports.sales_by_product(*month)) == {
         "Khăn thổ cẩm": ["SCF234", "HTX Dệt Đăk Tô", 1, 300_000],
         "Mật ong Ngọc Linh": ["HNY234", "HTX Chè Măng Đen", 1, 250_000],
         "Trà Măng Đen": ["TEA234", "HTX Chè Măng Đen", 2, 240_000],
         "Mứt chanh dây": ["JAM234", "HTX Chè Măng Đen", 2, 160_000],
     }
-    assert [r[0] for r in reports.sales_by_product(*month).rows][0] == "Khăn thổ cẩm"
+    assert [r[0] for r in sales_reports.sales_by_product(*month).rows][0] == "Khăn thổ cẩm"
     groups = {
-        name: values for name, values in rows(reports.sales_by_group(*month)).items() if values[0]
+        name: values
+        for name, values in rows(sales_reports.sales_by_group(*month)).items()
+        if values[0]
     }
     assert list(groups.values()) == [[5, 650_000], [1, 300_000]]  # food, handicrafts
 
 
 def test_sales_by_showroom_counts_the_counter_and_collected_pick_ups(month, counter):  # noqa: F811
-    assert rows(reports.sales_by_showroom(*month)) == {
+    assert rows(sales_reports.sales_by_showroom(*month)) == {
         "Điểm bán OCOP Kon Tum": [4, 910_000, 120_000, 790_000],
     }
 
 
 def test_settlements_per_producer_match_each_producers_own_statement(month, counter):  # noqa: F811
-    report = rows(reports.consignment_settlements(*month))
+    report = rows(sales_reports.consignment_settlements(*month))
     assert report == {
         "HTX Chè Măng Đen": [4, 610_000, 1, 120_000, 490_000],
         "HTX Dệt Đăk Tô": [1, 300_000, 0, 0, 300_000],
@@ -140,13 +142,13 @@ def test_settlements_per_producer_match_each_producers_own_statement(month, coun
 
 def test_the_period_filters_what_counts(month):
     before = today() - timedelta(days=40)
-    assert rows(reports.sales_by_payment(before, before)) == {
+    assert rows(sales_reports.sales_by_payment(before, before)) == {
         "Online: bank transfer (VietQR)": [3, 240_000]
     }
     yesterday = today() - timedelta(days=1)
-    assert reports.sales_by_producer(yesterday, yesterday).rows == []
-    assert reports.sales_period(today(), None, None) == month
-    assert reports.sales_period(today(), today(), yesterday) == (yesterday, today())
+    assert sales_reports.sales_by_producer(yesterday, yesterday).rows == []
+    assert sales_reports.sales_period(today(), None, None) == month
+    assert sales_reports.sales_period(today(), today(), yesterday) == (yesterday, today())
 
 
 def test_the_sales_page_and_its_csv(month, office_client):

@@ -187,7 +187,7 @@ def product(code: str):
         catalogue.update_product(
             current_user, product.code, _product_fields(form), int(form.version.data or 0)
         )
-    except OfficeError as error:
+    except (OfficeError, catalogue.ChangedMeanwhile) as error:
         show_error(form, error)
         fresh = catalogue.get_product(code)
         form.version.data = fresh.version

@@ -36,7 +36,7 @@ def place_pickup(counter, payment_method="cash_at_pickup", quantity=2, key="pick
 def test_a_pick_up_order_gets_a_private_code_and_a_qr_pass(counter):
     order = place_pickup(counter)
     assert len(order.pickup_code) == 6
-    assert pickups.pickup_pass(order) == f"{order.number}-{order.pickup_code}"
+    assert payment_panels.pickup_pass(order) == f"{order.number}-{order.pickup_code}"
     assert payment_panels.pickup_qr_data_uri(order).startswith("data:image/png;base64,")
 
 
@@ -53,7 +53,9 @@ def test_marking_ready_tells_the_customer_by_e_mail(counter):
 def test_hand_over_with_the_scanned_pass_records_the_cash_and_sells_the_units(counter):
     order = place_pickup(counter)
     pickups.mark_ready(counter.staff, order.number)
-    pickups.hand_over(counter.staff, order.number, pickups.pickup_pass(order), cash_received=True)
+    pickups.hand_over(
+        counter.staff, order.number, payment_panels.pickup_pass(order), cash_received=True
+    )
     db.session.commit()
     assert order.status == "collected" and order.paid_at is not None
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
@@ -103,12 +105,15 @@ def test_another_showrooms_staff_cannot_find_or_touch_the_order(counter):
     with pytest.raises(NotFound):
         pickups.mark_ready(counter.other_staff, order.number)
     with pytest.raises(NotFound):
-        pickups.find_by_scan(counter.other_staff, pickups.pickup_pass(order))
+        pickups.find_by_scan(counter.other_staff, payment_panels.pickup_pass(order))
     assert pickups.pickup_orders(counter.other_staff) == []
 
 
 def test_a_scanned_pass_finds_its_order(counter):
     order = place_pickup(counter)
-    assert pickups.find_by_scan(counter.staff, pickups.pickup_pass(order).lower()).id == order.id
+    assert (
+        pickups.find_by_scan(counter.staff, payment_panels.pickup_pass(order).lower()).id
+        == order.id
+    )
     with pytest.raises(ShowroomError):
         pickups.find_by_scan(counter.staff, "not an order")

@@ -41,8 +41,15 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = database_url(
             env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'storefront.db'}")
         )
-        # Absolute origin that QR codes point at, e.g. https://ocop.example.vn
+        # The public origin, e.g. https://ocop.example.vn: every absolute link (e-mails, QR codes,
+        # the API) is built on it, and when it is set only its host is answered (400 for others).
+        # Production refuses to start without an https:// one.
         self.BASE_URL = env.get("BASE_URL", "").rstrip("/")
+        # More host names answered besides BASE_URL's, comma-separated (e.g. www.ocop.example.vn);
+        # ".example.vn" allows every subdomain. Not Flask's TRUSTED_HOSTS (see security.py).
+        self.ALLOWED_HOSTS = [
+            host.strip().lower() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+        ]
         self.REDIS_URL = env.get("REDIS_URL")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # Public pages as everybody sees them (storefront/page_cache.py): in Redis, shared by
@@ -76,6 +83,10 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
         self.MAIL_SENDER = env.get("MAIL_SENDER", "no-reply@ocop.local")
         self.MAIL_SENDER_NAME = env.get("MAIL_SENDER_NAME", "Cửa hàng OCOP")
+        # The outbox: a failed delivery is tried again after 1, 2, 4, 8… minutes, then given up.
+        self.OUTBOX_MAX_ATTEMPTS = int(env.get("OUTBOX_MAX_ATTEMPTS", 6))
+        self.OUTBOX_RETRY_SECONDS = int(env.get("OUTBOX_RETRY_SECONDS", 60))
+        self.OUTBOX_BATCH_SIZE = int(env.get("OUTBOX_BATCH_SIZE", 200))
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 2 * 3600))
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
@@ -113,6 +124,9 @@ class TestingConfig(Config):
         super().__init__()
         self.TESTING = True
         self.WTF_CSRF_ENABLED = False
+        # The test client's default host and the live test servers', answered next to BASE_URL's
+        # (tests set BASE_URL).
+        self.ALLOWED_HOSTS = [*self.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

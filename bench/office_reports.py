@@ -201,7 +201,7 @@ def _seed(lines: int, sale_lines: int) -> None:
             {
                 "id": order_id,
                 "number": f"DHB{order_id:08d}",
-                "idempotency_key": f"bench-{order_id}",
+                "idempotency_digest": f"bench-{order_id}",
                 "access_digest": "0" * 64,
                 "status": status,
                 "fulfilment": "pickup" if pickup else "delivery",

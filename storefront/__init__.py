@@ -8,8 +8,9 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from config import INSTANCE_DIR, Config
-from storefront import clock, errors, formatting, i18n, ids, labels, security
+from storefront import access_log, clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
+from storefront.outbox import services as outbox
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -22,6 +23,8 @@ def create_app(config: object | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     errors.register(app)
+    outbox.init_app(app)
+    access_log.init_app(app)
     formatting.register(app)
     labels.register(app)
     _register_cli(app)
@@ -48,10 +51,10 @@ def _init_extensions(app: Flask) -> None:
     login.session_protection = "basic"
 
     @login.user_loader
-    def load_user(user_id: str):
-        from storefront.accounts.models import User
+    def load_user(session_id: str):
+        from storefront.accounts.services import user_for_session
 
-        return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
+        return user_for_session(session_id)
 
     @app.context_processor
     def language_context():
@@ -98,13 +101,14 @@ def _register_cli(app: Flask) -> None:
     from storefront.demo.cli import seed_demo, seed_synthetic
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
+    from storefront.outbox.cli import outbox_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_synthetic)
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
-
+    app.cli.add_command(outbox_cli)
 
 
 @event.listens_for(Engine, "connect")

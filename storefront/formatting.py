@@ -1,8 +1,11 @@
 """The one place that turns money, dates and stars into text for people."""
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask_babel import format_date, format_datetime
+
+MAX_WEB_ADDRESS = 500
 
 
 def format_vnd(amount: int | None) -> str:
@@ -32,7 +35,25 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm")
 
 
+def web_address(value: str | None) -> str | None:
+    """``value`` if it is a web page's address (http or https, with a host) fit for a link;
+    None for anything else (``javascript:``, ``data:``, a bare word), so no page links it."""
+    value = (value or "").strip()
+    if not value or len(value) > MAX_WEB_ADDRESS or any(c.isspace() for c in value):
+        return None
+    if not value.isprintable():
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return value
+
+
 def register(app) -> None:
+    app.add_template_filter(web_address, "web_address")
     app.add_template_filter(format_vnd, "vnd")
     app.add_template_filter(format_signed, "signed")
     app.add_template_filter(format_day, "day")

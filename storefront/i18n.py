@@ -1,9 +1,10 @@
 """Language choice: Vietnamese first, English second, kept in a cookie."""
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_login import current_user
 
 from storefront.extensions import db
+from storefront.links import safe_next
 
 bp = Blueprint("i18n", __name__)
 
@@ -33,13 +34,6 @@ def _vary_by_language(response):
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
     return response
-
-
-def safe_next(target: str | None) -> str:
-    # Only local paths: never an open redirect to another site.
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("catalog.home")
 
 
 @bp.get("/lang/<code>")

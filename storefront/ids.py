@@ -9,15 +9,14 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from storefront.numbers import parse_int
+
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is larger
 
 
 def parse_id(raw: object) -> int:
     """``raw`` as an id; ValueError when it is not one (so it suits ``request.args.get(type=)``)."""
-    text = str(raw).strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
-        raise ValueError(f"not an id: {text[:40]!r}")
-    return int(text)
+    return parse_int(raw, minimum=0, maximum=MAX_ID)
 
 
 def posted_ids(form: Mapping[str, str], prefix: str) -> dict[int, str]:

@@ -66,6 +66,7 @@ ORDER_STATUS_NAMES = {
     # a producer's part of an order
     "pending": _l("to pack"),
     "packed": _l("packed"),
+    "returned": _l("returned"),
 }
 
 PAYMENT_METHOD_NAMES = {
@@ -73,6 +74,16 @@ PAYMENT_METHOD_NAMES = {
     "cod": _l("Cash on delivery"),
     "cash_at_pickup": _l("Cash at the showroom"),
     "card": _l("Card (Stripe)"),
+}
+
+PAYMENT_REVIEW_REASONS = {
+    "order_expired": _l("the order had expired"),
+    "order_cancelled": _l("the order was cancelled"),
+    "amount_differs": _l("the amount differs from the order's total"),
+    "not_a_card_order": _l("the order is not paid by card"),
+    "other_session": _l("not the payment session this order started"),
+    "not_a_payment": _l("not a one-off payment"),
+    "other_currency": _l("not in đồng (VND)"),
 }
 
 
@@ -88,4 +99,5 @@ def register(app) -> None:
             "ROLE_NAMES": ROLE_NAMES,
             "ORDER_STATUS_NAMES": ORDER_STATUS_NAMES,
             "PAYMENT_METHOD_NAMES": PAYMENT_METHOD_NAMES,
+            "PAYMENT_REVIEW_REASONS": PAYMENT_REVIEW_REASONS,
         }

@@ -2,8 +2,11 @@
 
 A page is served from the cache only to a visitor who is not signed in, has nothing in the cart
 and no message waiting (everyone else gets it made afresh). Its key holds the catalogue's
-generation (storefront/register/generation.py), the day, the language, the host and the path with
-its query, so:
+generation (storefront/register/generation.py), the day, the language, the host, the path and the
+canonical query: only the parameters the page reads (named where it is decorated), empty ones
+left out, in a fixed order. A request with any other parameter (or one given twice) is answered
+afresh and not kept, so made-up query strings cannot fill the cache, nor put their text into a
+page others are served. So:
 
 - a price change, a sale or a revoked certificate shows at once on the process that made it and
   within a second everywhere, with Redis or without, while a page served from the cache costs no
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from flask import current_app, g, request, session
 from flask_login import current_user
@@ -39,14 +43,19 @@ def personal_session_key(key: str) -> str:
     return key
 
 
-def cached_page(view):
-    """Serve this GET view from the cache to visitors who all see the same page."""
+def cached_page(view=None, *, params: tuple[str, ...] = ()):
+    """Serve this GET view from the cache to visitors who all see the same page. ``params``: the
+    query parameters the page reads (``@cached_page(params=("q", "page"))``); none by default."""
+    if view is None:
+        return lambda view: cached_page(view, params=params)
+    known = frozenset(params)
 
     @wraps(view)
     def serve(*args, **kwargs):
-        if not _same_for_everybody():
+        query = canonical_query(request.args, known)
+        if query is None or not _same_for_everybody():
             return view(*args, **kwargs)
-        key = _key()
+        key = _key(query)
         stored = cache_get(key)
         if stored is None:
             response = _render_with_placeholder(view, args, kwargs)
@@ -71,13 +80,27 @@ def _same_for_everybody() -> bool:
     )
 
 
-def _key() -> str:
+def canonical_query(args, known: frozenset[str]) -> str | None:
+    """The query string as the page reads it (known names, sorted, empty values left out), or
+    None when it carries anything else: an unknown name, or a name given twice."""
+    pairs = []
+    for name in args:
+        values = args.getlist(name)
+        if name not in known or len(values) != 1:
+            return None
+        if values[0] != "":
+            pairs.append((name, values[0]))
+    return urlencode(sorted(pairs))
+
+
+def _key(query: str) -> str:
     parts = (
         str(catalog_generation.current()),
         clock.today().isoformat(),
         i18n.select_locale(),
         request.host,
-        request.full_path,
+        request.path,
+        query,
     )
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -136,3 +136,51 @@ class AuthActions:
 @pytest.fixture()
 def auth(client):
     return AuthActions(client)
+
+
+class SmtpCollector:
+    """A real SMTP server's (aiosmtpd) inbox: what the shop delivered."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, _server, _session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+    def texts(self) -> dict[str, str]:
+        """Recipient → the plain text of the message sent to it."""
+        import email
+        import email.policy
+
+        return {
+            envelope.rcpt_tos[0]: email.message_from_bytes(
+                envelope.content, policy=email.policy.default
+            )
+            .get_body(("plain",))
+            .get_content()
+            for envelope in self.messages
+        }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def smtp_server(app, monkeypatch):
+    """A real SMTP server on a free port, and the shop configured to send through it."""
+    from aiosmtpd.controller import Controller
+
+    collector = SmtpCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    yield collector
+    controller.stop()

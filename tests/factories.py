@@ -6,8 +6,9 @@ import itertools
 from datetime import timedelta
 
 from storefront.accounts import services as accounts
+from storefront.accounts.models import User
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import Certificate, Product
+from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
@@ -138,7 +139,37 @@ def stock_at_showroom(product, showroom, quantity) -> None:
     receive(product, inventory.showroom_location(showroom.id), quantity)
 
 
+def session_user_id(user_id: int) -> str:
+    """What Flask-Login keeps in a session for this account (its id and session version)."""
+    return db.session.get(User, user_id).get_id()
+
+
 def make_user(email=None, role="customer", password="correct horse battery", **bindings):
     user = accounts.create_user(email or f"user{_n()}@example.vn", role, password, **bindings)
     db.session.commit()
     return user
+
+
+UNSELLABLE_KINDS = ("proposal", "rejected", "delisted", "revoked", "expired")
+
+
+def make_unsellable_product(kind: str, producer=None) -> Product:
+    """A product of one kind the catalogue does not sell today (its code and id still exist)."""
+    if kind == "proposal":
+        return make_product(
+            "Trà đề xuất", producer, review_status=ReviewStatus.PENDING, listed=False
+        )
+    if kind == "rejected":
+        return make_product(
+            "Trà bị từ chối", producer, review_status=ReviewStatus.REJECTED, listed=False
+        )
+    if kind == "delisted":
+        return make_product("Trà ngừng bán", producer, listed=False)
+    product = make_product(f"Trà {kind}", producer, stars=None)
+    if kind == "revoked":
+        make_certificate(product, status="revoked")
+    elif kind == "expired":
+        make_certificate(product, issued_on=today() - timedelta(days=4 * 365))
+    else:
+        raise ValueError(kind)
+    return product

@@ -1,5 +1,6 @@
 """Public pages from the cache: fast for everybody, never stale, never someone else's."""
 
+import random
 import re
 from types import SimpleNamespace
 
@@ -190,3 +191,58 @@ def test_signed_in_people_get_the_ranking_from_the_cache_but_never_an_old_one(
         db.session.commit()
     page = client.get(url).text
     assert page.index("Trà gừng Măng Đen") < page.index("Hồng đảng sâm")
+
+
+def _page_keys() -> set[str]:
+    """The pages the cache keeps now (the simple cache's own table)."""
+    return {key for key in cache.cache._cache if "page:" in key}
+
+
+def test_made_up_query_strings_fill_no_cache(app, visitor, kora):
+    _user, product = kora
+    pages = [
+        "/",
+        "/san-pham",
+        f"/san-pham/{product.code}",
+        f"/q/{product.code}",
+        "/diem-ban",
+        f"/api/v1/products/{product.code}",
+        f"/qr/{product.code}.svg",
+    ]
+    with app.app_context():
+        cache.clear()
+    for page in pages:
+        assert visitor.get(page).status_code == 200
+    kept = _page_keys()
+    assert len(kept) == len(pages)
+    made_up = random.Random(400)
+    names = ["x", "utm_source", "fbclid", "__proto__", "q[]", "sizes", "Page"]
+    for n in range(400):
+        page = pages[n % len(pages)]
+        name = names[n % len(names)] if n % 3 else f"p{made_up.getrandbits(32):x}"
+        answer = visitor.get(f"{page}?{name}={made_up.getrandbits(64):x}")
+        assert answer.status_code in (200, 422)
+    assert len(_page_keys() - kept) <= 3
+
+
+def test_the_same_query_in_any_order_or_spelling_is_one_page(app, visitor, kora):
+    with app.app_context():
+        cache.clear()
+    for query in (
+        "stars=4&group=food",
+        "group=food&stars=4",
+        "group=food&stars=4&q=",
+        "group=%66ood&stars=4",
+    ):
+        assert visitor.get(f"/san-pham?{query}").status_code == 200
+    assert len(_page_keys()) == 1
+
+
+def test_a_page_asked_with_unknown_parameters_is_not_served_to_others(app, visitor, kora):
+    _user, product = kora
+    marker = "zz-made-up-marker"
+    first = visitor.get(f"/san-pham/{product.code}?x={marker}")
+    assert first.status_code == 200
+    other = app.test_client()  # the next visitor, the same page without the parameter
+    assert marker not in other.get(f"/san-pham/{product.code}").text
+    assert marker not in other.get(f"/san-pham/{product.code}?x=other").text

@@ -10,23 +10,27 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import abort, request
 
 import config
 from storefront import create_app
+from storefront.extensions import db
 from storefront.security import UnsafeProductionSettings
 from tests.factories import make_product
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "9f2c4e7a1b8d3f6e0a5c2b9d8e7f1a3c"  # 32 random hex characters
+PUBLIC_ORIGIN = "https://ocop.example.vn"
 
 
 @pytest.fixture()
 def production(monkeypatch):
     """A production environment with every setting right; each test breaks one."""
-    for name in ("FLASK_DEBUG", "SECRET_KEY", "PROXY_FIX", "BASE_URL"):
+    for name in ("FLASK_DEBUG", "SECRET_KEY", "PROXY_FIX", "BASE_URL", "TRUSTED_HOSTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STOREFRONT_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("BASE_URL", PUBLIC_ORIGIN)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     return monkeypatch
 
@@ -34,6 +38,22 @@ def production(monkeypatch):
 def test_production_starts_with_a_real_secret_key_and_debug_off(production):
     app = create_app(config.Config())
     assert app.config["STOREFRONT_ENV"] == "production" and not app.debug
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["", "http://ocop.example.vn", "ocop.example.vn", "https://", "ftp://ocop.example.vn"],
+)
+def test_production_refuses_to_start_without_an_https_base_url(production, base_url):
+    production.setenv("BASE_URL", base_url)
+    with pytest.raises(UnsafeProductionSettings, match="Set BASE_URL"):
+        create_app(config.Config())
+
+
+def test_production_on_this_machine_only_may_use_plain_http(production):
+    # `make scaleout` runs the production set-up on loopback ports, where nobody else reaches it.
+    production.setenv("BASE_URL", "http://127.0.0.1:8123")
+    assert create_app(config.Config()).config["BASE_URL"] == "http://127.0.0.1:8123"
 
 
 def test_production_refuses_the_key_generated_into_instance(production):
@@ -79,14 +99,15 @@ def test_development_starts_with_the_generated_key_and_debug(production):
 
 
 def test_production_cookies_are_secure_when_the_shop_is_on_https(production):
-    production.setenv("BASE_URL", "https://ocop.example.vn")
     app = create_app(config.Config())
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["PREFERRED_URL_SCHEME"] == "https"
 
 
 def test_the_wsgi_entry_point_really_fails_with_a_readable_message(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG", "BASE_URL")
+    }
     env.update(STOREFRONT_ENV="production", DATABASE_URL="sqlite://", INSTANCE_PATH=str(tmp_path))
     started = subprocess.run(
         [sys.executable, "-c", "from wsgi import app"],
@@ -99,6 +120,7 @@ def test_the_wsgi_entry_point_really_fails_with_a_readable_message(tmp_path):
     assert started.returncode != 0
     assert "will not start in production" in started.stderr
     assert "Set SECRET_KEY in the environment" in started.stderr
+    assert "Set BASE_URL" in started.stderr
 
 
 # --- headers -------------------------------------------------------------------------------
@@ -185,9 +207,8 @@ def test_every_kind_of_answer_carries_the_security_headers(client, app, product_
 
 
 def test_a_proxy_is_trusted_for_https_only_when_configured(production):
-    production.setenv("BASE_URL", "https://ocop.example.vn")
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    plain = "http://shop.test"  # nginx speaks plain http to the app
+    plain = "http://ocop.example.vn"  # nginx speaks plain http to the app
     untrusted = create_app(config.Config()).test_client()
     # A client may send X-Forwarded-Proto itself: without PROXY_FIX it is not believed.
     refused = untrusted.get("/nope", headers=forwarded, base_url=plain)
@@ -219,3 +240,98 @@ def test_an_upload_over_the_body_limit_is_refused_before_it_is_read(client, app)
     finally:
         app.config["MAX_CONTENT_LENGTH"] = config.Config().MAX_CONTENT_LENGTH
     assert response.status_code == 413 and "site-header" in response.text
+
+
+@pytest.fixture()
+def faulty_app(app):
+    """The shop with test-only routes that fail in each way an error can arise (routes cannot be
+    added to the session's app once it has served)."""
+    settings = config.TestingConfig()
+    settings.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+    settings.BASE_URL = app.config["BASE_URL"]
+    faulty = create_app(settings)
+
+    @faulty.get("/_fault/<int:code>")
+    def abort_with(code):
+        abort(code)
+
+    @faulty.get("/_fault/bug")
+    def bug():
+        raise RuntimeError("a bug in a view")
+
+    @faulty.before_request
+    def before():
+        if request.path == "/_fault/before":
+            raise RuntimeError("a bug before the view")
+
+    @faulty.after_request
+    def after(response):
+        if request.path == "/_fault/after":
+            raise RuntimeError("a bug after the view")
+        return response
+
+    yield faulty
+    with faulty.app_context():
+        db.engine.dispose()
+
+
+ERROR_CODES = (400, 401, 403, 404, 405, 406, 409, 410, 413, 415, 422, 429, 500, 501, 503)
+
+
+def test_every_error_status_carries_the_security_headers(faulty_app):
+    client = faulty_app.test_client()
+    for code in ERROR_CODES:
+        response = client.get(f"/_fault/{code}")
+        assert response.status_code == min(code, 500), code  # 5xx all read "our side failed"
+        assert "site-header" in response.text, code
+        _assert_security_headers(response, https=False)
+    for path in ("/_fault/bug", "/_fault/before", "/_fault/after"):
+        response = client.get(path)
+        assert response.status_code == 500, path
+        _assert_security_headers(response, https=False)
+    assert "site-header" in client.get("/_fault/bug").text
+
+
+def test_a_500_whose_error_page_fails_too_still_carries_the_headers(faulty_app, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RecursionError("as the password change's did (issue 13, finding 1)")
+
+    monkeypatch.setattr("storefront.errors.render_template", broken)
+    client = faulty_app.test_client()
+    for path in ("/_fault/bug", "/_fault/404", "/_fault/before"):
+        for base_url in ("http://shop.test", "https://shop.test"):
+            response = client.get(path, base_url=base_url)
+            assert response.status_code == 500, path
+            assert "Something went wrong on our side" in response.text
+            assert "Traceback" not in response.text
+            _assert_security_headers(response, https=base_url.startswith("https"))
+
+
+# --- hosts ---------------------------------------------------------------------------------
+
+
+def test_a_request_for_another_host_gets_the_shops_400_page(production):
+    production.setenv("PROXY_FIX", "1")
+    production.setenv("TRUSTED_HOSTS", "www.ocop.example.vn")
+    client = create_app(config.Config()).test_client()
+    ours = client.get("/nope", base_url="http://ocop.example.vn")
+    assert ours.status_code == 404
+    assert client.get("/nope", base_url="http://www.ocop.example.vn").status_code == 404
+    for refused in (
+        client.get("/", base_url="http://evil.example"),
+        client.get("/", headers={"X-Forwarded-Host": "evil.example"}, base_url=PUBLIC_ORIGIN),
+        client.post("/quen-mat-khau", data={"identifier": "a@b.vn"}, base_url="http://evil.example"),
+        client.get("/", headers={"Host": "ocop.example.vn.evil.example"}),
+        client.get("/", headers={"Host": "evil.example\\@ocop.example.vn"}),
+    ):
+        assert refused.status_code == 400
+        assert "site-header" in refused.text  # the shop's own page, not a 500
+        _assert_security_headers(refused, https=refused.request.scheme == "https")
+
+
+def test_the_test_client_is_a_trusted_host_and_others_are_not(client):
+    # tests/conftest.py sets BASE_URL=http://shop.test; TestingConfig also answers "localhost"
+    assert client.get("/").status_code == 200
+    assert client.get("/", base_url="http://shop.test").status_code == 200
+    refused = client.get("/", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "site-header" in refused.text

@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Part of every session's and remember-me cookie's user id: raising it signs the account
+    # out everywhere (a copied cookie names the old version and is refused).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     producer: Mapped[Producer | None] = relationship()
     showroom: Mapped[Showroom | None] = relationship()
@@ -51,12 +54,21 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    def get_id(self) -> str:  # Flask-Login: what sessions and remember-me cookies hold
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Sign this account out on every device: each session made before is refused."""
+        self.session_version = (self.session_version or 0) + 1
+
     @property
     def display_name(self) -> str:
         return self.name or self.email or self.phone or f"#{self.id}"
 
     def set_password(self, password: str) -> None:
+        """A new password also ends every session opened with the old one."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,6 +1,14 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from storefront.accounts import bp, services
 from storefront.accounts.forms import (
@@ -12,8 +20,9 @@ from storefront.accounts.forms import (
     ResetPasswordForm,
 )
 from storefront.accounts.models import Role
+from storefront.accounts.sessions import start_session
 from storefront.extensions import db, limiter
-from storefront.i18n import safe_next
+from storefront.links import safe_next
 
 # Where each role starts after signing in (when that back office exists in this build).
 HOME_BY_ROLE = {
@@ -28,13 +37,13 @@ def _rate(name: str):
 
 
 def _landing(user) -> str:
-    target = request.args.get("next")
-    if target:
-        return safe_next(target)
     endpoint = HOME_BY_ROLE.get(user.role)
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint)
-    return url_for("accounts.account")
+    home = url_for(endpoint if endpoint in current_app.view_functions else "accounts.account")
+    return safe_next(request.args.get("next"), home)
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,7 +57,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail/number or the password is not right."))
         else:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             db.session.commit()
             return redirect(_landing(user))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
@@ -71,21 +80,20 @@ def register():
         return redirect(url_for("accounts.account"))
     form = RegisterForm()
     if form.validate_on_submit():
+        identifier = form.identifier.data
         try:
-            user = services.register_customer(
-                form.identifier.data, form.password.data, form.name.data or ""
-            )
+            services.register_customer(identifier, form.password.data, form.name.data or "")
         except services.AccountError as error:
             db.session.rollback()
             form.identifier.errors.append(str(error))
         else:
-            login_user(user)
             db.session.commit()
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(
-                safe_next(request.args.get("next"))
-                if request.args.get("next")
-                else url_for("accounts.account")
+            # The same page whether the address was new or taken (the e-mail says which).
+            return render_template(
+                "accounts/register_sent.html",
+                email=services.normalise_email(identifier),
+                phone=services.normalise_mobile(identifier),
+                next=request.args.get("next"),
             )
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
 
@@ -95,17 +103,32 @@ def register():
 def account():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # the User itself, never the proxy
         try:
-            services.change_password(current_user, form.current.data, form.password.data)
+            services.change_password(user, form.current.data, form.password.data)
         except services.AccountError as error:
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # this device stays signed in
+            # Every other session has ended; this device goes on under the new version.
+            start_session(user, remember=_has_remember_cookie())
+            db.session.commit()
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), 200 if not form.errors else 400
+
+
+@bp.post("/tai-khoan/dang-xuat-moi-noi")
+@login_required
+def logout_everywhere():
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/quen-mat-khau", methods=["GET", "POST"])
@@ -135,7 +158,8 @@ def reset_password(token: str):
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
+            db.session.commit()
             flash(_("Your new password is set."), "success")
             return redirect(_landing(user))
     return render_template("accounts/reset.html", form=form), 200 if not form.errors else 400

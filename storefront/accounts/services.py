@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -17,7 +17,9 @@ from storefront.accounts.models import Role, User
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
-from storefront.outbox.services import send_email
+from storefront.ids import parse_id
+from storefront.links import absolute_url_for
+from storefront.outbox.services import queue_email
 from storefront.register.models import Producer, Showroom
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -113,14 +115,46 @@ def create_user(
     return user
 
 
-def register_customer(identifier: str, password: str, name: str = "") -> User:
-    """A shopper signs up with an e-mail address or a Vietnamese mobile number."""
+def register_customer(identifier: str, password: str, name: str = "") -> None:
+    """A shopper signs up with an e-mail address or a Vietnamese mobile number.
+
+    Whether the address or number has an account already is never said to whoever signs up
+    (that would tell anyone which addresses have accounts): a new one gets its account (not
+    signed in) and a welcome e-mail; a taken one gets no second account, and its owner an e-mail
+    that someone tried, with the ways to sign in or reset the password. Both cost the same in
+    the request: one password hash and one e-mail written to the outbox, sent after the response.
+    Raises AccountError only for input that is wrong whoever owns it (format, password rules).
+    """
     email, phone = normalise_email(identifier), normalise_mobile(identifier)
     if not (email or phone):
         raise AccountError(
             _("Enter an e-mail address or a Vietnamese mobile number (10 digits, e.g. 0912345678).")
         )
-    return create_user(email, Role.CUSTOMER, password, name=name, phone=phone)
+    check_password_rules(password)
+    owner = db.session.scalar(select(User).where(or_(*_identity_clauses(email, phone))))
+    if owner is None:
+        user = create_user(email, Role.CUSTOMER, password, name=name, phone=phone)
+        if user.email:
+            queue_email(
+                user.email,
+                _("Welcome to OCOP Storefront"),
+                "welcome",
+                kind="welcome",
+                user=user,
+                sign_in=absolute_url_for("accounts.login"),
+            )
+        return
+    _waste_time_like_a_new_password(password)
+    if owner.active and owner.email:
+        queue_email(
+            owner.email,
+            _("Someone tried to create an OCOP Storefront account with your address"),
+            "signup_attempt",
+            kind="signup_attempt",
+            user=owner,
+            sign_in=absolute_url_for("accounts.login"),
+            reset=absolute_url_for("accounts.forgot_password"),
+        )
 
 
 def authenticate(identifier: str, password: str) -> User | None:
@@ -135,7 +169,28 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The account a session or remember-me cookie names ("<user id>:<session version>"), or
+    None: an id of another form, an inactive account, or a version its sessions have been ended
+    since (password changed or reset, deactivated, signed out on every device)."""
+    try:
+        user_id = parse_id(str(session_id).partition(":")[0])
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.get_id() != session_id:
+        return None
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of ``user`` on every device, this one included."""
+    user.end_sessions()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; every session opened with the old one ends (this device signs in
+    again)."""
     if not user.check_password(current_password):
         raise AccountError(_("The current password is not right."))
     check_password_rules(new_password)
@@ -144,11 +199,22 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 def request_password_reset(identifier: str) -> None:
     """E-mail a time-limited reset link if the account exists and has an e-mail address. Says
-    nothing either way, so nobody can learn which addresses have accounts."""
+    nothing either way, so nobody can learn which addresses have accounts; an e-mail address
+    without an account is told so (the same work: one e-mail written to the outbox, sent after
+    the response, never by SMTP while the page waits)."""
     user = find_by_identifier(identifier)
+    if user is None and (email := normalise_email(identifier)):
+        queue_email(
+            email,
+            _("Reset your OCOP Storefront password"),
+            "password_reset_no_account",
+            kind="password_reset_no_account",
+            sign_up=absolute_url_for("accounts.register"),
+        )
+        return
     if user is None or not user.active or not user.email:
         return
-    send_email(
+    queue_email(
         user.email,
         _("Reset your OCOP Storefront password"),
         "password_reset",
@@ -161,7 +227,7 @@ def request_password_reset(identifier: str) -> None:
 
 def send_invitation(user: User, invited_by: str) -> None:
     """E-mail a new account its set-password link (the reset link, valid for 7 days)."""
-    send_email(
+    queue_email(
         user.email,
         _("You are invited to OCOP Storefront"),
         "invitation",
@@ -178,14 +244,7 @@ def password_link(user: User, purpose: str = "reset") -> str:
     token = _serializer().dumps(
         {"user": user.id, "pw": _password_fingerprint(user), "for": purpose}
     )
-    base = current_app.config.get("BASE_URL")
-    if has_request_context():
-        if base:
-            return base + url_for("accounts.reset_password", token=token)
-        return url_for("accounts.reset_password", token=token, _external=True)
-    # From the CLI or a test: no request to take the host from, so BASE_URL says it.
-    path = current_app.url_map.bind("localhost").build("accounts.reset_password", {"token": token})
-    return (base or "http://localhost") + path
+    return absolute_url_for("accounts.reset_password", token=token)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -212,6 +271,7 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set the password a valid reset link allows; every session of the account ends."""
     user = user_for_reset_token(token)
     check_password_rules(new_password)
     user.set_password(new_password)
@@ -224,6 +284,12 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _password_fingerprint(user: User) -> str:
     return user.password_hash[-12:]
+
+
+def _waste_time_like_a_new_password(password: str) -> None:
+    from werkzeug.security import generate_password_hash
+
+    generate_password_hash(password, method="scrypt")  # what set_password costs a new account
 
 
 def _waste_time_like_a_check(password: str) -> None:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
-
 from storefront.catalog import services
 from storefront.catalog.models import CertificateStatus
-
-
-def _absolute(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+from storefront.formatting import web_address
+from storefront.links import absolute_url_for
 
 
 def product_summary(card: services.ProductCard) -> dict:
@@ -31,13 +27,13 @@ def product_summary(card: services.ProductCard) -> dict:
         },
         "available": max(card.available_online, 0),
         "is_demo": card.is_demo,
-        "url": _absolute("catalog.product", code=card.code),
+        "url": absolute_url_for("catalog.product", code=card.code),
     }
 
 
 def product_page(page: services.Page, filters: services.CatalogFilters) -> dict:
     def link(number: int) -> str:
-        return _absolute(
+        return absolute_url_for(
             "api.products",
             **filters.query_args(page=None if number == 1 else number),
             **({"page_size": page.page_size} if page.page_size != 24 else {}),
@@ -90,7 +86,7 @@ def product_detail(view: services.ProductView, today: date) -> dict:
         "certificate": certificate(active, today) if active else None,
         "available": view.online_available,
         "is_demo": product.is_demo,
-        "url": _absolute("catalog.product", code=product.code),
+        "url": absolute_url_for("catalog.product", code=product.code),
         "sellable": view.sellable,
         "description": product.description,
         "region": {"code": product.region.code, "name": product.region.name},
@@ -99,7 +95,7 @@ def product_detail(view: services.ProductView, today: date) -> dict:
             {"code": place.code, "name": place.name, "available": place.available}
             for place in view.showrooms
         ],
-        "qr_png": _absolute("qr.image", code=product.code, kind="png"),
+        "qr_png": absolute_url_for("qr.image", code=product.code, kind="png"),
     }
 
 
@@ -123,7 +119,7 @@ def producer_summary(producer, products: int) -> dict:
         "legal_form": producer.legal_form,
         "region": {"code": producer.region.code, "name": producer.region.name},
         "address": producer.address,
-        "website": producer.website,
+        "website": web_address(producer.website),
         "products": products,
     }
 

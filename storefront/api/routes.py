@@ -28,7 +28,7 @@ def _not_found() -> str:
 
 
 @bp.get("/products")
-@cached_page
+@cached_page(params=tuple(schemas.ProductQuery().fields))
 @bp.etag
 @bp.arguments(schemas.ProductQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.ProductPage)

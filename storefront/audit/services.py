@@ -6,16 +6,15 @@ record(), so the log holds the change whichever page, command or test made it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from storefront import spreadsheets
 from storefront.audit.models import AuditArea, AuditEntry
-from storefront.clock import SHOP_TIMEZONE, start_of_day
+from storefront.clock import start_of_day
 from storefront.extensions import db
 from storefront.folding import fold
 
@@ -90,26 +89,14 @@ def search(filters: AuditFilters, limit: int | None = 200) -> list[AuditEntry]:
     return list(db.session.scalars(query))
 
 
-def to_csv(entries: list[AuditEntry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["time (Asia/Ho_Chi_Minh)", "by", "area", "action", "subject", "before", "after", "note"]
+def to_csv(entries: list[AuditEntry]) -> bytes:
+    return spreadsheets.csv_file(
+        ["time (Asia/Ho_Chi_Minh)", "by", "area", "action", "subject", "before", "after", "note"],
+        (
+            [e.at, e.actor_name, e.area, e.action, e.subject, e.before, e.after, e.note]
+            for e in entries
+        ),
     )
-    for e in entries:
-        writer.writerow(
-            [
-                e.at.astimezone(SHOP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_name,
-                e.area,
-                e.action,
-                e.subject,
-                e.before or "",
-                e.after or "",
-                e.note or "",
-            ]
-        )
-    return out.getvalue()
 
 
 def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:

@@ -8,12 +8,13 @@ from storefront.cart import bp, services
 from storefront.cart.forms import CartForm
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from storefront.i18n import safe_next
 from storefront.ids import parse_id, posted_ids
+from storefront.links import safe_next
+from storefront.numbers import parse_int
 
 
 def current_cart() -> services.Cart:
-    return services.Cart(session, current_user)
+    return services.Cart(session, current_user, clock.today())
 
 
 @user_logged_in.connect
@@ -48,14 +49,10 @@ def add():
     except services.CartError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(
-            safe_next(request.form.get("next")) if request.form.get("next") else url_for(".show")
-        )
+        return redirect(safe_next(request.form.get("next"), url_for(".show")))
     db.session.commit()
     flash(_("Added to your cart."), "success")
-    if request.form.get("next"):
-        return redirect(safe_next(request.form.get("next")))
-    return redirect(url_for(".show"))
+    return redirect(safe_next(request.form.get("next"), url_for(".show")))
 
 
 @bp.post("/gio-hang/cap-nhat")
@@ -77,7 +74,8 @@ def update():
 
 
 def _quantity(raw: str, allow_zero: bool = False) -> int:
-    raw = (raw or "").strip()
-    if not raw.isdecimal() or (int(raw) == 0 and not allow_zero):
-        raise services.CartError(_("Choose a quantity from 1 to %(n)d.", n=services.MAX_QUANTITY))
-    return int(raw)
+    try:
+        return parse_int(raw, minimum=0 if allow_zero else 1, maximum=services.MAX_QUANTITY)
+    except ValueError:
+        message = _("Choose a quantity from 1 to %(n)d.", n=services.MAX_QUANTITY)
+        raise services.CartError(message) from None

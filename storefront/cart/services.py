@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from storefront import clock
+from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart.models import CartItem
 from storefront.catalog.models import (
     Certificate,
     Product,
-    ReviewStatus,
 )
-from storefront.catalog.services import active_certificate_join
+from storefront.catalog.services import active_certificate_join, sellable_ids
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
@@ -24,19 +25,30 @@ from storefront.page_cache import personal_session_key
 
 MAX_QUANTITY = 99  # per line: more is a wholesale order, by phone
 MAX_LINES = 50
-SESSION_KEY = personal_session_key("cart")  # a visitor with a cart sees their own pages
+# A visitor with a cart sees their own pages, and keeps the cart when signing in.
+SESSION_KEY = keep_at_sign_in(personal_session_key("cart"))
 
 
 class CartError(Refused):
     pass
 
 
-class Cart:
-    """A cart bound to a session (visitor) or a user (signed in)."""
+class NoLongerSold(CartError):
+    """The product is not one the catalogue sells today (a proposal, rejected, unlisted, or its
+    certificate revoked or expired): it cannot go into a cart."""
 
-    def __init__(self, session, user=None):
+    def __init__(self):
+        super().__init__(_("Sorry, this product can no longer be bought."))
+
+
+class Cart:
+    """A cart bound to a session (visitor) or a user (signed in). It takes only what the
+    catalogue sells on ``today`` (storefront.catalog.services.sellable_ids)."""
+
+    def __init__(self, session, user=None, today: date | None = None):
         self._session = session
         self._user = user if user is not None and getattr(user, "is_authenticated", False) else None
+        self._today = today or clock.today()
 
     # reading
     def items(self) -> dict[int, int]:
@@ -53,12 +65,20 @@ class Cart:
 
     # changing
     def set(self, product_id: int, quantity: int) -> None:
-        """Set a line's quantity (0 removes it)."""
+        """Set a line's quantity (0 removes it). Refused (NoLongerSold) for a product the
+        catalogue does not sell today; a line already in the cart keeps its quantity (it is
+        shown flagged and cannot be checked out) and can always be removed."""
         if not isinstance(quantity, int) or quantity < 0 or quantity > MAX_QUANTITY:
             raise CartError(_("Choose a quantity from 1 to %(n)d.", n=MAX_QUANTITY))
         items = self.items()
+        if quantity == items.get(product_id, 0):
+            return
+        if quantity and product_id not in sellable_ids({product_id}, self._today):
+            raise NoLongerSold()
         if quantity and product_id not in items and len(items) >= MAX_LINES:
             raise CartError(_("The cart is full."))
+        if quantity and product_id not in items and db.session.get(Product, product_id) is None:
+            raise CartError(_("No such product."))  # a made-up id: no row may point at it
         if self._user is not None:
             item = db.session.scalar(
                 select(CartItem).filter_by(user_id=self._user.id, product_id=product_id)
@@ -89,12 +109,21 @@ class Cart:
             db.session.execute(CartItem.__table__.delete().where(CartItem.user_id == self._user.id))
         self._session.pop(SESSION_KEY, None)
 
+    def restore(self, items: dict[int, int]) -> None:
+        """After a checkout that was rolled back: the visitor's lines come back (a signed-in
+        customer's came back with the rollback)."""
+        if self._user is None and items:
+            self._session[SESSION_KEY] = {str(k): v for k, v in items.items()}
+
     def merge_session_cart(self, session) -> None:
         """At sign-in: what the visitor put in the cart joins what the account kept."""
         raw = session.pop(SESSION_KEY, None) or {}
         for key, quantity in raw.items():
             if str(key).isdecimal() and int(quantity) > 0:
-                self.add(int(key), int(quantity))
+                try:
+                    self.add(int(key), int(quantity))
+                except CartError:
+                    continue  # no longer sold, or the account's cart is full: left behind
 
 
 @dataclass
@@ -129,7 +158,7 @@ class CartView:
 
 def view(items: dict[int, int], today: date) -> CartView:
     """The cart as it is now: live price, stars of the active certificate, online stock, and what
-    stops a line from being bought. Three queries whatever the cart's size."""
+    stops a line from being bought. Four queries whatever the cart's size."""
     if not items:
         return CartView([])
     products = db.session.scalars(
@@ -150,26 +179,18 @@ def view(items: dict[int, int], today: date) -> CartView:
             .group_by(StockLevel.product_id)
         ).all()
     )
+    sellable = sellable_ids(items, today)
     lines = []
     for product in sorted(products, key=lambda p: (p.producer.name, p.name)):
         quantity = items[product.id]
         available = int(online.get(product.id) or 0)
-        lines.append(
-            CartLine(
-                product,
-                quantity,
-                stars.get(product.id),
-                available,
-                sellability_problem(product, stars.get(product.id)),
-            )
-        )
+        problem = None if product.id in sellable else _why_not_sold(stars.get(product.id))
+        lines.append(CartLine(product, quantity, stars.get(product.id), available, problem))
     return CartView(lines)
 
 
-def sellability_problem(product: Product, stars: int | None) -> str | None:
-    """Why a product cannot be sold as OCOP now, in words for the buyer; None if it can."""
-    if not product.listed or product.review_status != ReviewStatus.APPROVED:
-        return _("No longer on sale.")
+def _why_not_sold(stars: int | None) -> str:
+    """In words for the buyer, why a product the catalogue does not sell cannot be bought."""
     if stars is None:
         return _("Its OCOP certificate is no longer valid, so it cannot be sold as OCOP.")
-    return None
+    return _("No longer on sale.")

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     event,
     false,
     inspect,
@@ -126,8 +127,20 @@ class PriceChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+MAX_IMAGES_PER_PRODUCT = 8
+
+
 class ProductImage(db.Model):
+    """A picture of a product, at one of its MAX_IMAGES_PER_PRODUCT places (0 is shown first).
+    The database holds the limit, so uploads at the same moment cannot pass it together."""
+
     __tablename__ = "product_images"
+    __table_args__ = (
+        UniqueConstraint("product_id", "position", name="uq_product_images_position"),
+        CheckConstraint(
+            f"position BETWEEN 0 AND {MAX_IMAGES_PER_PRODUCT - 1}", name="position_range"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)

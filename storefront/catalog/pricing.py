@@ -14,6 +14,9 @@ from storefront.audit.models import AuditArea
 from storefront.audit.services import actor_label, record
 from storefront.catalog.models import PriceChange, Product
 from storefront.extensions import db
+from storefront.numbers import OutOfRange, parse_vnd
+
+MAX_PRICE_VND = 1_000_000_000
 
 
 class ChangedMeanwhile(domain.Conflict):
@@ -28,6 +31,22 @@ class ChangedMeanwhile(domain.Conflict):
             field,
         )
         self.product = product
+
+
+def read_price(typed: str | int | None) -> int:
+    """Whole đồng from what a person typed ('120000', '120.000', '120 000 ₫'), within the price
+    rule (more than 0, at most MAX_PRICE_VND); refused with the message beside the field
+    ``price``."""
+    try:
+        return parse_vnd(typed, minimum=1, maximum=MAX_PRICE_VND)
+    except OutOfRange as error:
+        if error.too_small:
+            raise domain.Refused(_("The price must be more than 0 ₫."), "price") from None
+        raise domain.Refused(_("The price cannot be over 1.000.000.000 ₫."), "price") from None
+    except ValueError:
+        raise domain.Refused(
+            _("Enter the price as a whole number of đồng, e.g. 120000."), "price"
+        ) from None
 
 
 def change_price(

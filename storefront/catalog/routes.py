@@ -21,7 +21,7 @@ def home():
 
 
 @bp.get("/san-pham")
-@cached_page
+@cached_page(params=services.FILTER_PARAMETERS)
 def catalogue():
     today = clock.today()
     regions = region_rules.all_regions()
@@ -44,7 +44,7 @@ def catalogue():
 
 
 @bp.get("/san-pham/goi-y")
-@cached_page
+@cached_page(params=("q",))
 def suggestions():
     """As-you-type suggestions under the search box (an HTML fragment for htmx)."""
     page = services.suggest(request.args.get("q", ""), clock.today())

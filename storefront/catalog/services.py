@@ -27,6 +27,7 @@ from storefront.catalog.models import (
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.numbers import parse_int
 from storefront.register import generation as catalog_generation
 from storefront.register.codes import CODE_PATTERN
 from storefront.register.models import Producer, Showroom
@@ -76,6 +77,10 @@ class CatalogFilters:
         return any((self.q, self.stars, self.group, self.region, self.showroom))
 
 
+# The query parameters the catalogue page reads (parse_filters).
+FILTER_PARAMETERS = ("q", "stars", "group", "region", "showroom", "sort", "page")
+
+
 def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -> CatalogFilters:
     """Read filters from a query string. A value that makes no sense is dropped and named in
     ``ignored``; it never fails the page."""
@@ -117,9 +122,9 @@ def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -
 
     page = args.get("page")
     if page:
-        if page.isdecimal() and 0 < int(page) < 10**9:
-            filters.page = int(page)
-        else:
+        try:
+            filters.page = parse_int(page, minimum=1, maximum=10**9 - 1)
+        except ValueError:
             filters.ignored.append("page")
     return filters
 
@@ -169,6 +174,27 @@ def active_certificate_join(today: date):
     )
 
 
+def listed_clause():
+    """The office lets the shop offer it: approved and listed. With active_certificate_join this
+    is the catalogue's one definition of what it sells today (see sellable_ids)."""
+    return and_(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+
+
+def sellable_ids(product_ids, today: date) -> set[int]:
+    """Those of ``product_ids`` the catalogue would sell today: approved, listed, with an
+    active, unexpired certificate. The cart and checkout ask this, so they never hold what the
+    catalogue does not show. One query."""
+    if not product_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Product.id)
+            .join(Certificate, active_certificate_join(today))
+            .where(listed_clause(), Product.id.in_(list(product_ids)))
+        )
+    )
+
+
 def _online_available():
     """Units available in the producer's own warehouse (what online orders ship from)."""
     return (
@@ -185,9 +211,7 @@ def _online_available():
 
 def _card_query(today: date):
     """Cards of the products that may be listed."""
-    return _card_columns(today).where(
-        Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED
-    )
+    return _card_columns(today).where(listed_clause())
 
 
 def _card_columns(today: date):
@@ -218,7 +242,7 @@ def _listed_query(today: date):
     return (
         select(Product.id, func.count().over())
         .join(Certificate, active_certificate_join(today))
-        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+        .where(listed_clause())
     )
 
 
@@ -350,7 +374,7 @@ def group_counts(today: date) -> dict[str, int]:
     rows = db.session.execute(
         select(Product.group, func.count())
         .join(Certificate, active_certificate_join(today))
-        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+        .where(listed_clause())
         .group_by(Product.group)
     ).all()
     counts = {group.value: 0 for group in ProductGroup}
@@ -510,7 +534,7 @@ def list_producers(today: date) -> list[tuple[Producer, int]]:
     counts = (
         select(Product.producer_id, func.count().label("products"))
         .join(Certificate, active_certificate_join(today))
-        .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+        .where(listed_clause())
         .group_by(Product.producer_id)
         .subquery()
     )

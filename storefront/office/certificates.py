@@ -31,7 +31,7 @@ from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
 from storefront.office.models import ExpiryWarning
 from storefront.office.products import get_product, label
-from storefront.outbox.services import send_email
+from storefront.outbox.services import queue_email
 
 WARNING_DAYS = (90, 30)
 # The OCOP programme began in 2018; an older decision date is a typing mistake.
@@ -242,7 +242,7 @@ def send_expiry_warnings(today: date) -> int:
         if (certificate.id, threshold) in sent:
             continue
         for recipient in _producer_addresses(certificate.product) + office:
-            send_email(
+            queue_email(
                 recipient,
                 _(
                     "OCOP certificate expires on %(date)s: %(product)s",

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 from storefront.folding import fold
+from storefront.formatting import web_address
+from storefront.numbers import parse_int
 from storefront.office.errors import OfficeError
 from storefront.register.models import LegalForm, Region
 
@@ -81,6 +83,19 @@ def email(value, field: str = "email", required=False) -> str | None:
         return None
     if not EMAIL_RE.match(value) or len(value) > 254:
         raise OfficeError(_("This is not an e-mail address: %(value)s", value=value), field)
+    return value
+
+
+def website(value, field: str = "website") -> str | None:
+    """An http:// or https:// address, or nothing."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if web_address(value) is None:
+        raise OfficeError(
+            _("A website address starts with http:// or https://, e.g. https://htxkora.vn."),
+            field,
+        )
     return value
 
 
@@ -161,8 +176,9 @@ def _dmy(raw: str) -> date:
 
 
 def whole_number(value, field: str, label: str, low: int, high: int) -> int:
-    raw = str(value if value is not None else "").strip()
-    if not raw.lstrip("-").isdecimal() or not low <= int(raw) <= high:
+    try:
+        return parse_int(value, minimum=low, maximum=high)
+    except ValueError:
         raise OfficeError(
             _(
                 "%(label)s must be a whole number from %(low)d to %(high)d.",
@@ -171,8 +187,7 @@ def whole_number(value, field: str, label: str, low: int, high: int) -> int:
                 high=high,
             ),
             field,
-        )
-    return int(raw)
+        ) from None
 
 
 class Invalid(OfficeError):

@@ -45,9 +45,7 @@ def clean_producer(data: ProducerFields, known_regions: dict | None = None) -> d
                 data.phone, "phone", _("Phone"), required=False, max_len=32
             ),
             "email": lambda: fields.email(data.email),
-            "website": lambda: fields.text(
-                data.website, "website", _("Website"), required=False, max_len=500
-            ),
+            "website": lambda: fields.website(data.website),
             "description": lambda: fields.text(
                 data.description, "description", _("Description"), required=False, max_len=5000
             ),

@@ -15,11 +15,10 @@ from storefront.audit.services import record
 from storefront.catalog import pricing
 from storefront.catalog.models import Product, ReviewStatus
 from storefront.catalog.pricing import ChangedMeanwhile
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
-from storefront.producers.access import PortalError
-from storefront.producers.products import parse_price
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer
 
@@ -53,8 +52,8 @@ def clean_product(data: ProductFields, known_producers=None, known_regions=None)
 
     def price():
         try:
-            return parse_price(data.price)
-        except PortalError as error:
+            return pricing.read_price(data.price)
+        except Refused as error:
             raise OfficeError(str(error), "price") from None
 
     def ean():

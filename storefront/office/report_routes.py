@@ -83,7 +83,7 @@ def audit_log():
     )
     if request.args.get("format") == "csv":
         return Response(
-            "\ufeff" + to_csv(search(filters, limit=None)),
+            to_csv(search(filters, limit=None)),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=nhat-ky-{clock.today()}.csv"},
         )

@@ -2,6 +2,7 @@
 
 from storefront.office import (  # noqa: F401
     import_routes,
+    order_routes,
     people_routes,
     register_routes,
     report_routes,

@@ -120,6 +120,8 @@ def set_active(actor, user_id: int, active: bool) -> User:
     if user.active == active:
         return user
     user.active = active
+    if not active:
+        accounts.sign_out_everywhere(user)  # now, and reactivating does not bring them back
     record(
         actor,
         AuditArea.ROLE,

@@ -3,12 +3,15 @@ go (or which showroom they are collected from), and where each line's units are 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storefront.accounts.services import normalise_email, normalise_mobile
 from storefront.cart import services as cart_services
@@ -16,11 +19,14 @@ from storefront.catalog import regions as region_rules
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.orders.models import Fulfilment, PaymentMethod
+from storefront.orders import notifications
+from storefront.orders import services as orders
+from storefront.orders.models import Fulfilment, Order, PaymentMethod
 from storefront.orders.services import OrderDraft, PlacedLine, SoldOut
 from storefront.register.models import Region, Showroom
 
 COMMUNE_KINDS = ("commune", "ward", "town")
+log = logging.getLogger(__name__)
 
 
 class CheckoutError(Refused):
@@ -71,6 +77,55 @@ def delivery_places(today: date) -> list[ProvinceOption]:
         ]
         options.append(ProvinceOption(province, sorted(communes, key=lambda r: r.name)))
     return sorted(options, key=lambda o: o.region.name)
+
+
+def place(
+    cart: cart_services.Cart,
+    form: dict,
+    today: date,
+    *,
+    customer_id: int | None,
+    idempotency_digest: str,
+) -> tuple[Order, str | None]:
+    """Check the checkout and commit, in one transaction, the order, its reservations, its
+    e-mails (the outbox sends them after the commit) and the emptied cart: all of it or nothing.
+
+    A dropped database connection is tried once more before it reaches the buyer; the second try
+    finds the order if the first commit did reach the database (the form's digest), so nothing is
+    placed or announced twice. Returns (order, secret) as ``place_order`` does; raises
+    CheckoutError or OrderError (nothing kept), or the database error of the second try.
+    """
+    items = cart.items()
+    attempt = partial(_place_once, cart, items, form, today, customer_id, idempotency_digest)
+    try:
+        return attempt()
+    except DBAPIError as error:
+        if not is_lost_connection(error):
+            raise
+        log.warning("Checkout: database error, trying once more: %s", error)
+        return attempt()
+
+
+def _place_once(cart, items, form, today, customer_id, idempotency_digest):
+    try:
+        draft, lines = prepare(items, form, today)
+        order, secret = orders.place_order(
+            draft, lines, customer_id=customer_id, idempotency_digest=idempotency_digest
+        )
+        if secret is not None:  # a new order, not the first one of a double submission
+            notifications.order_placed(order, secret)
+            cart.clear()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        cart.restore(items)
+        raise
+    return order, secret
+
+
+def is_lost_connection(error: DBAPIError) -> bool:
+    """A database error worth one more try: the connection dropped, or the database was busy."""
+    return error.connection_invalidated or isinstance(error, OperationalError)
 
 
 def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft, list[PlacedLine]]:

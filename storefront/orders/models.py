@@ -54,6 +54,7 @@ class PartStatus(enum.StrEnum):
     PACKED = "packed"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
+    RETURNED = "returned"  # the parcel came back to the producer (recorded by the office)
     CANCELLED = "cancelled"
 
 
@@ -68,8 +69,9 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # DH…, the transfer content
-    # The checkout form's one-time token: submitting the same form twice makes one order.
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # sha256 of the checkout form's one-time key bound to the browser session that got the form:
+    # the same form submitted twice makes one order; the key itself is never stored.
+    idempotency_digest: Mapped[str] = mapped_column(String(64), unique=True)
     # sha256 of the secret in the guest's order link; the secret itself is never stored.
     access_digest: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -134,6 +136,9 @@ class OrderLine(db.Model):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price_vnd >= 0", name="price_not_negative"),
+        CheckConstraint(
+            "returned_quantity >= 0 AND returned_quantity <= quantity", name="returned_within"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,10 +154,16 @@ class OrderLine(db.Model):
     unit_price_vnd: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
     line_total_vnd: Mapped[int] = mapped_column(Integer)
+    # Units of a shipped line that came back to the warehouse (office returns, once each).
+    returned_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
     part: Mapped[OrderPart] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
+
+    @property
+    def returnable(self) -> int:
+        return self.quantity - self.returned_quantity
 
 
 class OrderEvent(db.Model):

@@ -1,31 +1,25 @@
 """E-mails about orders, through the one outbox."""
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront.accounts.models import Role, User
 from storefront.extensions import db
+from storefront.links import absolute_url_for
 from storefront.orders.models import Order
-from storefront.outbox.services import send_email
+from storefront.outbox.services import queue_email
 from storefront.register.models import Producer
 
 
 def order_link(order: Order, secret: str | None) -> str:
-    path = url_for("orders.order_page", number=order.number, k=secret)
-    base = current_app.config.get("BASE_URL")
-    return (
-        base + path
-        if base
-        else url_for("orders.order_page", number=order.number, k=secret, _external=True)
-    )
+    return absolute_url_for("orders.order_page", number=order.number, k=secret)
 
 
 def order_placed(order: Order, secret: str) -> None:
     """Confirmation to the buyer (with the order's private link) and a notice to each producer
     whose products are in it."""
     if order.contact_email:
-        send_email(
+        queue_email(
             order.contact_email,
             _("Your OCOP order %(number)s", number=order.number),
             "order_confirmation",
@@ -35,7 +29,7 @@ def order_placed(order: Order, secret: str) -> None:
         )
     for part in order.parts:
         for address in producer_addresses(part.producer_id):
-            send_email(
+            queue_email(
                 address,
                 _(
                     "New order %(number)s for %(producer)s",

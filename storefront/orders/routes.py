@@ -4,18 +4,22 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from storefront import clock
+from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart import services as cart_services
 from storefront.cart.routes import current_cart
 from storefront.extensions import db
-from storefront.orders import bp, checkout, notifications, services
+from storefront.orders import bp, checkout, services, transitions
 from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
 from storefront.register.showrooms import list_showrooms
 
-SESSION_ORDERS = "orders"
+SESSION_ORDERS = keep_at_sign_in("orders")  # orders placed as a guest, still theirs after sign-in
+# A random value per browser session that the checkout form's key is bound to.
+SESSION_CHECKOUT_BINDING = "checkout_binding"
 
 
 @bp.route("/thanh-toan", methods=["GET", "POST"])
@@ -26,36 +30,38 @@ def checkout_page():
     cart = current_cart()
     form = CheckoutForm()
     errors: dict[str, str] = {}
+    status = 200
+    binding = session.setdefault(SESSION_CHECKOUT_BINDING, secrets.token_urlsafe(16))
     if request.method == "POST":
         key = (form.idempotency_key.data or "").strip()[:64]
         if not form.validate() or not key:
             abort(400)
-        first = services.order_for_form(key)
+        digest = services.idempotency_digest(key, binding)
+        first = services.order_for_form(digest)
         if first is not None:
-            # This form made its order already (double click, back and resubmit, a retry after
-            # a dropped connection): show that order; the key proves the form was this browser's.
+            # This form made its order already in this browser session (double click, back and
+            # resubmit, a retry after a dropped connection): show that order.
             _remember(first)
             return redirect(url_for(".order_page", number=first.number))
         try:
-            draft, lines = checkout.prepare(cart.items(), request.form, today)
-            order, secret = services.place_order(
-                draft,
-                lines,
+            order, secret = checkout.place(
+                cart,
+                request.form,
+                today,
                 customer_id=current_user.get_id() and current_user.id,
-                idempotency_key=key,
+                idempotency_digest=digest,
             )
         except checkout.CheckoutError as error:
-            db.session.rollback()
-            errors = error.errors
+            errors, status = error.errors, 400
         except services.OrderError as error:
-            db.session.rollback()
-            errors = {"cart": str(error)}
+            errors, status = {"cart": str(error)}, 400
+        except DBAPIError:
+            message = _(
+                "The shop could not confirm your order just now. Send the form again in a "
+                "moment: it will not be ordered twice."
+            )
+            errors, status = {"cart": message}, 503
         else:
-            if secret is not None:  # a new order, not the first one of a double submission
-                cart.clear()
-                db.session.commit()
-                notifications.order_placed(order, secret)
-                db.session.commit()
             _remember(order)
             return redirect(url_for(".order_page", number=order.number, k=secret or None))
     elif not form.idempotency_key.data:
@@ -73,7 +79,7 @@ def checkout_page():
         showrooms=list_showrooms(),
         methods=checkout.payment_methods(),
         shipping_per_parcel=current_app.config["SHIPPING_FEE_VND"],
-    ), 400 if errors else 200
+    ), status
 
 
 def _remember(order: Order) -> None:
@@ -107,6 +113,7 @@ def order_page(number: str):
         vietqr=vietqr_for_order(order),
         pickup_qr=pickup_qr_data_uri(order),
         secret=request.args.get("k"),
+        may_cancel=transitions.may_cancel(order, "customer"),
     )
 
 

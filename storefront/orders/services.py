@@ -133,12 +133,22 @@ def shipping_fee(draft: OrderDraft, producer_count: int) -> int:
     return current_app.config["SHIPPING_FEE_VND"] * producer_count
 
 
-def order_for_form(idempotency_key: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+def idempotency_digest(key: str, session_binding: str) -> str:
+    """What an order keeps of its checkout form's key: a hash bound to the browser session the
+    form was given to, so a key replayed from another session finds no order."""
+    return hashlib.sha256(f"{session_binding}:{key}".encode()).hexdigest()
+
+
+def order_for_form(digest: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.idempotency_digest == digest))
 
 
 def place_order(
-    draft: OrderDraft, lines: list[PlacedLine], *, customer_id: int | None, idempotency_key: str
+    draft: OrderDraft,
+    lines: list[PlacedLine],
+    *,
+    customer_id: int | None,
+    idempotency_digest: str,
 ) -> tuple[Order, str | None]:
     """Create the order and reserve every line's units in the caller's transaction.
 
@@ -146,7 +156,7 @@ def place_order(
     made its order (a double submission gives back the first order). Raises SoldOut when any line
     cannot be reserved; the caller rolls back and nothing is kept.
     """
-    existing = order_for_form(idempotency_key)
+    existing = order_for_form(idempotency_digest)
     if existing is not None:
         return existing, None
     if not lines:
@@ -155,7 +165,7 @@ def place_order(
     secret = secrets.token_urlsafe(18)
     order = Order(
         number=new_order_number(),
-        idempotency_key=idempotency_key,
+        idempotency_digest=idempotency_digest,
         access_digest=access_digest(secret),
         customer_id=customer_id,
         fulfilment=draft.fulfilment,
@@ -214,7 +224,7 @@ def place_order(
     except IntegrityError:
         # The same form, submitted twice at the same moment: the other request made the order.
         db.session.rollback()
-        first = db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+        first = order_for_form(idempotency_digest)
         if first is None:
             raise
         return first, None
@@ -247,7 +257,15 @@ def _payment_window(payment_method: str) -> timedelta:
 def change_status(order: Order, to_status: str, actor: Actor, note: str | None = None) -> None:
     """Move an order along the table, with its stock side effects, exactly once."""
     from_status = order.status
-    if not transitions.order_allows(from_status, to_status, actor.role):
+    parts = transitions.part_statuses(order)
+    if not transitions.order_allows(from_status, to_status, actor.role, parts):
+        if transitions.order_allows(from_status, to_status, actor.role):  # stopped by a sent part
+            raise InvalidTransition(
+                _(
+                    "Part of this order has already been shipped, so it can no longer be "
+                    "cancelled here. Contact the OCOP office to cancel or return it."
+                )
+            )
         raise InvalidTransition(
             _("This order cannot go from “%(a)s” to “%(b)s”.", a=from_status, b=to_status)
         )
@@ -289,7 +307,7 @@ def _apply_stock_side(order: Order, from_status: str, to_status: str, actor: Act
     ):
         _release_open_lines(order)
         for part in order.parts:
-            if part.status in (PartStatus.PENDING, PartStatus.PACKED):
+            if part.status in transitions.PARTS_HOLDING:
                 part.status = PartStatus.CANCELLED
     elif to_status == OrderStatus.COLLECTED:
         for line in order.lines:
@@ -305,9 +323,10 @@ def _apply_stock_side(order: Order, from_status: str, to_status: str, actor: Act
 
 
 def _release_open_lines(order: Order) -> None:
-    """Give back the reservations of lines not yet handed over (shipped parts keep theirs)."""
+    """Give back the reservations of lines not yet handed over (parts that left the warehouse
+    hold none: their units were taken out when they were shipped)."""
     for part in order.parts:
-        if part.status in (PartStatus.SHIPPED, PartStatus.DELIVERED):
+        if part.status not in transitions.PARTS_HOLDING:
             continue
         for line in part.lines:
             stock.release(line.product_id, line.location_id, line.quantity, reference=order.number)
@@ -377,12 +396,14 @@ def change_part(
 
 
 def _follow_parts(order: Order) -> None:
-    """The order is shipped when every part is, delivered when every part is."""
-    statuses = {part.status for part in order.parts}
-    if order.status in transitions.PARTS_WORKABLE and statuses <= {
-        PartStatus.SHIPPED,
-        PartStatus.DELIVERED,
-    }:
+    """The order is shipped when every part is, delivered when every part is (parts that came
+    back do not count)."""
+    statuses = {part.status for part in order.parts} - {PartStatus.RETURNED}
+    if (
+        order.status in transitions.PARTS_WORKABLE
+        and statuses
+        and statuses <= {PartStatus.SHIPPED, PartStatus.DELIVERED}
+    ):
         change_status(order, OrderStatus.SHIPPED, SYSTEM)
     if order.status == OrderStatus.SHIPPED and statuses == {PartStatus.DELIVERED}:
         change_status(order, OrderStatus.DELIVERED, SYSTEM)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, false
@@ -10,6 +11,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storefront.clock import utcnow
 from storefront.extensions import UtcDateTime, db
 from storefront.orders.models import Order
+
+
+class ReviewReason(enum.StrEnum):
+    """Why money that arrived did not pay its order."""
+
+    ORDER_EXPIRED = "order_expired"
+    ORDER_CANCELLED = "order_cancelled"
+    AMOUNT_DIFFERS = "amount_differs"
+    NOT_A_CARD_ORDER = "not_a_card_order"
+    OTHER_SESSION = "other_session"  # a Stripe session the order did not start
+    NOT_A_PAYMENT = "not_a_payment"  # a Stripe session in another mode (subscription, setup)
+    OTHER_CURRENCY = "other_currency"
 
 
 class Payment(db.Model):
@@ -26,6 +39,7 @@ class Payment(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     # Paid for an order that had expired, or a different amount: the office must look at it.
     needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    review_reason: Mapped[str | None] = mapped_column(String(32))  # ReviewReason
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     order: Mapped[Order] = relationship()

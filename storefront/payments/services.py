@@ -19,13 +19,15 @@ from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.folding import fold
 from storefront.formatting import format_vnd
+from storefront.numbers import parse_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
-from storefront.payments.models import Payment
+from storefront.payments.models import Payment, ReviewReason
 
 # Overlapping candidates: in "TT DH DH2611ABCD" the first "DH" must not hide the number.
 ORDER_NUMBER_RE = re.compile(r"(?=(DH[0-9A-Z]{8}))")
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024
+MAX_STATEMENT_AMOUNT_VND = 2**31 - 1  # what an amount column holds (PostgreSQL integer)
 MAX_ROWS = 5000  # each row is looked up: a bound on the time one upload may take
 
 
@@ -81,10 +83,31 @@ def _keep_payment(order: Order, amount: int, method: str, *, recorded_by: str,
 
 
 def record_unmatched_payment(
-    order: Order, amount: int, method: str, *, recorded_by: str, reference: str | None = None
+    order: Order,
+    amount: int,
+    method: str,
+    *,
+    reason: str,
+    recorded_by: str,
+    reference: str | None = None,
+    note: str | None = None,
 ) -> Payment:
-    """Money that arrived but could not pay its order (it expired first, or the amount differs):
-    kept, shown to the office to refund or settle by hand. The order does not change."""
+    """Money that arrived but could not pay its order (it expired or was cancelled first, the
+    amount differs, a card payment does not match the order): kept with ``reason`` (a
+    ReviewReason) for the office to refund or settle by hand. The order does not change. The
+    same money reported again (a statement imported twice, a repeated event) is kept once."""
+    kept = db.session.scalar(
+        select(Payment).where(
+            Payment.order_id == order.id,
+            Payment.needs_review.is_(True),
+            Payment.method == method,
+            Payment.amount_vnd == amount,
+            _same(Payment.reference, reference),
+            _same(Payment.note, note),
+        )
+    )
+    if kept is not None:
+        return kept
     payment = Payment(
         order_id=order.id,
         method=method,
@@ -92,11 +115,24 @@ def record_unmatched_payment(
         reference=reference,
         recorded_by=recorded_by,
         needs_review=True,
-        note=f"order was {order.status}, total {order.total_vnd}",
+        review_reason=reason,
+        note=note,
     )
     db.session.add(payment)
     db.session.flush()
     return payment
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def late_reason(order: Order) -> str | None:
+    """Why money for this order comes too late to pay it, or None when it may still pay it."""
+    return {
+        OrderStatus.EXPIRED: ReviewReason.ORDER_EXPIRED,
+        OrderStatus.CANCELLED: ReviewReason.ORDER_CANCELLED,
+    }.get(order.status)
 
 
 def payments_to_review() -> list[Payment]:
@@ -123,6 +159,7 @@ def awaiting_transfers() -> list[Order]:
 @dataclass
 class StatementResult:
     paid: list[str] = field(default_factory=list)
+    to_review: list[str] = field(default_factory=list)  # orders whose money waits for review
     unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, content, why)
 
 
@@ -171,6 +208,14 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
         if order is None:
             result.unmatched.append((row_number, content, _("unknown order")))
             continue
+        if reason := late_reason(order):
+            # Money for an order that gave its goods back: kept for the office, never lost.
+            _keep_statement_row(order, amount, content, reason, recorded_by)
+            result.to_review.append(order.number)
+            result.unmatched.append(
+                (row_number, content, _("order is %(status)s", status=order.status))
+            )
+            continue
         if order.status != OrderStatus.AWAITING_PAYMENT:
             result.unmatched.append(
                 (row_number, content, _("order is %(status)s", status=order.status))
@@ -186,11 +231,23 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
                     reference=f"statement row {row_number}",
                     note=content[:200],
                 )
-        except (PaymentError, orders.InvalidTransition) as error:
+        except PaymentError as error:  # the amount differs
+            _keep_statement_row(order, amount, content, ReviewReason.AMOUNT_DIFFERS, recorded_by)
+            result.to_review.append(order.number)
+            result.unmatched.append((row_number, content, str(error)))
+            continue
+        except orders.InvalidTransition as error:
             result.unmatched.append((row_number, content, str(error)))
             continue
         result.paid.append(order.number)
     return result
+
+
+def _keep_statement_row(order: Order, amount: int, content: str, reason: str, by: str) -> None:
+    record_unmatched_payment(
+        order, amount, PaymentMethod.BANK_TRANSFER, reason=reason, recorded_by=by,
+        note=content[:200],
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -214,10 +271,10 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def _amount(raw: str) -> int | None:
-    text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("VND", "").replace("₫", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        text = re.sub(r"[.,]", "", text)
-    return int(text) if text.isdecimal() else None
+    try:
+        return parse_vnd(raw, maximum=MAX_STATEMENT_AMOUNT_VND)
+    except ValueError:
+        return None
 
 
 def _vnd(amount: int) -> str:

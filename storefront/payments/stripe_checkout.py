@@ -9,17 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import stripe
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
+from storefront.links import absolute_url_for
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.payments import services as payments
-from storefront.payments.models import Payment, StripeEvent
+from storefront.payments.models import Payment, ReviewReason, StripeEvent
 
 STRIPE_MIN_EXPIRY = timedelta(minutes=30)  # Stripe refuses sessions that expire sooner
 
@@ -30,13 +31,6 @@ class StripeUnavailable(Refused):
 
 def client() -> stripe.StripeClient:
     return stripe.StripeClient(current_app.config["STRIPE_SECRET_KEY"], max_network_retries=2)
-
-
-def _absolute(endpoint: str, **values) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def start_checkout(order: Order) -> str:
@@ -80,8 +74,8 @@ def start_checkout(order: Order) -> str:
         "payment_intent_data": {"metadata": {"order_number": order.number}},
         "customer_email": order.contact_email or None,
         "expires_at": int(expires_at.timestamp()),
-        "success_url": _absolute("payments.card_return", number=order.number),
-        "cancel_url": _absolute("payments.card_return", number=order.number, cancelled=1),
+        "success_url": absolute_url_for("payments.card_return", number=order.number),
+        "cancel_url": absolute_url_for("payments.card_return", number=order.number, cancelled=1),
     }
     params = {k: v for k, v in params.items() if v is not None}
     try:
@@ -124,45 +118,55 @@ def _order_of(obj) -> Order | None:
 
 
 def _paid(session) -> str:
+    """Stripe took the money. It pays the order only when everything matches what the order
+    asked for: its own session, a one-off payment, in đồng, the whole total, a card order still
+    waiting. Otherwise the money is kept for the office with why, and the order is unchanged."""
     if session.get("payment_status") != "paid":
         return "waiting"  # e.g. a bank debit still on its way: async_payment_succeeded follows
     order = _order_of(session)
     if order is None:
         return "unknown order"
     amount = int(session.get("amount_total") or 0)
-    if order.status != OrderStatus.AWAITING_PAYMENT:
-        if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
-            # Money arrived for an order that gave its goods back: keep it for the office to
-            # refund or to honour, never lose it.
-            payments.record_unmatched_payment(
+    reason = payments.late_reason(order) or _mismatch(order, session)
+    if reason is None and order.status != OrderStatus.AWAITING_PAYMENT:
+        return f"order already {order.status}"
+    if reason is None:
+        try:
+            payments.record_payment(
                 order,
                 amount,
                 PaymentMethod.CARD,
                 recorded_by="stripe",
                 reference=session.get("payment_intent"),
             )
-            return "late payment recorded for the office"
-        return f"order already {order.status}"
-    try:
-        payments.record_payment(
-            order,
-            amount,
-            PaymentMethod.CARD,
-            recorded_by="stripe",
-            reference=session.get("payment_intent"),
-        )
-    except payments.PaymentError:
-        payments.record_unmatched_payment(
-            order,
-            amount,
-            PaymentMethod.CARD,
-            recorded_by="stripe",
-            reference=session.get("payment_intent"),
-        )
-        return "amount differs: recorded for the office"
-    except orders.InvalidTransition:
-        return "already handled"  # another event for the same session won the race
-    return "paid"
+        except payments.PaymentError:
+            reason = ReviewReason.AMOUNT_DIFFERS
+        except orders.InvalidTransition:
+            return "already handled"  # another event for the same session won the race
+        else:
+            return "paid"
+    payments.record_unmatched_payment(
+        order,
+        amount,
+        PaymentMethod.CARD,
+        reason=reason,
+        recorded_by="stripe",
+        reference=session.get("payment_intent"),
+    )
+    return f"{reason}: recorded for the office"
+
+
+def _mismatch(order: Order, session) -> str | None:
+    """What in a paid Checkout Session does not match the order, or None."""
+    if order.payment_method != PaymentMethod.CARD:
+        return ReviewReason.NOT_A_CARD_ORDER
+    if not order.stripe_session_id or session.get("id") != order.stripe_session_id:
+        return ReviewReason.OTHER_SESSION
+    if session.get("mode") != "payment":
+        return ReviewReason.NOT_A_PAYMENT
+    if (session.get("currency") or "").lower() != "vnd":
+        return ReviewReason.OTHER_CURRENCY
+    return None
 
 
 def _expire_unpaid(note: str):

@@ -3,8 +3,6 @@ catalog.pricing), the details the producer owns, and proposals of new products."
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,30 +13,13 @@ from storefront.producers.access import PortalError, own_product, producer_id_of
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer
 
-MAX_PRICE_VND = 1_000_000_000
-# Whole đồng, optionally grouped by thousands: 120000, 120.000, 120,000 or 120 000.
-PRICE_RE = re.compile(r"^(\d+|\d{1,3}([.,\s]\d{3})+)$")
-
-
-def parse_price(raw: str | int | None) -> int:
-    """Whole đồng from what a person typed ('120000', '120.000', '120 000 ₫'); a refusal names
-    the form field ``price``."""
-    text = str(raw if raw is not None else "").replace("₫", "").replace("đ", "").strip()
-    if not PRICE_RE.match(text):
-        raise PortalError(_("Enter the price as a whole number of đồng, e.g. 120000."), "price")
-    price = int(re.sub(r"\D", "", text))
-    if price <= 0:
-        raise PortalError(_("The price must be more than 0 ₫."), "price")
-    if price > MAX_PRICE_VND:
-        raise PortalError(_("The price cannot be over 1.000.000.000 ₫."), "price")
-    return price
-
 
 def change_price(actor, product_id: int, typed_price, expected_version: int) -> PriceChange | None:
     """The price as the producer typed it ('120.000'), through the one price change: kept in the
     history and the audit log; orders already placed keep their own price. Refused with
     pricing.ChangedMeanwhile when the product changed since the form was read."""
-    return pricing.change_price(actor, product_id, parse_price(typed_price), expected_version)
+    price_vnd = pricing.read_price(typed_price)
+    return pricing.change_price(actor, product_id, price_vnd, expected_version)
 
 
 def price_history(actor, product_id: int) -> list[PriceChange]:
@@ -96,7 +77,7 @@ def propose_product(
         region_id=producer.region_id,
         group=group,
         unit=unit,
-        price_vnd=parse_price(price),
+        price_vnd=pricing.read_price(price),
         description=(description or "").strip() or None,
         listed=False,
         review_status=ReviewStatus.PENDING,

@@ -3,19 +3,19 @@ a reason), and the movement ledger (on screen and as CSV). Changes go through in
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront import spreadsheets
 from storefront.catalog.models import Product
-from storefront.clock import SHOP_TIMEZONE, start_of_day
+from storefront.clock import start_of_day
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import MovementKind, StockLevel, StockMovement
+from storefront.numbers import OutOfRange, parse_int
 from storefront.producers.access import PortalError, own_product, producer_id_of
 
 MAX_BATCH = 1_000_000
@@ -23,19 +23,18 @@ MAX_BATCH = 1_000_000
 
 
 def parse_quantity(raw, *, allow_zero=False) -> int:
-    text = str(raw if raw is not None else "").strip()
-    if not text.lstrip("-").isdecimal():
-        raise PortalError(_("Enter a whole number of units."))
-    value = int(text)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise PortalError(
-            _("The number of units must be above 0.")
-            if not allow_zero
-            else _("A count cannot be negative.")
-        )
-    if value > MAX_BATCH:
-        raise PortalError(_("That is more than %(n)d units; check the number.", n=MAX_BATCH))
-    return value
+    try:
+        return parse_int(raw, minimum=0 if allow_zero else 1, maximum=MAX_BATCH)
+    except OutOfRange as error:
+        if not error.too_small:
+            message = _("That is more than %(n)d units; check the number.", n=MAX_BATCH)
+        elif allow_zero:
+            message = _("A count cannot be negative.")
+        else:
+            message = _("The number of units must be above 0.")
+        raise PortalError(message) from None
+    except ValueError:
+        raise PortalError(_("Enter a whole number of units.")) from None
 
 
 def receive_batch(actor, product_id: int, quantity, note: str = "") -> None:
@@ -124,10 +123,8 @@ def ledger(actor, filters: LedgerFilters, limit: int | None = 500) -> list:
     return db.session.execute(query).all()
 
 
-def ledger_csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+def ledger_csv(rows) -> bytes:
+    return spreadsheets.csv_file(
         [
             "time (Asia/Ho_Chi_Minh)",
             "product_code",
@@ -137,21 +134,9 @@ def ledger_csv(rows) -> str:
             "reason",
             "reference",
             "by",
-        ]
+        ],
+        (
+            [m.created_at, code, name, m.kind, m.delta, m.reason, m.reference, m.actor_name]
+            for m, name, code in rows
+        ),
     )
-    for movement, name, code in rows:
-        when = movement.created_at.astimezone(SHOP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S")
-        writer.writerow(
-            [
-                when,
-                code,
-                name,
-                movement.kind,
-                movement.delta,
-                movement.reason or "",
-                movement.reference or "",
-                movement.actor_name,
-            ]
-        )
-    return out.getvalue()
-

@@ -73,7 +73,7 @@ def ledger():
     if request.args.get("format") == "csv":
         rows = warehouse.ledger(current_user, filters, limit=None)
         return Response(
-            "\ufeff" + warehouse.ledger_csv(rows),  # the BOM makes Excel read Vietnamese right
+            warehouse.ledger_csv(rows),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=so-kho-{clock.today()}.csv"},
         )

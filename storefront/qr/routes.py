@@ -19,7 +19,7 @@ def verify(code: str):
 
 
 @bp.get("/qr/<code>.<any(png, svg):kind>")
-@cached_page
+@cached_page(params=("size",))
 def image(code: str, kind: str):
     try:
         size = services.parse_size(request.args.get("size"))

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import segno
-from flask import current_app, url_for
 
 from storefront.domain import Refused
+from storefront.links import absolute_url_for
+from storefront.numbers import parse_int
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 64, 2048, 320
 QUIET_ZONE = 4  # modules of white border the standard asks for
@@ -29,19 +30,18 @@ class QrImage:
 
 def verification_url(code: str) -> str:
     """The absolute URL a product's QR code opens: BASE_URL when set, else this request's host."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return f"{base}{url_for('qr.verify', code=code)}"
-    return url_for("qr.verify", code=code, _external=True)
+    return absolute_url_for("qr.verify", code=code)
 
 
 def parse_size(raw: str | None) -> int:
     """The wanted width in pixels; refused outside MIN_SIZE..MAX_SIZE."""
     if raw is None or raw == "":
         return DEFAULT_SIZE
-    if not raw.isdecimal() or not MIN_SIZE <= int(raw) <= MAX_SIZE:
-        raise InvalidSize(f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}")
-    return int(raw)
+    try:
+        return parse_int(raw, minimum=MIN_SIZE, maximum=MAX_SIZE)
+    except ValueError:
+        message = f"size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}"
+        raise InvalidSize(message) from None
 
 
 def qr_image(url: str, kind: str, size: int) -> QrImage:

@@ -16,7 +16,7 @@ from storefront.formatting import format_vnd
 from storefront.orders import services as orders
 from storefront.orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from storefront.orders.payment_panels import OPEN
-from storefront.outbox.services import send_email
+from storefront.outbox.services import queue_email
 from storefront.payments import services as payments
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.scans import PICKUP_PASS_RE
@@ -64,7 +64,7 @@ def mark_ready(actor, number: str) -> Order:
     order = get_pickup(actor, number)
     _change(order, OrderStatus.READY_FOR_PICKUP, actor)
     if order.contact_email:
-        send_email(
+        queue_email(
             order.contact_email,
             _("Your OCOP order %(number)s is ready to collect", number=order.number),
             "pickup_ready",

@@ -38,7 +38,11 @@ def staff_only():
 
 @bp.get("/")
 def counter():
-    response = render_template("showrooms/pos/counter.html", showroom=current_user.showroom)
+    response = render_template(
+        "showrooms/pos/counter.html",
+        showroom=current_user.showroom,
+        shift=selling.open_shift(current_user),
+    )
     return response, 200, {"Content-Security-Policy": COUNTER_CSP}
 
 
@@ -83,6 +87,7 @@ def record_sale():
             cash_given=data.get("cash_given"),
             client_total=data.get("client_total"),
             sold_at=_moment(data.get("sold_at")),
+            shift=data.get("shift"),
             today=clock.today(),
         )
     except NotFound:

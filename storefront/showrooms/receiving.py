@@ -19,6 +19,7 @@ from storefront.inventory.models import (
     StockTransferLine,
     TransferStatus,
 )
+from storefront.numbers import OutOfRange, parse_int
 from storefront.showrooms import transfers
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.scans import read_scan
@@ -29,17 +30,18 @@ MAX_UNITS = 100_000
 
 def parse_count(raw, *, allow_zero: bool) -> int:
     """A whole number of units a person typed; negative, fractional or absurd counts refused."""
-    text = str(raw if raw is not None else "").strip()
-    if text.startswith("-") and text[1:].isdecimal():
-        raise ShowroomError(_("A count cannot be negative."))
-    if not text.isdecimal():
-        raise ShowroomError(_("Enter a whole number of units."))
-    value = int(text)
-    if value == 0 and not allow_zero:
-        raise ShowroomError(_("The number of units must be above 0."))
-    if value > MAX_UNITS:
-        raise ShowroomError(_("That is more than %(n)d units; check the number.", n=MAX_UNITS))
-    return value
+    try:
+        return parse_int(raw, minimum=0 if allow_zero else 1, maximum=MAX_UNITS)
+    except OutOfRange as error:
+        if not error.too_small:
+            message = _("That is more than %(n)d units; check the number.", n=MAX_UNITS)
+        elif error.value < 0:
+            message = _("A count cannot be negative.")
+        else:
+            message = _("The number of units must be above 0.")
+        raise ShowroomError(message) from None
+    except ValueError:
+        raise ShowroomError(_("Enter a whole number of units.")) from None
 
 
 # --- transfers from producers ----------------------------------------------------------------

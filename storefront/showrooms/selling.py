@@ -15,16 +15,19 @@ from datetime import date, datetime, timedelta
 import segno
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.catalog.services import listed_clause
 from storefront.clock import day_bounds, utcnow
 from storefront.extensions import db
-from storefront.formatting import format_day
+from storefront.formatting import format_day, format_moment
 from storefront.inventory import services as stock
 from storefront.inventory.models import StockLevel
+from storefront.numbers import parse_int, parse_vnd
 from storefront.register.codes import CODE_ALPHABET
 from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
 from storefront.showrooms.models import (
@@ -42,9 +45,11 @@ MAX_LINES = 200
 MAX_QUANTITY = 999
 MAX_CASH_VND = 1_000_000_000
 CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
-# A sale kept offline carries the counter's clock; older or future times are not believed.
-OFFLINE_WINDOW = timedelta(days=7)
+# A sale kept offline carries the counter's clock and its shift (when the counter page was
+# opened, signed by the shop): a time before the shift or in the future is refused.
+OFFLINE_WINDOW = timedelta(days=7)  # a shift older than this is over
 CLOCK_SKEW = timedelta(minutes=5)
+SHIFT_SALT = "pos-shift"
 
 
 @dataclass
@@ -147,8 +152,7 @@ def counter_catalogue(actor, today: date) -> list[CounterProduct]:
         .where(
             StockLevel.location_id == location.id,
             StockLevel.quantity - StockLevel.reserved > 0,
-            Product.review_status == ReviewStatus.APPROVED,
-            Product.listed.is_(True),
+            listed_clause(),
         )
         .options(
             selectinload(Product.certificates),
@@ -238,19 +242,23 @@ def record_sale(
     cash_given=None,
     client_total=None,
     sold_at: datetime | None = None,
+    shift: str | None = None,
     today: date,
 ) -> tuple[Sale, bool]:
     """Ring up a sale: the units leave this showroom's shelf (one conditional UPDATE each, one
     ledger row each) and the sale is kept, all in the caller's transaction. Returns (sale, True)
     for a new sale and (the first sale, False) when this ``client_id`` was recorded already.
-    Refused when any line is not on the shelf, the cash does not cover the total, or the input
-    is wrong; then nothing changed (the caller rolls back)."""
+    Refused when any line is not on the shelf, the cash does not cover the total, the input is
+    wrong, or ``sold_at`` is in the future or before the counter's shift began (``shift``, the
+    token of open_shift; without one, the start of ``today``); then nothing changed (the caller
+    rolls back)."""
     showroom_id = own_showroom_id(actor)
     if not isinstance(client_id, str) or not CLIENT_ID_RE.fullmatch(client_id):
         raise ShowroomError(_("The sale has no valid id; reload the counter page."))
     existing = _sale_by_client_id(client_id)
     if existing is not None:
         return _same_showroom(existing, showroom_id), False
+    sold_at = _sold_at(sold_at, shift_start(actor, shift, today))
     if payment not in set(SalePayment):
         raise ShowroomError(_("Choose how the customer pays: cash or VietQR."))
     lines = price_lines(raw_lines, today)
@@ -267,7 +275,7 @@ def record_sale(
         client_total_vnd=_whole_vnd(client_total),
         staff_id=actor.id,
         staff_name=actor.display_name,
-        sold_at=_believable(sold_at),
+        sold_at=sold_at,
         lines=[
             SaleLine(
                 product_id=line.product.id,
@@ -341,22 +349,65 @@ def _cash_given(payment: str, raw, total: int) -> int | None:
 def _whole_vnd(raw) -> int | None:
     if raw is None or raw == "":
         return None
-    if isinstance(raw, str):
-        raw = raw.replace(".", "").replace(",", "").replace(" ", "").replace("₫", "")
-        if not raw.isdecimal():
-            raise ShowroomError(_("Enter money as a whole number of đồng."))
-        raw = int(raw)
-    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_CASH_VND:
+    if not isinstance(raw, str | int):
         raise ShowroomError(_("Enter money as a whole number of đồng."))
-    return raw
+    try:
+        return parse_vnd(raw, maximum=MAX_CASH_VND)
+    except ValueError:
+        raise ShowroomError(_("Enter money as a whole number of đồng.")) from None
 
 
-def _believable(sold_at: datetime | None) -> datetime:
+def open_shift(actor, now: datetime | None = None) -> str:
+    """A signed note of when this staff member opened the counter. Sales rung up on that page,
+    sent at once or later from its offline queue, carry it: none may say it was sold before."""
+    showroom_id = own_showroom_id(actor)
+    opened = (now or utcnow()).isoformat()
+    return _shift_signer().dumps({"u": actor.id, "s": showroom_id, "t": opened})
+
+
+def shift_start(actor, token, today: date) -> datetime:
+    """When the counter that made a sale was opened: from its shift token if the shop signed it
+    for this staff member and showroom within OFFLINE_WINDOW, else the start of ``today`` in
+    Vietnam (a page from before shifts, or a token that is not the shop's)."""
+    if isinstance(token, str) and len(token) <= 500:
+        try:
+            data = _shift_signer().loads(token, max_age=OFFLINE_WINDOW.total_seconds())
+        except BadData:
+            data = None
+        if (
+            isinstance(data, dict)
+            and data.get("u") == actor.id
+            and data.get("s") == actor.showroom_id
+            and isinstance(data.get("t"), str)
+        ):
+            return datetime.fromisoformat(data["t"])
+    return day_bounds(today)[0]
+
+
+def _shift_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SHIFT_SALT)
+
+
+def _sold_at(sold_at: datetime | None, shift_began: datetime) -> datetime:
+    """The counter's time of the sale, if it is believable: not in the future, not before the
+    shift (both give or take the clocks' skew). Refused otherwise, so a sale cannot be dated
+    into a day already counted; the counter keeps a refused sale on screen with the reason."""
     now = utcnow()
     if sold_at is None or sold_at.tzinfo is None:
         return now
-    if sold_at > now + CLOCK_SKEW or sold_at < now - OFFLINE_WINDOW:
-        return now
+    if sold_at > now + CLOCK_SKEW:
+        raise ShowroomError(
+            _("The sale's time is in the future: check the counter's clock. Nothing was recorded.")
+        )
+    if sold_at < shift_began - CLOCK_SKEW:
+        raise ShowroomError(
+            _(
+                "The sale's time (%(sold)s) is before this counter's shift began (%(began)s): "
+                "nothing was recorded. Check the counter's clock, or ring the sale up again.",
+                sold=format_moment(sold_at),
+                began=format_moment(shift_began),
+            )
+        )
     return min(sold_at, now)
 
 
@@ -465,11 +516,13 @@ def return_items(actor, number: str, quantities: dict[int, object], reason: str)
         text = str(raw if raw is not None else "").strip()
         if text in ("", "0"):
             continue
-        if not text.isdecimal():
-            raise ShowroomError(_("Enter a whole number of units to return."))
+        try:
+            quantity = parse_int(text, minimum=1, maximum=10**9)  # the line's own limit below
+        except ValueError:
+            raise ShowroomError(_("Enter a whole number of units to return.")) from None
         if line_id not in lines:
             raise NotFound(_("No such line in this sale."))
-        wanted[line_id] = int(text)
+        wanted[line_id] = quantity
     if not wanted:
         raise ShowroomError(_("Enter how many units come back."))
     taken_back = []

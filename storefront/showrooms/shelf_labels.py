@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from storefront.numbers import parse_int
 from storefront.qr.label_sheets import DEFAULT_LAYOUT, LAYOUTS, Label, render_labels
 from storefront.qr.services import verification_url
 from storefront.showrooms.errors import ShowroomError
@@ -29,13 +30,14 @@ def label_sheet(actor, copies: dict[str, object], layout_key: str, today: date) 
         text = str(raw if raw is not None else "").strip()
         if text in ("", "0"):
             continue
-        if not text.isdecimal():
-            raise ShowroomError(_("Enter the number of labels as a whole number from 0."))
+        try:
+            count = parse_int(text, maximum=10**9)  # the sheet's own limit is checked below
+        except ValueError:
+            raise ShowroomError(_("Enter the number of labels as a whole number from 0.")) from None
         if code not in products:
             raise ShowroomError(
                 _("%(code)s is not on sale at this showroom; no labels for it.", code=code[:20])
             )
-        count = int(text[:7])
         total += count
         wanted.append((code, count))
     if total == 0:

@@ -17,7 +17,13 @@ from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import services as orders
 from storefront.showrooms import selling, transfers
-from tests.factories import make_producer, make_product, make_showroom, stock_at_showroom
+from tests.factories import (
+    make_producer,
+    make_product,
+    make_showroom,
+    session_user_id,
+    stock_at_showroom,
+)
 
 ACTORS = ("anonymous", "customer", "producer_b", "staff_x", "staff_y", "office", "producer_a")
 # Signed-in visitors are sent away from the sign-in and sign-up pages to their own start page.
@@ -65,6 +71,7 @@ TABLE = {
     "accounts.logout": ("GET", "/logout", None, PUBLIC),
     "accounts.register": ("GET", "/dang-ky", None, {"*": 200, **SIGNED_IN_REDIRECT}),
     "accounts.account": ("GET", "/tai-khoan", None, {"*": 200, "anonymous": LOGIN}),
+    "accounts.logout_everywhere": ("POST", "/tai-khoan/dang-xuat-moi-noi", None, {"*": 302}),
     "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
     "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
     "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
@@ -235,6 +242,20 @@ TABLE = {
         {"active": "1"},
         office(302),
     ),
+    "office.order_list": ("GET", "/office/orders", None, OFFICE_ONLY),
+    "office.order_detail": ("GET", "/office/orders/{order}", None, OFFICE_ONLY),
+    "office.order_cancel": (
+        "POST",
+        "/office/orders/{order}/cancel",
+        {"reason": "check"},
+        office(302),
+    ),
+    "office.order_return": (
+        "POST",
+        "/office/orders/{order}/parts/{part_a}/return",
+        {"reason": "check"},
+        office(302),
+    ),
     "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),
     "office.new_product": ("GET", "/office/products/new", None, OFFICE_ONLY),
     "office.product": ("GET", "/office/products/{product_a}", None, OFFICE_ONLY),
@@ -331,7 +352,7 @@ def world(app_ctx, monkeypatch):
         orders.OrderDraft("delivery", "cod", "Lan", "0912345678", None, address_line="1 Lê Lợi"),
         [orders.PlacedLine(product_a, 1, stock.warehouse_of(producer_a.id).id)],
         customer_id=users["customer"].id,
-        idempotency_key="role-matrix",
+        idempotency_digest="role-matrix",
     )
     db.session.commit()
     stock_at_showroom(product_a, showroom_x, 5)
@@ -348,7 +369,7 @@ def world(app_ctx, monkeypatch):
         ),
         [orders.PlacedLine(product_a, 1, stock.showroom_location(showroom_x.id).id)],
         customer_id=None,
-        idempotency_key="role-matrix-pickup",
+        idempotency_digest="role-matrix-pickup",
     )
     db.session.commit()
     values = {
@@ -376,7 +397,7 @@ def _as(client, user_id):
     with client.session_transaction() as session:
         session.clear()
         if user_id is not None:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = session_user_id(user_id)
             session["_fresh"] = True
 
 

@@ -16,6 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from storefront.extensions import csrf
 from tests.accounts.test_role_matrix import ACTORS, LOGIN, TABLE
+from tests.factories import session_user_id
 from tests.hardening.snapshot import database_checksum
 
 CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -45,7 +46,7 @@ def sign_in(client, user_id) -> None:
     with client.session_transaction() as session:
         session.clear()
         if user_id is not None:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = session_user_id(user_id)
             session["_fresh"] = True
 
 

@@ -18,7 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storefront.cart.models import CartItem
+from storefront.catalog.models import Product
+from storefront.extensions import db
 from tests.accounts.test_role_matrix import TABLE
+from tests.factories import UNSELLABLE_KINDS, make_unsellable_product
 from tests.hardening.snapshot import database_checksum
 from tests.hardening.test_csrf import (
     CSRF_TITLE,
@@ -27,6 +31,7 @@ from tests.hardening.test_csrf import (
     sign_in,
     valid_token,
 )
+from tests.hardening.test_redirects import assert_stays_on_site
 
 # HARDENING_EXAMPLES=200 digs deeper by hand; the suite keeps to a few per route.
 FUZZ = settings(
@@ -37,7 +42,10 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 LEAKS = ("Traceback", 'File "/', "sqlalchemy.", "psycopg", "sqlite3.", "werkzeug.exceptions")
-EXTRA_FIELDS = ("extra", "csrf_token2", "__proto__", "quantity[]", "id")
+HUGE = "9" * 5000  # past the 4,300 digits Python's int() reads
+# Numbers no field means, each tried in every field of every form and query string below.
+NUMBERS = (HUGE, "1" + "0" * 19, "١٢", "１２", "-1")
+EXTRA_FIELDS = ("extra", "csrf_token2", "__proto__", "quantity[]", "id", "next")
 
 NASTY = st.sampled_from(
     [
@@ -55,6 +63,11 @@ NASTY = st.sampled_from(
         "\x00",
         "²",  # a digit to str.isdigit(), not to int()
         "١٢",  # Arabic-Indic 12
+        "１２",  # fullwidth 12
+        "+1",
+        "1_000",  # int() reads it
+        HUGE,
+        "-" + HUGE,
         "a\x00b",
         "💥🇻🇳",
         "Sâm dây Ngọc Linh",
@@ -67,6 +80,15 @@ NASTY = st.sampled_from(
         "on",
         "approve",
         "cash",
+        # where a `next` may point (tests/hardening/test_redirects.py has the full table)
+        "//evil.example/phish",
+        "/\t/evil.example/phish",
+        "/\n/x",
+        "/\r\nSet-Cookie: a=b",
+        "/\\evil.example",
+        "/%09/evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
     ]
 )
 VALUES = st.one_of(
@@ -141,6 +163,8 @@ def forms_by_endpoint(app, client, user_ids, values) -> dict[str, tuple[set[str]
 
 def assert_no_leak(response, what):
     assert response.status_code < 500, f"{what} answered {response.status_code}"
+    if response.status_code in (301, 302, 303, 307, 308):
+        assert_stays_on_site(response, what)
     readable = response.mimetype.startswith("text/") or response.mimetype == "application/json"
     body = response.get_data(as_text=True) if readable else ""
     for leak in LEAKS:
@@ -196,6 +220,25 @@ def _fuzz_post(client, app, user_id, path, names, file_names):
     assert any(not csrf_refused for _status, csrf_refused in answers)
 
 
+@pytest.mark.parametrize("endpoint", checked_routes())
+def test_meaningless_numbers_in_every_field_are_refused_cleanly(client, app, world, endpoint):
+    """Each field in turn gets each of NUMBERS, the others the role table's sensible values."""
+    user_ids, values = world
+    fields, files = forms_by_endpoint(app, client, user_ids, values).get(endpoint, (set(), set()))
+    _method, template, data, expected = TABLE[endpoint]
+    path = template.format(**values)
+    sensible = {k: str(v).format(**values) for k, v in (data or {}).items()}
+    user_id = user_ids.get(allowed_actor(expected))
+    for name in sorted((set(sensible) | fields) - {"csrf_token"} - files):
+        for number in NUMBERS:
+            sign_in(client, user_id)
+            before = database_checksum()
+            response = client.post(path, data={**sensible, name: number})
+            assert_no_leak(response, f"POST {path} {name}={number[:20]}")
+            if refused(client, response):
+                assert database_checksum() == before, f"refused POST {path} changed the database"
+
+
 # --- query strings ---------------------------------------------------------------------------
 
 QUERY_NAMES = (
@@ -228,6 +271,10 @@ def test_garbage_in_a_query_string_never_breaks_a_page(client, world, endpoint):
         assert_no_leak(response, f"GET {url.path} {query!r}"[:500])
 
     get()
+    for number in NUMBERS:
+        sign_in(client, user_id)
+        response = client.get(url.path, query_string=dict.fromkeys(names, number))
+        assert_no_leak(response, f"GET {url.path} {number[:20]} in every parameter")
 
 
 # --- what the fuzzing found (kept as plain examples) -----------------------------------------
@@ -265,3 +312,25 @@ def test_posted_ids_no_database_can_hold_change_nothing(client, world, actor, pa
     response = client.post(path, data=form)
     assert response.status_code in (302, 400, 404)
     assert database_checksum() == before
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "customer"])
+def test_every_product_id_in_turn_puts_only_sellable_products_in_a_cart(client, world, actor):
+    """The attack that found it: ``qty-<id>=1`` for every id in turn, and past the last one."""
+    user_ids, _values = world
+    sold = set(db.session.scalars(db.select(Product.id)))  # the world's two listed products
+    for kind in UNSELLABLE_KINDS:
+        make_unsellable_product(kind)
+    last = db.session.scalar(db.select(db.func.max(Product.id)))
+    sign_in(client, user_ids.get(actor))
+    for product_id in range(1, last + 4):
+        response = client.post("/gio-hang/cap-nhat", data={f"qty-{product_id}": "1"})
+        assert response.status_code in (302, 400)
+    if actor == "anonymous":
+        with client.session_transaction() as session:
+            held = {int(k) for k in session.get("cart", {})}
+    else:
+        held = set(db.session.scalars(db.select(CartItem.product_id)))
+    assert held == sold
+    page = client.get("/gio-hang").text
+    assert "Trà " not in page  # no unsellable product's name is shown

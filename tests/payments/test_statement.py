@@ -9,10 +9,15 @@ import re
 import zipfile
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from storefront.extensions import db
 from storefront.formatting import format_vnd
+from storefront.orders import services as orders
+from storefront.orders.models import Order, OrderStatus
+from storefront.payments.models import Payment
 from tests.factories import make_producer, make_product, make_showroom, make_user
 from tests.payments.conftest import order_state, page_text, translated
 
@@ -269,3 +274,43 @@ def test_only_the_office_reconciles_payments(client, app_ctx, auth, awaiting, ro
         upload(client, f"date,description,credit\n1,{first},350000\n".encode()).status_code == 403
     )
     assert order_state(first).status == "awaiting_payment"
+
+
+def _kept_for_review(number: str) -> list[tuple[int, str, str]]:
+    db.session.expire_all()
+    return db.session.execute(
+        select(Payment.amount_vnd, Payment.review_reason, Payment.note)
+        .join(Order, Order.id == Payment.order_id)
+        .where(Order.number == number, Payment.needs_review.is_(True))
+    ).all()
+
+
+def test_a_late_transfer_for_an_expired_or_cancelled_order_is_kept_to_review(
+    app, client, awaiting, office
+):
+    first, second, third = awaiting
+    orders.change_status(orders.get_order(first), OrderStatus.EXPIRED, orders.SYSTEM)
+    buyer = orders.Actor("customer", "Lan")
+    orders.change_status(orders.get_order(second), OrderStatus.CANCELLED, buyer)
+    db.session.commit()
+    office()
+    statement = (
+        f"date,description,credit\n01/11/2026,CK {first},350000\n"
+        f"01/11/2026,CK {second},230000\n01/11/2026,CK {third} thieu,100000\n"
+    ).encode()
+
+    response = upload(client, statement)
+    upload(client, statement)  # the same statement again keeps nothing twice
+
+    assert response.status_code == 200
+    assert [order_state(n).status for n in awaiting] == ["expired", "cancelled", "awaiting_payment"]
+    assert [order_state(n).payments for n in awaiting] == [0, 0, 0]  # nothing paid by them
+    assert _kept_for_review(first) == [(350_000, "order_expired", f"CK {first}")]
+    assert _kept_for_review(second) == [(230_000, "order_cancelled", f"CK {second}")]
+    assert _kept_for_review(third) == [(100_000, "amount_differs", f"CK {third} thieu")]
+    # Not only on the upload's answer: the payments page lists them, with why, every time.
+    later = page_text(client.get(PAGE))
+    for number in (first, second, third):
+        assert number in later.split(translated(app, "Payments to look at"))[1]
+    assert translated(app, "the order had expired") in later
+    assert translated(app, "the order was cancelled") in later

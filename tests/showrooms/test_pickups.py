@@ -27,7 +27,7 @@ def place_pickup(counter, payment_method="cash_at_pickup", quantity=2, key="pick
         ),
         [orders.PlacedLine(counter.tea, quantity, counter.location_id)],
         customer_id=None,
-        idempotency_key=key,
+        idempotency_digest=key,
     )
     db.session.commit()
     return order

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -96,6 +98,18 @@ def test_a_bad_sale_is_refused_with_a_reason_and_changes_nothing(staff_x, client
     assert answer.status_code in (400, 422) and answer.json["message"]
     assert db.session.scalar(select(func.count(Sale.id))) == 0
     assert inventory.available(staff_x.tea.id, staff_x.location_id) == 5
+
+
+def test_the_counter_page_carries_its_shift_and_a_sale_from_before_it_is_refused(staff_x, client):
+    page = client.get("/pos/").text
+    shift = re.search(r'"shift": "([^"]+)"', page).group(1)
+    before = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    refused = post_sale(client, sold_at=before, shift=shift)
+    assert refused.status_code == 422 and "shift began" in refused.json["message"]
+    assert db.session.scalar(select(func.count(Sale.id))) == 0
+    assert inventory.available(staff_x.tea.id, staff_x.location_id) == 5
+    during = datetime.now(UTC).isoformat()
+    assert post_sale(client, sold_at=during, shift=shift).status_code == 201
 
 
 def test_the_receipt_is_an_80mm_page_in_vietnamese(staff_x, client):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from storefront.catalog.models import CertificateStatus
@@ -174,27 +176,67 @@ def test_a_sale_of_another_showroom_is_not_found_by_its_staff(counter):
         sell(counter, [("TEA234", 1)], client_id="counter-sale-0002", staff=counter.other_staff)
 
 
-def test_an_offline_sale_keeps_the_counters_clock_within_bounds(counter):
-    earlier = selling.utcnow() - timedelta(hours=3)
-    sale, _ = selling.record_sale(
-        counter.staff,
+def _sell_at(counter, sold_at, shift=None, staff=None):
+    return selling.record_sale(
+        staff or counter.staff,
         uuid.uuid4().hex,
         [{"code": "TEA234", "quantity": 1}],
         payment="vietqr",
-        sold_at=earlier,
+        sold_at=sold_at,
+        shift=shift,
         today=today(),
     )
-    assert abs(sale.sold_at - earlier) < timedelta(seconds=1)
-    future = selling.utcnow() + timedelta(days=2)
-    later, _ = selling.record_sale(
-        counter.staff,
-        uuid.uuid4().hex,
-        [{"code": "TEA234", "quantity": 1}],
-        payment="vietqr",
-        sold_at=future,
-        today=today(),
-    )
-    assert later.sold_at < future - timedelta(days=1)
+
+
+def test_an_offline_sale_made_during_the_shift_keeps_the_counters_time(counter):
+    """Rung up offline at closing time yesterday, sent when the connection came back today."""
+    now = selling.utcnow()
+    shift = selling.open_shift(counter.staff, now=now - timedelta(hours=20))
+    earlier = now - timedelta(hours=15)
+    sale, created = _sell_at(counter, earlier, shift)
+    assert created and abs(sale.sold_at - earlier) < timedelta(seconds=1)
+
+
+def _forged_shift(counter, hours_ago: int) -> str:
+    opened = (selling.utcnow() - timedelta(hours=hours_ago)).isoformat()
+    signer = URLSafeTimedSerializer("not the shop's key", salt=selling.SHIFT_SALT)
+    return signer.dumps({"u": counter.staff.id, "s": counter.staff.showroom_id, "t": opened})
+
+
+@pytest.mark.parametrize(
+    ("case", "sold_hours_ago"),
+    [
+        ("before its shift", 3),  # the shift began 2 hours ago
+        ("in the future", -48),
+        ("no shift, yesterday", 30),  # an old page: today's start is the limit
+        ("forged shift", 60),
+        ("another staff member's shift", 30),
+        ("a shift older than a week", 24 * 8),
+    ],
+)
+def test_a_sale_dated_outside_its_shift_is_refused_and_nothing_is_recorded(
+    counter, case, sold_hours_ago
+):
+    now = selling.utcnow()
+    shift = {
+        "before its shift": selling.open_shift(counter.staff, now=now - timedelta(hours=2)),
+        "in the future": selling.open_shift(counter.staff, now=now - timedelta(hours=2)),
+        "no shift, yesterday": None,
+        "forged shift": _forged_shift(counter, 72),
+        "another staff member's shift": selling.open_shift(
+            counter.other_staff, now=now - timedelta(hours=40)
+        ),
+        "a shift older than a week": None,
+    }[case]
+    if case == "a shift older than a week":
+        # Signed nine days ago: the signature's own clock says so too.
+        with mock.patch("itsdangerous.timed.time.time", return_value=now.timestamp() - 9 * 86400):
+            shift = selling.open_shift(counter.staff, now=now - timedelta(days=9))
+    with pytest.raises(ShowroomError, match="(future|shift began)"):
+        _sell_at(counter, now - timedelta(hours=sold_hours_ago), shift)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Sale.id))) == 0
+    assert shelf(counter, counter.tea) == 5
 
 
 # --- voids and returns -----------------------------------------------------------------------

@@ -280,6 +280,7 @@ async function complete(payment) {
       cash_given: payment === "cash" ? (cashGiven() ?? due) : null,
       client_total: due,
       sold_at: new Date().toISOString(),
+      shift: config.shift, // when this page was opened, signed by the shop
     },
   };
   document.querySelectorAll(".pos-complete").forEach((b) => (b.disabled = true));

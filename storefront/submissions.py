@@ -21,13 +21,17 @@ class Done(Generic[T]):
     value: T
 
 
-def carry_out(form, action: Callable[[], T]) -> Done[T] | None:
+def carry_out(
+    form, action: Callable[[], T], *, let_through: tuple[type[DomainError], ...] = ()
+) -> Done[T] | None:
     """Run ``action`` (one service call) and commit: ``Done(result)``. A refusal rolls back, is put
     on ``form`` and gives None, so the route shows the form again. Not found and not allowed are no
-    form's business: they go on to the app's handler (404, 403)."""
+    form's business: they go on to the app's handler (404, 403), as do the kinds in
+    ``let_through`` (rolled back), for a route that answers them its own way (e.g. a conflict
+    answered with the fresh value)."""
     try:
         result = action()
-    except (NotFound, NotAllowed):
+    except (NotFound, NotAllowed, *let_through):
         db.session.rollback()
         raise
     except DomainError as error:

@@ -47,17 +47,17 @@ def test_an_unhandled_refusal_answers_its_kind_with_its_message(refusing_app, in
 
 def test_every_feature_error_is_a_domain_error():
     from storefront.catalog.images import ImageRejected
+    from storefront.catalog.pricing import ChangedMeanwhile
     from storefront.inventory.services import OutOfStock
     from storefront.office.errors import NotFound as OfficeNotFound
-    from storefront.office.products import ChangedMeanwhile
     from storefront.orders.services import InvalidTransition
-    from storefront.producers.services import ChangedMeanwhile as PortalChangedMeanwhile
+    from storefront.producers.access import NotFound as PortalNotFound
     from storefront.showrooms.errors import NotFound as ShowroomNotFound
 
     assert issubclass(OfficeNotFound, domain.NotFound)
     assert issubclass(ShowroomNotFound, domain.NotFound)
     assert issubclass(ChangedMeanwhile, domain.Conflict)
-    assert issubclass(PortalChangedMeanwhile, domain.Conflict)
+    assert issubclass(PortalNotFound, domain.NotFound)
     for refusal in (ImageRejected, OutOfStock, InvalidTransition):
         assert issubclass(refusal, domain.Refused)
 

@@ -9,32 +9,18 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from storefront.audit.models import AuditArea
-from storefront.audit.services import actor_label, record
-from storefront.catalog.models import PriceChange, Product, ReviewStatus
-from storefront.domain import Conflict
+from storefront.audit.services import record
+from storefront.catalog import pricing
+from storefront.catalog.models import Product, ReviewStatus
+from storefront.catalog.pricing import ChangedMeanwhile
+from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
-from storefront.producers.services import PortalError, parse_price
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer
-
-
-class ChangedMeanwhile(OfficeError, Conflict):
-    """Someone saved the product after this form was opened."""
-
-
-def _changed_meanwhile() -> ChangedMeanwhile:
-    return ChangedMeanwhile(
-        _(
-            "Someone changed this product meanwhile. Here is the new value; "
-            "check it and save again."
-        ),
-        "name",
-    )
 
 
 @dataclass
@@ -66,8 +52,8 @@ def clean_product(data: ProductFields, known_producers=None, known_regions=None)
 
     def price():
         try:
-            return parse_price(data.price)
-        except PortalError as error:
+            return pricing.read_price(data.price)
+        except Refused as error:
             raise OfficeError(str(error), "price") from None
 
     def ean():
@@ -150,40 +136,20 @@ def create_product(actor, data: ProductFields, known_producers=None, known_regio
 
 
 def update_product(actor, code: str, data: ProductFields, expected_version: int) -> Product:
-    """Edit every detail. A new price is kept in the price history and the audit log."""
+    """Edit every detail. A new price goes through the one price change (catalog.pricing): kept
+    in the price history and the audit log."""
     product = get_product(code)
     if product.version != expected_version:
-        raise _changed_meanwhile()
+        raise ChangedMeanwhile(product, "name")
     values = clean_product(data)
     _refuse_taken_ean(values["ean"], product.id)
     before = _snapshot(product)
-    old_price = product.price_vnd
+    new_price_vnd = values.pop("price_vnd")
     for name, value in values.items():
         setattr(product, name, value)
-    if values["price_vnd"] != old_price:
-        product.is_demo = False
-        db.session.add(
-            PriceChange(
-                product_id=product.id,
-                old_price_vnd=old_price,
-                new_price_vnd=values["price_vnd"],
-                actor_id=getattr(actor, "id", None),
-                actor_name=actor_label(actor),
-            )
-        )
-        record(
-            actor,
-            AuditArea.PRICE,
-            "price.changed",
-            label(product),
-            before={"price_vnd": old_price},
-            after={"price_vnd": values["price_vnd"]},
-        )
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise _changed_meanwhile() from None
+    # One versioned UPDATE saves the details with the new price.
+    pricing.change_price(actor, product.id, new_price_vnd, expected_version)
+    pricing.save_versioned(product, "name")
     after = _snapshot(product)
     if {k: v for k, v in after.items() if k != "price_vnd"} != {
         k: v for k, v in before.items() if k != "price_vnd"

@@ -12,7 +12,8 @@ from storefront.accounts import services as accounts
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.formatting import format_vnd
-from storefront.producers import services as portal
+from storefront.producers import products as portal
+from storefront.producers import transfers as consignment
 from storefront.register import showrooms
 from tests.browser.pages import PHONE_WIDTH, SCREENSHOT_DIR, SETTLE_IMAGES, overflow
 
@@ -60,7 +61,7 @@ def portal_in_use(live_server, producer) -> str:
         if not portal.price_history(user, product.id):
             portal.change_price(user, product.id, product.price_vnd + 15_000, product.version)
             showroom = showrooms.list_showrooms()[0]
-            portal.send_transfer(user, showroom.code, {product.id: 2}, "Gửi bán dịp Tết")
+            consignment.send_transfer(user, showroom.code, {product.id: 2}, "Gửi bán dịp Tết")
             db.session.commit()
         code = product.code
         db.session.remove()

@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from storefront import spreadsheets
 from storefront.clock import today
 from storefront.extensions import db
+from storefront.inventory import services as inventory
 from storefront.office import programme_reports, sales_reports
 from storefront.orders import services as orders
 from storefront.payments.services import record_payment
-from storefront.producers import services as portal
+from storefront.producers import stock as portal
 from storefront.showrooms import sale_recording
 from tests.factories import (
     make_certificate,
@@ -88,7 +89,7 @@ def typed_world(app_ctx):
     db.session.commit()
     order, _secret = orders.place_order(
         orders.OrderDraft("delivery", "bank_transfer", "Lan", "0912345678", None, address_line="x"),
-        [orders.PlacedLine(product, 1, portal.stock.warehouse_of(producer.id).id)],
+        [orders.PlacedLine(product, 1, inventory.warehouse_of(producer.id).id)],
         customer_id=None,
         idempotency_digest="exports",
     )

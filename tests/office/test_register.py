@@ -11,7 +11,8 @@ from storefront.office import producers as register
 from storefront.office import products as catalogue
 from storefront.office.errors import OfficeError
 from storefront.office.fields import Invalid
-from storefront.producers import services as portal
+from storefront.producers import products as portal
+from storefront.producers import stock as warehouse
 from storefront.register.models import Producer
 from tests.factories import make_producer, make_product, make_region, make_user
 from tests.hardening.snapshot import database_checksum
@@ -132,7 +133,7 @@ def test_stock_corrections_are_audited(app_ctx):
     producer = make_producer("KORA")
     user = make_user("kora@example.vn", role="producer", producer_code="KORA", name="Chị Hoa")
     product = make_product(producer=producer, stock=20)
-    portal.correct_count(user, product.id, 17, "vỡ 3 chai")
+    warehouse.correct_count(user, product.id, 17, "vỡ 3 chai")
     db.session.commit()
     entry = audit("stock.corrected")
     assert entry.before == '{"quantity": 20}' and entry.after == '{"quantity": 17}'

@@ -16,7 +16,7 @@ from storefront.accounts.models import User
 from storefront.catalog import images
 from storefront.catalog.models import MAX_IMAGES_PER_PRODUCT, ProductImage
 from storefront.extensions import db
-from storefront.producers import services as portal
+from storefront.producers import pictures as portal
 from tests.factories import make_producer, make_product, make_user
 from tests.inventory.test_concurrency import race
 

@@ -94,7 +94,8 @@ def test_second_save_of_the_same_product_is_refused_with_the_new_value(client, a
 
 
 def test_concurrent_saves_with_the_same_version_let_only_one_win(app, kora):
-    from storefront.producers import services
+    from storefront.catalog.pricing import ChangedMeanwhile
+    from storefront.producers import products as services
 
     user, _producer, product = kora
     version, product_id, user_id = product.version, product.id, user.id
@@ -112,7 +113,7 @@ def test_concurrent_saves_with_the_same_version_let_only_one_win(app, kora):
                 services.change_price(actor, product_id, price, version)
                 db.session.commit()
                 outcomes.append("saved")
-            except services.ChangedMeanwhile:
+            except ChangedMeanwhile:
                 outcomes.append("refused")
             except Exception as error:  # noqa: BLE001 - a lock timeout would be a finding
                 outcomes.append(f"error: {error}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from storefront.accounts import services as accounts
-from storefront.accounts.models import User
+from storefront.accounts.models import SignIn, User
 from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.clock import today
@@ -140,8 +142,20 @@ def stock_at_showroom(product, showroom, quantity) -> None:
 
 
 def session_user_id(user_id: int) -> str:
-    """What Flask-Login keeps in a session for this account (its id and session version)."""
-    return db.session.get(User, user_id).get_id()
+    """What Flask-Login keeps in a session for this account: its id, session version and a fresh
+    sign-in, as signing in through the page makes."""
+    user = db.session.get(User, user_id)
+    # One open sign-in per account is enough for a test, and signing in again changes no row.
+    user.sign_in_token = db.session.scalar(
+        select(SignIn.token)
+        .where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))
+        .order_by(SignIn.id.desc())
+        .limit(1)
+    )
+    if user.sign_in_token is None:
+        accounts.open_sign_in(user)
+        db.session.commit()
+    return user.get_id()
 
 
 def make_user(email=None, role="customer", password="correct horse battery", **bindings):

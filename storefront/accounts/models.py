@@ -55,8 +55,13 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    # The device this request is signed in on (set at sign-in and when a session is read).
+    sign_in_token = None
+
     def get_id(self) -> str:  # Flask-Login: what sessions and remember-me cookies hold
-        return f"{self.id}:{self.session_version or 0}"
+        """``<user id>:<session version>:<sign-in token>``: refused once the version moves on (every
+        device) or that sign-in ends (this device signed out)."""
+        return f"{self.id}:{self.session_version or 0}:{self.sign_in_token or ''}"
 
     def end_sessions(self) -> None:
         """Sign this account out on every device: each session made before is refused."""
@@ -75,3 +80,16 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class SignIn(db.Model):
+    """One signing-in of an account on one device. Its session and remember-me cookie name it, so
+    signing out there ends it, and any copy of those cookies with it."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

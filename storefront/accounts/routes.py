@@ -67,6 +67,9 @@ def login():
 def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.end_sign_in(current_user._get_current_object())
+            db.session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
         return redirect(url_for("catalog.home"))

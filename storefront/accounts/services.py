@@ -7,13 +7,14 @@ read; nothing is changed when it raises.
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
-from storefront.accounts.models import Role, User
+from storefront.accounts.models import Role, SignIn, User
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
@@ -170,17 +171,48 @@ def authenticate(identifier: str, password: str) -> User | None:
 
 
 def user_for_session(session_id: str) -> User | None:
-    """The account a session or remember-me cookie names ("<user id>:<session version>"), or
-    None: an id of another form, an inactive account, or a version its sessions have been ended
-    since (password changed or reset, deactivated, signed out on every device)."""
+    """The account a session or remember-me cookie names ("<user id>:<session version>:<sign-in
+    token>"), or None: an id of another form, an inactive account, a version its sessions have
+    been ended since (password changed or reset, deactivated, signed out on every device), or a
+    sign-in that has ended (signed out on that device)."""
+    user_part, _, token = str(session_id).rpartition(":")
     try:
-        user_id = parse_id(str(session_id).partition(":")[0])
+        user_id = parse_id(user_part.partition(":")[0])
     except ValueError:
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.active or user.get_id() != session_id:
+    if user is None or not user.active or not token:
+        return None
+    user.sign_in_token = token
+    if user.get_id() != session_id:
+        user.sign_in_token = None
+        return None
+    open_sign_in = db.session.scalar(
+        select(SignIn.id).where(
+            SignIn.token == token, SignIn.user_id == user.id, SignIn.ended_at.is_(None)
+        )
+    )
+    if open_sign_in is None:
+        user.sign_in_token = None
         return None
     return user
+
+
+def open_sign_in(user: User) -> None:
+    """A new sign-in for ``user`` on this device (the caller commits); get_id() now names it."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(SignIn(user_id=user.id, token=token))
+    user.sign_in_token = token
+
+
+def end_sign_in(user: User) -> None:
+    """Sign out on this device: its session and remember-me cookie, and any copy, stop working."""
+    if user.sign_in_token:
+        db.session.execute(
+            update(SignIn)
+            .where(SignIn.token == user.sign_in_token, SignIn.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
 
 
 def sign_out_everywhere(user: User) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import session
 from flask_login import login_user
 
+from storefront.accounts.services import open_sign_in
+
 KEPT_AT_SIGN_IN: set[str] = set()
 
 
@@ -22,4 +24,5 @@ def start_session(user, remember: bool = False) -> None:
     kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
     session.clear()
     session.update(kept)
+    open_sign_in(user)  # this device's sign-in, which signing out here ends
     login_user(user, remember=remember)

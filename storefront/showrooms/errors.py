@@ -8,7 +8,7 @@ class ShowroomError(Refused):
     pass
 
 
-class NotFound(ShowroomError, domain.NotFound):
+class NotFound(domain.NotFound, ShowroomError):
     """No such thing — or another showroom's, which looks the same from outside."""
 
 

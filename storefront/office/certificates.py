@@ -58,55 +58,11 @@ def issue_certificate(actor, product_code: str, decision: Decision, today: date)
     product = get_product(product_code)
     if product.review_status != ReviewStatus.APPROVED:
         raise OfficeError(_("Approve the product before certifying it."))
-    number = fields.text(
-        decision.decision_number, "decision_number", _("Decision number"), max_len=64
-    )
-    if db.session.scalar(select(Certificate.id).where(Certificate.decision_number == number)):
-        raise OfficeError(
-            _("Decision number %(number)s is already recorded.", number=number), "decision_number"
-        )
-    score = fields.whole_number(decision.score, "score", _("Score"), 0, 100)
-    stars = fields.whole_number(decision.stars, "stars", _("Stars"), 3, 5)
-    earned = stars_for_score(score)
-    if earned is None:
-        raise OfficeError(_("A score below 50 is not certified."), "score")
-    if earned != stars:
-        raise OfficeError(
-            _(
-                "A score of %(score)d earns %(earned)d stars, not %(stars)d.",
-                score=score,
-                earned=earned,
-                stars=stars,
-            ),
-            "stars",
-        )
-    issued_on = fields.day(decision.issued_on, "issued_on", _("Decision date"), required=True)
-    if issued_on > today:
-        raise OfficeError(_("The decision date cannot be in the future."), "issued_on")
-    if issued_on < PROGRAMME_START:
-        raise OfficeError(_("The decision date is before the OCOP programme began."), "issued_on")
+    number = _new_decision_number(decision.decision_number)
+    score, stars = _score_and_stars(decision)
+    issued_on = _decision_day(decision.issued_on, today)
     expires_on = expiry_date(issued_on)
-    if expires_on < today:
-        raise OfficeError(
-            _(
-                "A decision of %(date)s expired 36 months later; it cannot be active.",
-                date=format_day(issued_on),
-            ),
-            "issued_on",
-        )
-    if decision.level not in set(CertifyingLevel):
-        raise OfficeError(_("Choose the certifying level."), "level")
-    allowed = certifying_levels(stars, issued_on)
-    if decision.level not in allowed:
-        raise OfficeError(
-            _(
-                "On %(date)s, %(stars)d stars were certified by the %(level)s level.",
-                date=format_day(issued_on),
-                stars=stars,
-                level=" / ".join(str(LEVEL_NAMES[level]).lower() for level in allowed),
-            ),
-            "level",
-        )
+    _check_level(decision.level, stars, issued_on)
 
     previous = _current(product)
     if previous is not None and previous.state_on(today) == CertificateStatus.EXPIRED:
@@ -150,6 +106,71 @@ def issue_certificate(actor, product_code: str, decision: Decision, today: date)
     )
     db.session.flush()
     return certificate
+
+
+def _new_decision_number(value) -> str:
+    """The decision number, refused when it is already recorded."""
+    number = fields.text(value, "decision_number", _("Decision number"), max_len=64)
+    if db.session.scalar(select(Certificate.id).where(Certificate.decision_number == number)):
+        raise OfficeError(
+            _("Decision number %(number)s is already recorded.", number=number), "decision_number"
+        )
+    return number
+
+
+def _score_and_stars(decision: Decision) -> tuple[int, int]:
+    """The score and the stars, refused unless the stars are the score's band."""
+    score = fields.whole_number(decision.score, "score", _("Score"), 0, 100)
+    stars = fields.whole_number(decision.stars, "stars", _("Stars"), 3, 5)
+    earned = stars_for_score(score)
+    if earned is None:
+        raise OfficeError(_("A score below 50 is not certified."), "score")
+    if earned != stars:
+        raise OfficeError(
+            _(
+                "A score of %(score)d earns %(earned)d stars, not %(stars)d.",
+                score=score,
+                earned=earned,
+                stars=stars,
+            ),
+            "stars",
+        )
+    return score, stars
+
+
+def _decision_day(value, today: date) -> date:
+    """The decision date: not in the future, not before the programme, not already expired."""
+    issued_on = fields.day(value, "issued_on", _("Decision date"), required=True)
+    if issued_on > today:
+        raise OfficeError(_("The decision date cannot be in the future."), "issued_on")
+    if issued_on < PROGRAMME_START:
+        raise OfficeError(_("The decision date is before the OCOP programme began."), "issued_on")
+    if expiry_date(issued_on) < today:
+        raise OfficeError(
+            _(
+                "A decision of %(date)s expired 36 months later; it cannot be active.",
+                date=format_day(issued_on),
+            ),
+            "issued_on",
+        )
+    return issued_on
+
+
+def _check_level(level: str, stars: int, issued_on: date) -> None:
+    """Refuse a certifying level that could not certify these stars on that date."""
+    if level not in set(CertifyingLevel):
+        raise OfficeError(_("Choose the certifying level."), "level")
+    allowed = certifying_levels(stars, issued_on)
+    if level not in allowed:
+        raise OfficeError(
+            _(
+                "On %(date)s, %(stars)d stars were certified by the %(level)s level.",
+                date=format_day(issued_on),
+                stars=stars,
+                level=" / ".join(str(LEVEL_NAMES[level]).lower() for level in allowed),
+            ),
+            "level",
+        )
 
 
 def revoke_certificate(actor, certificate_id: int, reason: str, revoked_on, today: date):

@@ -126,6 +126,18 @@ def import_regions(actor, data: bytes) -> tuple[int, int, list[RowError]]:
     Returns (added, updated, errors)."""
     rows = read_rows(data, CSV_COLUMNS, CSV_OPTIONAL)
     known = _known()
+    cleaned, errors = _clean_rows(rows, known)
+    if errors:
+        return 0, 0, errors
+    errors = _cycles_after_import(known, cleaned)
+    if errors:
+        return 0, 0, errors
+    added, updated = _apply_import(actor, known, cleaned)
+    return added, updated, []
+
+
+def _clean_rows(rows: list[dict], known: dict[str, Region]) -> tuple[list, list[RowError]]:
+    """Each row's values, checked; a code twice in the file is an error on its later rows."""
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -155,9 +167,12 @@ def import_regions(actor, data: bytes) -> tuple[int, int, list[RowError]]:
             )
         except OfficeError as error:
             errors.append(RowError(row["_row"], error.field or "", str(error)))
-    if errors:
-        return 0, 0, errors
-    # Cycles over the tree as it would be after the import.
+    return cleaned, errors
+
+
+def _cycles_after_import(known: dict[str, Region], cleaned: list) -> list[RowError]:
+    """Cycles over the tree as it would be after the import."""
+    errors: list[RowError] = []
     parents = {code: (r.parent.code if r.parent else None) for code, r in known.items()}
     successors = {code: (r.successor.code if r.successor else None) for code, r in known.items()}
     for _row, values in cleaned:
@@ -174,11 +189,15 @@ def import_regions(actor, data: bytes) -> tuple[int, int, list[RowError]]:
                     _("A unit cannot succeed itself, directly or through others."),
                 )
             )
-    if errors:
-        return 0, 0, errors
+    return errors
+
+
+def _apply_import(actor, known: dict[str, Region], cleaned: list) -> tuple[int, int]:
+    """Write the checked rows: first every unit, then the links between them. Returns
+    (added, updated)."""
     added = updated = 0
     made: dict[str, Region] = {}
-    for _row, values in cleaned:  # first every unit, then the links between them
+    for _row, values in cleaned:
         region = known.get(values["code"])
         if region is None:
             region = Region(code=values["code"], name=values["name"], kind=values["kind"])
@@ -188,9 +207,10 @@ def import_regions(actor, data: bytes) -> tuple[int, int, list[RowError]]:
             updated += 1
         made[values["code"]] = region
     db.session.flush()
+    known_ids = {r.id for r in known.values()}
     for _row, values in cleaned:
         region = made[values["code"]]
-        before = _snapshot(region) if region.id in {r.id for r in known.values()} else None
+        before = _snapshot(region) if region.id in known_ids else None
         for name, value in values.items():
             if name in ("parent", "successor") and value is not None:
                 value = made.get(value.code) or known[value.code]
@@ -206,7 +226,7 @@ def import_regions(actor, data: bytes) -> tuple[int, int, list[RowError]]:
                 before=before,
                 after=after,
             )
-    return added, updated, []
+    return added, updated
 
 
 def _known() -> dict[str, Region]:

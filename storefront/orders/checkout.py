@@ -128,7 +128,7 @@ def is_lost_connection(error: DBAPIError) -> bool:
     return error.connection_invalidated or isinstance(error, OperationalError)
 
 
-def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft, list[PlacedLine]]:
+def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft, list[PlacedLine]]:  # noqa: C901
     """Check everything the buyer sent and the cart's lines; raise CheckoutError naming each
     field that is wrong. Prices come from the database later, never from the form."""
     errors: dict[str, str] = {}

@@ -163,7 +163,7 @@ class StatementResult:
     unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, content, why)
 
 
-def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
+def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:  # noqa: C901
     """Mark paid every awaiting order that a statement row pays: the row's content holds the
     order number and its credit equals the order's total. Rows that match nothing (or match
     wrongly) are listed, and change nothing.

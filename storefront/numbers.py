@@ -3,12 +3,14 @@
 One parser for all of them, so that every field refuses the same things the same way: anything
 but ASCII digits (with an optional leading minus), more than MAX_DIGITS digits (Python's int()
 fails past 4,300 of them, and no column holds more than 18), and values outside the field's
-bounds. The caller turns the ValueError into its own form error.
+bounds. The caller turns the refusal into its own form error.
 """
 
 from __future__ import annotations
 
 import re
+
+from storefront.domain import Refused
 
 MAX_DIGITS = 18  # every 18-digit number fits a 64-bit column
 
@@ -17,11 +19,18 @@ _GROUPED_RE = re.compile(r"^\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*$", re.ASCII)
 _CURRENCY_RE = re.compile(r"(?:₫|đ|đồng|vnd|vnđ)$", re.IGNORECASE)
 
 
-class NotAWholeNumber(ValueError):
+class InvalidNumber(Refused, ValueError):
+    """Typed text that is not the whole number a field wants. A Refused like every refusal of the
+    domain, and also a ValueError: that is what ``request.args.get(type=parse_id)`` (werkzeug)
+    and ``int()``-style callers treat as "not a number". Its message is the raw text or the
+    bounds, for logs: callers put their own translated message on the field."""
+
+
+class NotAWholeNumber(InvalidNumber):
     """The text is no whole number this shop reads (letters, "1.5", "²", "١٢", 5,000 digits)."""
 
 
-class OutOfRange(ValueError):
+class OutOfRange(InvalidNumber):
     """A whole number, but outside the field's bounds; ``value`` says which side."""
 
     def __init__(self, value: int, minimum: int, maximum: int):
@@ -39,7 +48,8 @@ def parse_int(raw: object, *, minimum: int = 0, maximum: int) -> int:
     """``raw`` (a str, or an int from JSON) as an int within ``minimum..maximum``.
 
     Spaces around it are ignored; a leading "-" is read (so "-1" is refused as too small, not as
-    garbage), a "+" is not. Raises NotAWholeNumber or OutOfRange (both ValueError)."""
+    garbage), a "+" is not. Raises NotAWholeNumber or OutOfRange (both InvalidNumber, so both
+    ValueError)."""
     if isinstance(raw, bool):
         raise NotAWholeNumber(repr(raw))
     if isinstance(raw, int):

@@ -8,9 +8,12 @@ import io
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from storefront.catalog.models import Product
+from storefront.domain import Refused
 from storefront.extensions import db
+from storefront.ids import parse_id
 from storefront.numbers import MAX_DIGITS, NotAWholeNumber, OutOfRange, parse_int, parse_vnd
 from storefront.showrooms.models import Sale
 from tests.hardening.snapshot import database_checksum
@@ -34,7 +37,7 @@ MEANINGLESS = [
 
 @pytest.mark.parametrize("raw", MEANINGLESS)
 def test_the_parser_refuses_what_no_field_means(raw):
-    with pytest.raises(ValueError):
+    with pytest.raises(NotAWholeNumber):
         parse_int(raw, minimum=-(10**9), maximum=10**9)
 
 
@@ -51,9 +54,23 @@ def test_the_parser_says_which_bound_a_number_misses():
         parse_int("-1", minimum=0, maximum=5)
     with pytest.raises(OutOfRange) as high:
         parse_int("6", minimum=0, maximum=5)
-    assert low.value.too_small and not high.value.too_small
+    assert low.value.too_small
+    assert not high.value.too_small
     with pytest.raises(NotAWholeNumber):
         parse_int(True, maximum=5)  # JSON's true is no number
+
+
+def test_a_number_refusal_is_a_domain_refusal_and_a_value_error():
+    """A Refused like every refusal (400 should one reach the app handler, never a 500), and
+    still a ValueError: werkzeug's ``type=`` reads that as "no value"."""
+    with pytest.raises(Refused):
+        parse_int("²", maximum=5)
+    with pytest.raises(Refused):
+        parse_int("6", maximum=5)
+    args = MultiDict({"product": "9" * 30, "page": "-1", "ok": "7"})
+    assert args.get("product", type=parse_id) is None
+    assert args.get("page", type=parse_id) is None
+    assert args.get("ok", type=parse_id) == 7
 
 
 @pytest.mark.parametrize(
@@ -74,7 +91,7 @@ def test_money_is_read_as_people_write_it(raw, expected):
 
 @pytest.mark.parametrize("raw", ["120000.50", "1.000,000", "12.00", "١٢٠٠٠٠", HUGE, "₫"])
 def test_money_that_is_not_whole_dong_is_refused(raw):
-    with pytest.raises(ValueError):
+    with pytest.raises(NotAWholeNumber):
         parse_vnd(raw, maximum=10**18)
 
 

@@ -172,19 +172,19 @@ def _clean_tables(request):
                 connection.execute(text(RESTART_SEQUENCES))
 
 
-@pytest.fixture()
+@pytest.fixture
 def app_ctx(app):
     with app.app_context():
         yield app
         db.session.rollback()
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(app):
     return app.test_client()
 
 
-@pytest.fixture()
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 
@@ -214,7 +214,7 @@ class AuthActions:
         return self._client.post("/logout")
 
 
-@pytest.fixture()
+@pytest.fixture
 def auth(client):
     return AuthActions(client)
 
@@ -252,7 +252,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture()
+@pytest.fixture
 def smtp_server(app, monkeypatch):
     """A real SMTP server on a free port, and the shop configured to send through it."""
     from aiosmtpd.controller import Controller

@@ -325,7 +325,7 @@ TABLE = {
 }
 
 
-@pytest.fixture()
+@pytest.fixture
 def world(app_ctx, monkeypatch):
     """Producer A (with a product, a picture and a transfer), producer B, showrooms X and Y,
     and one user per kind of visitor."""

@@ -15,15 +15,20 @@ def test_seed_demo_loads_the_programme_data_once(runner, app_ctx):
     products = db.session.scalar(select(func.count(Product.id)))
     assert products >= 24
     vingin = db.session.scalar(select(Product).where(Product.name.like("%Vingin%")))
-    assert vingin.group == "herbal" and vingin.certificates[0].stars == 4
-    assert vingin.is_demo and vingin.certificates[0].is_demo  # invented values are flagged
+    assert vingin.group == "herbal"
+    assert vingin.certificates[0].stars == 4
+    assert vingin.is_demo
+    assert vingin.certificates[0].is_demo
     assert db.session.scalar(select(func.count()).where(Certificate.status == "revoked")) == 1
     plan = db.session.scalar(select(ProgrammePlan))  # the office's table, not the demo's file
-    assert plan.number == "908/KH-UBND" and plan.products_3_star_plus == 250
-    assert plan.cooperative_share_pct == 50 and plan.modern_channels_high_pct == 30
+    assert plan.number == "908/KH-UBND"
+    assert plan.products_3_star_plus == 250
+    assert plan.cooperative_share_pct == 50
+    assert plan.modern_channels_high_pct == 30
 
     second = runner.invoke(args=["seed-demo"])
-    assert second.exit_code == 0 and "already" in second.output
+    assert second.exit_code == 0
+    assert "already" in second.output
     assert db.session.scalar(select(func.count(Product.id))) == products
 
 
@@ -59,7 +64,8 @@ def test_create_user_binds_a_producer_account(runner, app_ctx):
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).filter_by(email="chu@kora.vn"))
-    assert user.producer.code == "KORA" and user.check_password("mat-khau-dai")
+    assert user.producer.code == "KORA"
+    assert user.check_password("mat-khau-dai")
 
 
 def test_create_user_binds_staff_to_a_showroom(runner, app_ctx):
@@ -79,8 +85,10 @@ def test_create_user_binds_staff_to_a_showroom(runner, app_ctx):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     user = db.session.scalar(select(User).filter_by(email="nv@ocop.vn"))
-    assert user.role == "staff" and user.producer is None
-    assert user.showroom.code == "SR-KT" and user.check_password("mat-khau-dai")
+    assert user.role == "staff"
+    assert user.producer is None
+    assert user.showroom.code == "SR-KT"
+    assert user.check_password("mat-khau-dai")
 
 
 def test_create_user_refuses_bad_input_and_changes_nothing(runner, app_ctx):

@@ -20,13 +20,13 @@ from tests.querycount import count_queries
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-@pytest.fixture()
+@pytest.fixture
 def visitor(app):
     """A second browser: someone else looking at the shop at the same time."""
     return app.test_client()
 
 
-@pytest.fixture()
+@pytest.fixture
 def kora(app):
     """A producer's account and product. Requests are made outside any app context of the test's
     own: each then has its own, as on a server (no user or token left over in ``g``)."""
@@ -45,13 +45,15 @@ def test_a_public_page_seen_again_costs_no_query_and_is_the_same_page(app, visit
     with app.app_context(), count_queries() as statements:
         again = visitor.get(f"/san-pham/{product.code}").text
     assert statements == []
-    assert TOKEN.sub("", again) == TOKEN.sub("", first) and "Hồng đảng sâm" in again
+    assert TOKEN.sub("", again) == TOKEN.sub("", first)
+    assert "Hồng đảng sâm" in again
 
 
 def test_a_new_price_shows_at_once_on_every_cached_page(client, auth, visitor, kora):
     user, product = kora
     pages = [f"/san-pham/{product.code}", "/san-pham", f"/api/v1/products/{product.code}"]
-    assert "450.000" in visitor.get(pages[0]).text and "450.000" in visitor.get(pages[1]).text
+    assert "450.000" in visitor.get(pages[0]).text
+    assert "450.000" in visitor.get(pages[1]).text
     assert visitor.get(pages[2]).json["price_vnd"] == 450000
     auth.login(user)
     answer = client.post(
@@ -91,7 +93,8 @@ def test_each_visitor_gets_their_own_form_token_and_can_use_it(app, client, visi
         first = TOKEN.search(visitor.get(f"/san-pham/{product.code}").text).group(1)
         page = client.get(f"/san-pham/{product.code}").text  # from the cache
         mine = TOKEN.search(page).group(1)
-        assert mine != first and page_cache.CSRF_PLACEHOLDER not in page
+        assert mine != first
+        assert page_cache.CSRF_PLACEHOLDER not in page
         added = client.post(
             "/gio-hang/them", data={"code": product.code, "quantity": "2", "csrf_token": mine}
         )
@@ -104,7 +107,8 @@ def test_each_visitor_gets_their_own_form_token_and_can_use_it(app, client, visi
         app.config["WTF_CSRF_ENABLED"] = False
     # With something in the cart the page is made for this visitor: the cart shows 2.
     badge = re.search(r'class="badge"[^>]*>(\d+)<', client.get(f"/san-pham/{product.code}").text)
-    assert badge and badge.group(1) == "2"
+    assert badge
+    assert badge.group(1) == "2"
     assert 'class="badge"' not in visitor.get(f"/san-pham/{product.code}").text
 
 
@@ -163,7 +167,8 @@ def test_pages_are_still_served_when_the_cache_does_not_answer(visitor, kora, mo
     monkeypatch.setattr(cache, "set", unreachable)
     for page in (f"/san-pham/{product.code}", "/san-pham"):
         answer = visitor.get(page)
-        assert answer.status_code == 200 and "Hồng đảng sâm" in answer.text
+        assert answer.status_code == 200
+        assert "Hồng đảng sâm" in answer.text
 
 
 def test_signed_in_people_get_the_ranking_from_the_cache_but_never_an_old_one(

@@ -23,7 +23,7 @@ GOOD_KEY = "9f2c4e7a1b8d3f6e0a5c2b9d8e7f1a3c"  # 32 random hex characters
 PUBLIC_ORIGIN = "https://ocop.example.vn"
 
 
-@pytest.fixture()
+@pytest.fixture
 def production(monkeypatch):
     """A production environment with every setting right; each test breaks one."""
     for name in ("FLASK_DEBUG", "SECRET_KEY", "PROXY_FIX", "BASE_URL", "TRUSTED_HOSTS"):
@@ -37,7 +37,8 @@ def production(monkeypatch):
 
 def test_production_starts_with_a_real_secret_key_and_debug_off(production):
     app = create_app(config.Config())
-    assert app.config["STOREFRONT_ENV"] == "production" and not app.debug
+    assert app.config["STOREFRONT_ENV"] == "production"
+    assert not app.debug
 
 
 @pytest.mark.parametrize(
@@ -106,15 +107,19 @@ def test_passwords_are_hashed_with_scrypt_outside_the_tests(app_ctx, monkeypatch
     cheap = make_user("re@example.vn", password="mat-khau-dai")
     monkeypatch.setitem(app_ctx.config, "PASSWORD_HASH_METHOD", shop_method)
     strong = make_user("manh@example.vn", password="mat-khau-dai")
-    assert strong.password_hash.startswith("scrypt:") and strong.check_password("mat-khau-dai")
+    assert strong.password_hash.startswith("scrypt:")
+    assert strong.check_password("mat-khau-dai")
     assert cheap.password_hash.startswith("pbkdf2:sha256:1$")
-    assert cheap.check_password("mat-khau-dai") and not cheap.check_password("mat-khau-sai")
+    assert cheap.check_password("mat-khau-dai")
+    assert not cheap.check_password("mat-khau-sai")
 
 
 def test_production_cookies_are_secure_when_the_shop_is_on_https(production):
     app = create_app(config.Config())
-    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
-    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["PREFERRED_URL_SCHEME"] == "https"
+    assert app.config["SESSION_COOKIE_SECURE"]
+    assert app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["PREFERRED_URL_SCHEME"] == "https"
 
 
 def test_the_wsgi_entry_point_really_fails_with_a_readable_message(tmp_path):
@@ -142,7 +147,8 @@ def test_the_wsgi_entry_point_really_fails_with_a_readable_message(tmp_path):
 def _assert_security_headers(response, *, https: bool):
     headers = response.headers
     csp = headers["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
     assert "script-src 'self';" in csp  # no 'wasm-unsafe-eval' off the counter
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -153,7 +159,7 @@ def _assert_security_headers(response, *, https: bool):
         assert "Strict-Transport-Security" not in headers
 
 
-@pytest.fixture()
+@pytest.fixture
 def product_code(app_ctx):
     return make_product("Sâm dây Ngọc Linh", stock=3).code
 
@@ -252,10 +258,11 @@ def test_an_upload_over_the_body_limit_is_refused_before_it_is_read(client, app)
         )
     finally:
         app.config["MAX_CONTENT_LENGTH"] = config.Config().MAX_CONTENT_LENGTH
-    assert response.status_code == 413 and "site-header" in response.text
+    assert response.status_code == 413
+    assert "site-header" in response.text
 
 
-@pytest.fixture()
+@pytest.fixture
 def faulty_app(app):
     """The shop with test-only routes that fail in each way an error can arise (routes cannot be
     added to the session's app once it has served)."""
@@ -347,4 +354,5 @@ def test_the_test_client_is_a_trusted_host_and_others_are_not(client):
     assert client.get("/").status_code == 200
     assert client.get("/", base_url="http://shop.test").status_code == 200
     refused = client.get("/", headers={"Host": "evil.example"})
-    assert refused.status_code == 400 and "site-header" in refused.text
+    assert refused.status_code == 400
+    assert "site-header" in refused.text

@@ -28,7 +28,8 @@ def test_synthetic_products_have_stock_shelves_and_certificate_history(runner, a
     result = runner.invoke(args=["seed-synthetic", "--products", "600"])
     assert result.exit_code == 0, result.output
     showrooms = db.session.scalars(select(Showroom).where(Showroom.code.like("SYN%"))).all()
-    assert len(showrooms) >= 3 and all("dữ liệu tổng hợp" in s.name for s in showrooms)
+    assert len(showrooms) >= 3
+    assert all("dữ liệu tổng hợp" in s.name for s in showrooms)
     in_warehouse = db.session.scalar(
         select(func.count(func.distinct(StockLevel.product_id)))
         .join(StockLocation)
@@ -39,7 +40,8 @@ def test_synthetic_products_have_stock_shelves_and_certificate_history(runner, a
         .join(StockLocation)
         .where(StockLocation.kind == LocationKind.SHOWROOM)
     )
-    assert 400 < in_warehouse < 600 and 100 < on_shelf < 350
+    assert 400 < in_warehouse < 600
+    assert 100 < on_shelf < 350
     # The ledger explains every level: per (product, location) the deltas sum to the quantity.
     ledger = dict(
         db.session.execute(

@@ -44,7 +44,8 @@ def test_stars_and_the_stepper_are_drawn_only_by_their_macros():
     drawn_stars = re.compile(r"""["']★["']\s*\*|\}\}\s*★""")
     stars = [n for n, t in _templates().items() if drawn_stars.search(t)]
     steppers = [n for n, t in _templates().items() if 'class="stepper"' in t]
-    assert stars == ["_macros/shop.html"] and steppers == ["_macros/forms.html"]
+    assert stars == ["_macros/shop.html"]
+    assert steppers == ["_macros/forms.html"]
 
 
 def test_no_title_block_holds_markup():

@@ -54,19 +54,23 @@ def test_other_numbers_are_not_mobile_numbers(typed):
 
 def test_customer_registers_with_a_mobile_number_then_signs_in_with_it(client, app_ctx):
     response = _register(client, "0912 345 678")
-    assert response.status_code == 200 and "0912345678" in response.text
+    assert response.status_code == 200
+    assert "0912345678" in response.text
     user = db.session.scalar(select(User).filter_by(phone="0912345678"))
-    assert user.role == "customer" and user.email is None
+    assert user.role == "customer"
+    assert user.email is None
     assert _login(client, "0912345678", "mat-khau-dai").status_code == 302
     assert "Lan" in client.get("/tai-khoan").text
 
 
 def test_customer_registers_with_an_email_and_gets_a_welcome_email(client, app_ctx):
     response = _register(client, "Hoa@Example.vn")
-    assert response.status_code == 200 and "hoa@example.vn" in response.text
+    assert response.status_code == 200
+    assert "hoa@example.vn" in response.text
     assert client.get("/tai-khoan").status_code == 302  # not signed in by the sign-up itself
     welcome = db.session.scalar(select(OutboxMessage).filter_by(recipient="hoa@example.vn"))
-    assert welcome.kind == "welcome" and "http://shop.test/login" in welcome.body_text
+    assert welcome.kind == "welcome"
+    assert "http://shop.test/login" in welcome.body_text
     assert _login(client, "hoa@example.vn", "mat-khau-dai").status_code == 302
 
 
@@ -151,9 +155,12 @@ def test_remember_me_sets_a_long_lived_httponly_cookie(client, app_ctx):
     response = _login(client, "lan@example.vn", remember=True)
     cookies = response.headers.getlist("Set-Cookie")
     remember = [c for c in cookies if c.startswith("remember_token=")]
-    assert remember and "HttpOnly" in remember[0] and "SameSite=Lax" in remember[0]
+    assert remember
+    assert "HttpOnly" in remember[0]
+    assert "SameSite=Lax" in remember[0]
     session = [c for c in cookies if c.startswith("session=")]
-    assert "HttpOnly" in session[0] and "SameSite=Lax" in session[0]
+    assert "HttpOnly" in session[0]
+    assert "SameSite=Lax" in session[0]
 
 
 def test_logout_is_a_post_and_ends_the_session(client, app_ctx):
@@ -215,7 +222,8 @@ def test_reset_for_an_unknown_account_looks_the_same_and_does_the_same_work(
     make_user("lan@example.vn")
     a = client.post("/quen-mat-khau", data={"identifier": "lan@example.vn"})
     b = client.post("/quen-mat-khau", data={"identifier": "nobody@example.vn"})
-    assert a.status_code == b.status_code == 200 and a.text == b.text
+    assert a.status_code == b.status_code == 200
+    assert a.text == b.text
     assert a.headers.getlist("Set-Cookie") == b.headers.getlist("Set-Cookie")
     assert smtp_server.messages == []  # no SMTP while the page waits, for either
     kinds = dict(db.session.execute(select(OutboxMessage.recipient, OutboxMessage.kind)).all())
@@ -243,9 +251,11 @@ def test_expired_or_tampered_reset_link_is_refused(client, app, app_ctx, monkeyp
 def test_login_is_rate_limited_with_a_clear_429_page(client, app_ctx):
     make_user("lan@example.vn")
     answers = [_login(client, "lan@example.vn", "sai-mat-khau").status_code for _ in range(11)]
-    assert answers[:10] == [400] * 10 and answers[10] == 429
+    assert answers[:10] == [400] * 10
+    assert answers[10] == 429
     page = client.post("/login", data={"identifier": "x", "password": "y"})
-    assert page.status_code == 429 and "site-header" in page.text
+    assert page.status_code == 429
+    assert "site-header" in page.text
     assert client.get("/login").status_code == 200  # reading the form is not limited
 
 

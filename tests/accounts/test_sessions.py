@@ -44,7 +44,7 @@ def _signed_in(client) -> bool:
     return client.get("/tai-khoan").status_code == 200
 
 
-@pytest.fixture()
+@pytest.fixture
 def lan(app):
     with app.app_context():
         return make_user("lan@example.vn").id
@@ -56,7 +56,8 @@ def test_a_customer_who_never_chose_a_language_changes_the_password(app, client,
     changed = _change_password(client)
     assert changed.status_code == 302
     page = client.get(changed.location)
-    assert page.status_code == 200 and "Mật khẩu đã được đổi." in page.text
+    assert page.status_code == 200
+    assert "Mật khẩu đã được đổi." in page.text
     client.post("/logout")
     assert _login(client).status_code == 400  # the old password no longer opens it
     assert _login(client, password=NEW_PASSWORD).status_code == 302
@@ -76,7 +77,8 @@ def _by_password_reset(app, client, user_id):
 
 def _by_signing_out_everywhere(app, client, user_id):
     signed_out = client.post("/tai-khoan/dang-xuat-moi-noi")
-    assert signed_out.status_code == 302 and signed_out.location.endswith("/login")
+    assert signed_out.status_code == 302
+    assert signed_out.location.endswith("/login")
 
 
 def _by_signing_out(app, client, user_id):
@@ -121,7 +123,8 @@ def test_copied_session_and_remember_cookies_stop_working(app, client, lan, how)
 def test_a_password_change_without_remember_me_sets_no_remember_cookie(app, client, lan):
     _login(client)
     _change_password(client)
-    assert _signed_in(client) and client.get_cookie("remember_token") is None
+    assert _signed_in(client)
+    assert client.get_cookie("remember_token") is None
 
 
 def test_reactivating_an_account_does_not_bring_old_sessions_back(app, client, lan):

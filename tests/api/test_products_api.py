@@ -24,11 +24,15 @@ def test_products_answer_the_public_contract(client, app_ctx):
     answer = client.get("/api/v1/products?q=sam+day").json
     assert answer["total"] == 1
     item = answer["items"][0]
-    assert item["code"] == product.code and item["name"] == "Sâm dây Ngọc Linh"
-    assert item["stars"] == 5 and item["price_vnd"] == 450000 and item["available"] == 7
+    assert item["code"] == product.code
+    assert item["name"] == "Sâm dây Ngọc Linh"
+    assert item["stars"] == 5
+    assert item["price_vnd"] == 450000
+    assert item["available"] == 7
     assert item["producer"] == {"code": "DGTP", "name": "Đăk Glei TP"}
     certificate = item["certificate"]
-    assert certificate["status"] == "active" and certificate["number"].endswith("/QĐ-UBND")
+    assert certificate["status"] == "active"
+    assert certificate["number"].endswith("/QĐ-UBND")
     assert date.fromisoformat(certificate["expires_on"]) > today()
     assert item["url"].endswith(f"/san-pham/{product.code}")
 
@@ -41,7 +45,8 @@ def test_one_product_has_its_certificate_history_and_shelves(client, app_ctx):
     showroom = make_showroom("SR-DG", "Điểm bán Đăk Glei")
     stock_at_showroom(product, showroom, 3)
     answer = client.get(f"/api/v1/products/{product.code.lower()}").json
-    assert answer["stars"] == 4 and answer["certificate"]["stars"] == 4
+    assert answer["stars"] == 4
+    assert answer["certificate"]["stars"] == 4
     assert [c["status"] for c in answer["certificates"]] == ["active", "superseded"]
     assert answer["certificates"][1]["number"] == old.decision_number
     assert answer["showrooms"] == [{"code": "SR-DG", "name": "Điểm bán Đăk Glei", "available": 3}]
@@ -52,7 +57,8 @@ def test_pages_have_a_total_and_links(client, app_ctx):
     for n in range(5):
         make_product(f"Trà {n}")
     answer = client.get("/api/v1/products?page_size=2&page=2&sort=name").json
-    assert answer["total"] == 5 and answer["pages"] == 3
+    assert answer["total"] == 5
+    assert answer["pages"] == 3
     assert [i["name"] for i in answer["items"]] == ["Trà 2", "Trà 3"]
     links = answer["links"]
     assert links["next"].endswith("/api/v1/products?sort=name&page=3&page_size=2")
@@ -73,7 +79,8 @@ def test_the_api_and_the_catalogue_find_the_same_products_in_the_same_order(clie
 def test_a_typo_is_corrected_and_nothing_found_suggests(client, app_ctx):
     make_product("Cà phê Arabica dạng bột")
     answer = client.get("/api/v1/products?q=ca+phe+arabika").json
-    assert answer["total"] == 1 and answer["corrected_query"] == "ca phe arabica"
+    assert answer["total"] == 1
+    assert answer["corrected_query"] == "ca phe arabica"
     assert "arabica" in client.get("/api/v1/products?q=arabikaa").json["suggestions"]
 
 
@@ -83,7 +90,8 @@ def test_answers_can_be_cached_and_revalidated(client, app_ctx):
     assert first.headers["Cache-Control"] == "public, max-age=60"
     etag = first.headers["ETag"]
     again = client.get("/api/v1/products", headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.data == b""
+    assert again.status_code == 304
+    assert again.data == b""
     make_product("Măng khô")
     assert client.get("/api/v1/products", headers={"If-None-Match": etag}).status_code == 200
 
@@ -98,16 +106,19 @@ def test_any_site_may_read_the_api_from_a_browser(client, app_ctx):
 
 def test_errors_are_json_with_a_reason_in_the_clients_language(client, app_ctx):
     missing = client.get("/api/v1/products/NOSUCH", headers={"Accept-Language": "en"})
-    assert missing.status_code == 404 and missing.json["reason"] == "No such code in the register."
+    assert missing.status_code == 404
+    assert missing.json["reason"] == "No such code in the register."
     invalid = client.get("/api/v1/products?stars=9&page=0", headers={"Accept-Language": "en"})
     assert invalid.status_code == 422
-    assert "page" in invalid.json["reason"] and "stars" in invalid.json["reason"]
+    assert "page" in invalid.json["reason"]
+    assert "stars" in invalid.json["reason"]
     assert invalid.json["errors"]["query"]["stars"]
     assert client.get("/api/v1/nothing-here").json["status"] == 404
     assert client.post("/api/v1/products").json["status"] == 405
     # The pages keep their HTML error pages.
     page = client.get("/san-pham/NOSUCH")
-    assert page.status_code == 404 and "site-header" in page.text
+    assert page.status_code == 404
+    assert "site-header" in page.text
 
 
 def test_errors_speak_vietnamese_by_default(client):
@@ -122,7 +133,8 @@ def test_too_many_requests_are_refused_with_a_reason(client, app):
     finally:
         app.config["API_RATE_LIMIT"] = "120 per minute"
     assert statuses == [200, 200, 429]
-    assert refused.json["status"] == 429 and refused.json["reason"]
+    assert refused.json["status"] == 429
+    assert refused.json["reason"]
     assert "Retry-After" in refused.headers
 
 
@@ -130,18 +142,22 @@ def test_verify_tells_what_the_qr_page_tells(client, app_ctx):
     product = make_product("Mật ong", stars=None)
     make_certificate(product, stars=3, status="revoked", revoked_reason="Không đạt")
     answer = client.get(f"/api/v1/verify/{product.code}").json
-    assert answer["state"] == "revoked" and answer["stars"] is None
+    assert answer["state"] == "revoked"
+    assert answer["stars"] is None
     assert answer["certificate"]["revoked_reason"] == "Không đạt"
     unknown = client.get("/api/v1/verify/FAKE99", headers={"Accept-Language": "en"})
-    assert unknown.status_code == 404 and "register" in unknown.json["reason"]
+    assert unknown.status_code == 404
+    assert "register" in unknown.json["reason"]
 
 
 def test_regions_have_their_validity_and_successors(client, app_ctx):
     province = make_region("QNG", "Quảng Ngãi")
     make_region("KT", "Kon Tum", valid_to=date(2025, 6, 30), successor=province, valid_from=None)
     regions = {r["code"]: r for r in client.get("/api/v1/regions").json["items"]}
-    assert regions["KT"]["successor"] == "QNG" and regions["KT"]["valid_to"] == "2025-06-30"
-    assert regions["KT"]["current"] is False and regions["QNG"]["current"] is True
+    assert regions["KT"]["successor"] == "QNG"
+    assert regions["KT"]["valid_to"] == "2025-06-30"
+    assert regions["KT"]["current"] is False
+    assert regions["QNG"]["current"] is True
 
 
 def test_producers_and_showrooms_list_what_they_offer(client, app_ctx):
@@ -164,4 +180,5 @@ def test_the_openapi_document_and_its_page(client):
     assert document["info"]["title"] == "OCOP Storefront API"
     assert {"/api/v1/products", "/api/v1/products/{code}"} <= set(document["paths"])
     page = client.get("/api/docs")
-    assert page.status_code == 200 and "vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert page.status_code == 200
+    assert "vendor/swagger-ui/swagger-ui-bundle.js" in page.text

@@ -161,7 +161,7 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     return report
 
 
-@pytest.fixture()
+@pytest.fixture
 def page_problems() -> dict:
     """Console errors, uncaught exceptions and CSP violations, per page of this test."""
     return {}
@@ -202,11 +202,11 @@ def _screenshot_on_failure(page, request: pytest.FixtureRequest, name: str) -> N
         print(f"failure screenshot ({page.url}): {target}")
 
 
-@pytest.fixture()
+@pytest.fixture
 def phone_page(browser, request: pytest.FixtureRequest):
     yield from _open_page(browser, request, "phone", PHONE)
 
 
-@pytest.fixture()
+@pytest.fixture
 def desktop_page(browser, request: pytest.FixtureRequest):
     yield from _open_page(browser, request, "desktop", DESKTOP)

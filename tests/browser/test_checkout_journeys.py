@@ -238,7 +238,8 @@ def test_visitor_buys_from_two_producers_with_cash_on_delivery(
     # Search without accents, as people type on a phone; two producers' sâm dây come up.
     search(page, "sam day")
     producers = page.locator(".cards .card .card-producer").all_inner_texts()
-    assert any(DGTP in p for p in producers) and any(HOANG_LINH in p for p in producers), producers
+    assert any(DGTP in p for p in producers), producers
+    assert any(HOANG_LINH in p for p in producers), producers
     open_card(page, SAM_DAY_TP)
     first = add_to_cart(page, 2)
     assert first.producer == DGTP
@@ -311,11 +312,13 @@ def test_visitor_buys_from_two_producers_with_cash_on_delivery(
     try:
         stranger = other.new_page()
         response = stranger.goto(live_server.url(f"/don-hang/{number}"))
-        assert response is not None and response.status == 404
+        assert response is not None
+        assert response.status == 404
         expect(stranger.locator("main")).not_to_contain_text("Nguyễn Thị Lan")
         expect(stranger.locator(".summary-lines")).to_have_count(0)
         response = stranger.goto(private_url)
-        assert response is not None and response.status == 200
+        assert response is not None
+        assert response.status == 200
         expect(stranger.locator("h1")).to_contain_text(number)
         expect(stranger.locator(".order-status strong")).to_have_text(STATUS_PLACED)
         assert summary_amounts(stranger) == amounts
@@ -349,13 +352,15 @@ def test_bank_transfer_shows_a_vietqr_that_decodes(live_server, phone_page, page
     crc = crc16_ccitt_false(payload[:-4].encode("ascii"))
     assert f"{crc:04X}" == payload[-4:], f"bad CRC in {payload!r}"
     tags = parse_tlv(payload)
-    assert tags["00"] == "01" and tags["01"] == "12", tags  # dynamic: the amount is filled in
+    assert tags["00"] == "01", tags
+    assert tags["01"] == "12", tags  # dynamic: the amount is filled in
     assert tags["53"] == "704", tags
     assert tags["54"] == str(total), tags
     assert tags["58"] == "VN", tags
     assert parse_tlv(tags["62"])["08"] == number, tags
     merchant = parse_tlv(tags["38"])
-    assert merchant["00"] == "A000000727" and merchant["02"] == "QRIBFTTA", merchant
+    assert merchant["00"] == "A000000727", merchant
+    assert merchant["02"] == "QRIBFTTA", merchant
     beneficiary = parse_tlv(merchant["01"])
     assert beneficiary["00"] == live_server.app.config["VIETQR_BANK_BIN"], merchant
     assert beneficiary["01"] == account, merchant

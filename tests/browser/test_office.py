@@ -163,7 +163,8 @@ def test_office_dashboard_and_reports_at_1280_and_in_print(
         for media in ("screen", "print"):
             page.emulate_media(media=media)
             response = page.goto(live_server.url(path), wait_until="load")
-            assert response is not None and response.status == 200
+            assert response is not None
+            assert response.status == 200
             charts = page.evaluate("Object.keys(window.Chart ? Chart.instances : {}).length")
             assert charts == page.locator("canvas[data-chart-source]").count() > 0
             page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-1280-{media}.png"), full_page=True)

@@ -49,7 +49,7 @@ class Shelf:
     codes: list[str]  # certified products with at least 3 units available here
 
 
-@pytest.fixture()
+@pytest.fixture
 def shelf(live_server) -> Shelf:
     """The demo's first showroom, a staff account there with a known password, and what it
     has on its shelf now (earlier tests may have sold some)."""
@@ -177,7 +177,8 @@ def test_a_keyboard_wedge_scanner_rings_up_a_sale_paid_in_cash(
         assert {location for location, _delta in rows} == {shelf.location_id}
         assert sum(delta for _location, delta in rows) == -3
         printable = page.request.get(live_server.url(f"/pos/sales/{number}/receipt"))
-        assert printable.status == 200 and "Tiền thối lại" in printable.text()
+        assert printable.status == 200
+        assert "Tiền thối lại" in printable.text()
     finally:
         context.close()
     assert real_problems(page_problems) == []

@@ -34,7 +34,7 @@ REASON = "Kiểm kho cuối tuần"
 NUMBER = re.compile(r"\d+")
 
 
-@pytest.fixture()
+@pytest.fixture
 def producer(live_server) -> str:
     """A producer account of KORA with a known password (the demo's passwords are random)."""
     with live_server.app.app_context():
@@ -51,7 +51,7 @@ def producer(live_server) -> str:
     return PRODUCER_EMAIL
 
 
-@pytest.fixture()
+@pytest.fixture
 def portal_in_use(live_server, producer) -> str:
     """A portal with something in it: a price change and a transfer in transit for SHOWN (not a
     product the journey touches), made through the portal's services. Returns SHOWN's code."""

@@ -48,7 +48,8 @@ def test_shopper_filters_to_herbal_4_star_and_verifies_its_qr(live_server, phone
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/san-pham\?.*stars=4"))
     query = parse_qs(urlsplit(page.url).query)
-    assert query["stars"] == ["4"] and query["group"] == ["herbal"], page.url
+    assert query["stars"] == ["4"], page.url
+    assert query["group"] == ["herbal"], page.url
     # The form shows the filters it applied, so the shared address and the page agree.
     expect(form.locator("select[name=stars]")).to_have_value("4")
     expect(form.locator("select[name=group]")).to_have_value("herbal")
@@ -78,7 +79,8 @@ def test_shopper_filters_to_herbal_4_star_and_verifies_its_qr(live_server, phone
 
     # What a phone camera would open.
     response = page.goto(decoded)
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     verdict = page.locator(".verdict")
     expect(verdict).to_have_class(re.compile(r"\bverdict-valid\b"))
     expect(page.locator(".verdict-valid")).to_be_visible()
@@ -98,7 +100,8 @@ def test_revoked_certificate_qr_says_revoked(live_server, phone_page):
     assert decoded == f"{live_server.base_url}/q/{code}"
 
     response = page.goto(decoded)
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     expect(page.locator(".verdict-revoked")).to_be_visible()
     expect(page.locator(".verdict-valid")).to_have_count(0)
     verdict = page.locator(".verdict")
@@ -119,7 +122,8 @@ def test_revoked_certificate_qr_says_revoked(live_server, phone_page):
 def test_unknown_code_page_is_a_clear_404(live_server, phone_page):
     page = phone_page
     response = page.goto(live_server.url("/q/ZZZZZZ"))
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     verdict = page.locator(".verdict-unknown")
     expect(verdict).to_be_visible()
     expect(verdict.locator("h1")).to_be_visible()

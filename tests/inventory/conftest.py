@@ -51,7 +51,7 @@ def read_stock(product_id: int, location_id: int) -> Stock:
     return Stock(row is not None, quantity, reserved, count, total)
 
 
-@pytest.fixture()
+@pytest.fixture
 def stock_of(app_ctx):
     """stock_of(product, location) -> Stock, read fresh from the database (rows or ids)."""
 
@@ -61,12 +61,12 @@ def stock_of(app_ctx):
     return read
 
 
-@pytest.fixture()
+@pytest.fixture
 def product(app_ctx):
     return make_product(stars=None)
 
 
-@pytest.fixture()
+@pytest.fixture
 def warehouse(product):
     """The product's producer's warehouse (empty)."""
     location = inventory.warehouse_of(product.producer_id)
@@ -74,7 +74,7 @@ def warehouse(product):
     return location
 
 
-@pytest.fixture()
+@pytest.fixture
 def showroom(app_ctx):
     """A showroom's stock location (empty)."""
     location = inventory.showroom_location(make_showroom().id)

@@ -59,7 +59,7 @@ def race(app, buyers: int, buy) -> Counter:
     return Counter(outcomes)
 
 
-@pytest.fixture()
+@pytest.fixture
 def last_units(app_ctx):
     """make(units) -> (product_id, location_id): a product with ``units`` in its warehouse."""
 

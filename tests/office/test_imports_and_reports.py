@@ -44,7 +44,8 @@ def test_producers_are_checked_then_imported_with_progress(office_client):
     make_region("KT-TMR", kind="district")
     make_region("KT-DH", kind="district")
     checked = upload(office_client, "producers", PRODUCERS_CSV)
-    assert checked.status_code == 200 and "2" in checked.text
+    assert checked.status_code == 200
+    assert "2" in checked.text
     assert (
         db.session.scalar(select(func.count(Producer.id))) == 0
     )  # nothing before the confirmation
@@ -53,7 +54,9 @@ def test_producers_are_checked_then_imported_with_progress(office_client):
         "/office/import/producers/confirm", data={"token": token_of(checked.text)}
     )
     page = done.get_data(as_text=True)
-    assert done.status_code == 200 and 'id="import-done"' in page and "<progress" in page
+    assert done.status_code == 200
+    assert 'id="import-done"' in page
+    assert "<progress" in page
     forms = dict(db.session.execute(select(Producer.code, Producer.legal_form)).all())
     assert forms == {"HTX-A": "cooperative", "DN-B": "enterprise"}
     assert (
@@ -153,7 +156,8 @@ def test_kpis_count_products_by_stars_and_producers_by_legal_form(app_ctx):
         ["Huyện Đăk Hà", 3]
     ]  # the ward counts for its district
     history = programme_reports.history(today).rows
-    assert history[-1][0] == today.year and history[-1][2] == 3
+    assert history[-1][0] == today.year
+    assert history[-1][2] == 3
 
 
 def add_plan(number="908/KH-UBND", start=date(2021, 1, 1), **targets):
@@ -200,7 +204,8 @@ def test_without_a_plan_the_dashboard_says_so_and_still_measures(office_client):
     assert page.status_code == 200
     assert "Chưa có kế hoạch chương trình nào được ghi nhận" in page.text
     reports_page = office_client.get("/office/reports")
-    assert reports_page.status_code == 200 and "chưa có kế hoạch" in reports_page.text
+    assert reports_page.status_code == 200
+    assert "chưa có kế hoạch" in reports_page.text
     add_plan()
     assert "Kế hoạch 908/KH-UBND" in office_client.get("/office/").text
 
@@ -209,10 +214,12 @@ def test_every_report_exports_as_csv_and_xlsx(office_client):
     make_product("Sâm dây", stars=4)
     for name in programme_reports.REPORTS:
         csv = office_client.get(f"/office/reports/{name}.csv")
-        assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
+        assert csv.status_code == 200
+        assert csv.data.startswith("\ufeff".encode())
         xlsx = office_client.get(f"/office/reports/{name}.xlsx")
         sheet = load_workbook(io.BytesIO(xlsx.data)).active
-        assert sheet["A1"].value and sheet.max_row >= 2
+        assert sheet["A1"].value
+        assert sheet.max_row >= 2
     stars = load_workbook(io.BytesIO(office_client.get("/office/reports/stars.xlsx").data)).active
     assert [c.value for c in stars[4]] == ["4★", 1]
     assert office_client.get("/office/reports/nothing.csv").status_code == 404
@@ -223,7 +230,8 @@ def test_reports_page_has_a_table_under_every_chart_and_a_print_view(office_clie
     page = office_client.get("/office/reports").text
     assert page.count("<canvas") == page.count('type="application/json"') >= 5
     assert page.count('class="table report-table"') == len(programme_reports.REPORTS)
-    assert "vendor/chartjs/chart.umd.min.js" in page and "<script>" not in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    assert "<script>" not in page
     assert "print-view" in office_client.get("/office/reports?print=1").text
 
 
@@ -237,9 +245,11 @@ def test_the_audit_log_is_searchable_and_exports_csv(office_client, officer):
         f"/office/products/{other.code}/listing", data={"listed": "0", "reason": "Hết hàng"}
     )
     page = office_client.get("/office/audit?q=mat ong").text.split("<tbody>")[1]
-    assert "Mật ong rừng" in page and "Cà phê" not in page
+    assert "Mật ong rừng" in page
+    assert "Cà phê" not in page
     csv = office_client.get("/office/audit?format=csv&area=listing").get_data(as_text=True)
-    assert csv.count("product.unlisted") == 2 and "Chị Lan" in csv
+    assert csv.count("product.unlisted") == 2
+    assert "Chị Lan" in csv
 
 
 def test_form_fields_carry_no_attribute_without_a_value(office_client):

@@ -29,7 +29,8 @@ def test_a_showroom_is_opened_edited_and_closed_with_a_reason(officer):
     showroom = showrooms.create_showroom(
         officer, showrooms.ShowroomFields(code="sr-dg", name="Điểm bán Đăk Glei", region="KT-DG")
     )
-    assert showroom.code == "SR-DG" and showroom.region_id == region.id
+    assert showroom.code == "SR-DG"
+    assert showroom.region_id == region.id
     with pytest.raises(OfficeError):
         showrooms.set_open(officer, "SR-DG", False, "")
     showrooms.set_open(officer, "SR-DG", False, "Hết hợp đồng thuê")
@@ -161,13 +162,15 @@ def test_roles_and_bindings_change_with_an_audit_entry_but_not_ones_own(officer)
     make_producer("KORA")
     person = make_user("p@example.vn")
     users.change_role(officer, person.id, "producer", producer_code="KORA")
-    assert person.role == "producer" and person.producer.code == "KORA"
+    assert person.role == "producer"
+    assert person.producer.code == "KORA"
     with pytest.raises(OfficeError):
         users.change_role(officer, person.id, "staff")  # staff need a showroom
     with pytest.raises(OfficeError):
         users.change_role(officer, officer.id, "customer")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.role_changed"))
-    assert '"role": "customer"' in entry.before and '"producer": "KORA"' in entry.after
+    assert '"role": "customer"' in entry.before
+    assert '"producer": "KORA"' in entry.after
 
 
 def test_a_deactivated_account_cannot_sign_in(client, auth, officer):
@@ -206,13 +209,15 @@ def test_office_pages_for_regions_showrooms_and_accounts(office_client):
             "successor": "",
         },
     )
-    assert cycle.status_code == 400 and 'id="parent-errors"' in cycle.text
+    assert cycle.status_code == 400
+    assert 'id="parent-errors"' in cycle.text
     upload = office_client.post(
         "/office/regions/import",
         data={"file": (__import__("io").BytesIO(b"code,name,kind\nKT-X,X,galaxy\n"), "r.csv")},
         content_type="multipart/form-data",
     )
-    assert upload.status_code == 400 and "galaxy" in upload.text
+    assert upload.status_code == 400
+    assert "galaxy" in upload.text
     assert office_client.get("/office/regions").status_code == 200
     response = office_client.post(
         "/office/showrooms/new",

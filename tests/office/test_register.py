@@ -85,8 +85,10 @@ def test_a_registered_product_enters_the_shop_only_with_a_certificate(officer):
         ),
     )
     db.session.commit()
-    assert product.price_vnd == 120000 and product.region_id == producer.region_id
-    assert product.listed and product.review_status == "approved"
+    assert product.price_vnd == 120000
+    assert product.region_id == producer.region_id
+    assert product.listed
+    assert product.review_status == "approved"
     assert product.code not in shop_codes()
 
 
@@ -104,7 +106,8 @@ def test_an_office_price_change_is_in_the_price_history_and_the_audit_log(office
         "Chị Lan",
     )
     entry = audit("price.changed")
-    assert entry.before == '{"price_vnd": 100000}' and entry.after == '{"price_vnd": 125000}'
+    assert entry.before == '{"price_vnd": 100000}'
+    assert entry.after == '{"price_vnd": 125000}'
 
 
 def test_an_edit_from_a_stale_form_is_refused(officer):
@@ -126,7 +129,8 @@ def test_the_producer_portal_price_changes_are_audited_too(app_ctx):
     portal.change_price(user, product.id, "480000", product.version)
     db.session.commit()
     entry = audit("price.changed")
-    assert entry.actor_name == "Chị Hoa" and entry.area == "price"
+    assert entry.actor_name == "Chị Hoa"
+    assert entry.area == "price"
 
 
 def test_stock_corrections_are_audited(app_ctx):
@@ -136,8 +140,10 @@ def test_stock_corrections_are_audited(app_ctx):
     warehouse.correct_count(user, product.id, 17, "vỡ 3 chai")
     db.session.commit()
     entry = audit("stock.corrected")
-    assert entry.before == '{"quantity": 20}' and entry.after == '{"quantity": 17}'
-    assert entry.note == "vỡ 3 chai" and entry.actor_name == "Chị Hoa"
+    assert entry.before == '{"quantity": 20}'
+    assert entry.after == '{"quantity": 17}'
+    assert entry.note == "vỡ 3 chai"
+    assert entry.actor_name == "Chị Hoa"
     assert stock.ledger_sum(product.id, stock.warehouse_of(producer.id).id) == 17
 
 
@@ -146,13 +152,15 @@ def test_a_proposal_is_approved_or_rejected_with_a_reason(officer):
     with pytest.raises(OfficeError):
         catalogue.review_product(officer, proposal.code, approve=False, reason=" ")
     catalogue.review_product(officer, proposal.code, approve=False, reason="Thiếu hồ sơ")
-    assert proposal.review_status == "rejected" and not proposal.listed
+    assert proposal.review_status == "rejected"
+    assert not proposal.listed
     with pytest.raises(OfficeError):
         catalogue.review_product(officer, proposal.code, approve=True)
 
     other = make_product(stars=None, review_status="pending", listed=False)
     catalogue.review_product(officer, other.code, approve=True)
-    assert other.review_status == "approved" and other.listed
+    assert other.review_status == "approved"
+    assert other.listed
     assert audit("product.rejected").note == "Thiếu hồ sơ"
 
 
@@ -189,7 +197,8 @@ def test_office_pages_create_and_edit_through_forms(office_client):
         data={"code": "", "name": "", "legal_form": "cooperative", "region": region.code},
     )
     assert bad.status_code == 400
-    assert 'id="code-errors"' in bad.text and 'id="name-errors"' in bad.text
+    assert 'id="code-errors"' in bad.text
+    assert 'id="name-errors"' in bad.text
     response = office_client.post(
         "/office/products/new",
         data={
@@ -208,7 +217,8 @@ def test_office_pages_create_and_edit_through_forms(office_client):
         == "HTX Măng Đen"
     )
     page = office_client.get(f"/office/products/{product.code}")
-    assert page.status_code == 200 and "Trà hoa vàng" in page.text
+    assert page.status_code == 200
+    assert "Trà hoa vàng" in page.text
 
 
 def test_a_refused_button_says_why_on_the_page_it_returns_to_and_changes_nothing(office_client):
@@ -216,7 +226,8 @@ def test_a_refused_button_says_why_on_the_page_it_returns_to_and_changes_nothing
     url = f"/office/products/{pending.code}/review"
     before = database_checksum()
     refused = office_client.post(url, data={"decision": "reject", "reason": ""})
-    assert refused.status_code == 302 and refused.location.endswith(f"/products/{pending.code}")
+    assert refused.status_code == 302
+    assert refused.location.endswith(f"/products/{pending.code}")
     page = office_client.get(refused.location).text
     assert "Hãy nêu lý do từ chối; chủ thể sẽ đọc." in page
     assert database_checksum() == before

@@ -56,7 +56,7 @@ def order_online(app, product, quantity, method="bank_transfer") -> Order:
     return db.session.scalar(select(Order).order_by(Order.id.desc()).limit(1))
 
 
-@pytest.fixture()
+@pytest.fixture
 def month(app, counter):
     """Counter: cash sale tea×2 + scarf×1 (540.000), VietQR honey×1 (250.000), one tea given
     back (120.000); a pick-up tea×1 paid in cash when collected (120.000). Online: jam×2 paid by
@@ -154,7 +154,8 @@ def test_the_period_filters_what_counts(month):
 def test_the_sales_page_and_its_csv(month, office_client):
     page = office_client.get("/office/sales")
     assert page.status_code == 200
-    assert "Mứt chanh dây" in page.text and "chart-sales-producers" in page.text
+    assert "Mứt chanh dây" in page.text
+    assert "chart-sales-producers" in page.text
     start, end = month
     response = office_client.get(
         f"/office/sales/settlements.csv?from={start.isoformat()}&to={end.isoformat()}"

@@ -13,7 +13,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture()
+@pytest.fixture
 def live_server(app):
     """The session's app (same database as the test) on 127.0.0.1 at a free port, one thread
     per request. Yields its base URL; stopped before the tables are emptied."""

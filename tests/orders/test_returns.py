@@ -40,7 +40,7 @@ def _returns_in_ledger(product) -> int:
     )
 
 
-@pytest.fixture()
+@pytest.fixture
 def shop(app_ctx):
     kora = make_producer("KORA", "Kora Group")
     dgtp = make_producer("DGTP", "Đăk Glei TP")
@@ -182,7 +182,8 @@ def test_every_parcel_back_cancels_an_unpaid_shipped_order(client, auth, shop):
     assert _returns_in_ledger(ginseng) == 2
     final = _order()
     assert final.parts[0].status == PartStatus.RETURNED
-    assert final.status == OrderStatus.CANCELLED and final.paid_at is None
+    assert final.status == OrderStatus.CANCELLED
+    assert final.paid_at is None
 
 
 @pytest.mark.parametrize(

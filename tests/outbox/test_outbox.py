@@ -45,7 +45,8 @@ def test_email_is_sent_by_smtp_only_after_the_commit_and_kept(app_ctx, smtp_serv
     assert delivered["Subject"] == "Đặt lại mật khẩu"  # Vietnamese survives the trip
     assert "http://shop.test/x" in delivered.get_body(("plain",)).get_content()
     kept = _reload(message.id)
-    assert (kept.status, kept.attempts) == (OutboxStatus.SENT, 1) and kept.sent_at is not None
+    assert (kept.status, kept.attempts) == (OutboxStatus.SENT, 1)
+    assert kept.sent_at is not None
 
 
 def test_a_rolled_back_change_sends_nothing(app_ctx, smtp_server):
@@ -87,7 +88,8 @@ def test_a_failed_delivery_is_retried_with_backoff_then_marked_failed(app, app_c
     due = first.next_attempt_at
     assert outbox.deliver(now=due).retrying == 1
     second = _reload(message.id)
-    assert second.attempts == 2 and second.next_attempt_at == due + timedelta(seconds=120)
+    assert second.attempts == 2
+    assert second.next_attempt_at == due + timedelta(seconds=120)
 
     assert outbox.deliver(now=second.next_attempt_at).failed == 1
     last = _reload(message.id)
@@ -128,7 +130,8 @@ def _pending_rows(count: int) -> list[int]:
 def test_flask_outbox_send_sends_what_a_dead_process_left(app_ctx, runner, smtp_server):
     ids = _pending_rows(3)
     result = runner.invoke(args=["outbox", "send"])
-    assert result.exit_code == 0 and "3 sent" in result.output
+    assert result.exit_code == 0
+    assert "3 sent" in result.output
     assert len(smtp_server.messages) == 3
     assert {_reload(i).status for i in ids} == {OutboxStatus.SENT}
     assert "0 sent" in runner.invoke(args=["outbox", "send"]).output  # nothing twice

@@ -9,7 +9,7 @@ from tests.checkout_helpers import Placed, place_order
 from tests.payments.helpers import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
 
 
-@pytest.fixture()
+@pytest.fixture
 def stripe_on(app, monkeypatch):
     """Stripe Checkout configured with test keys (card payment and the webhook are on)."""
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", STRIPE_SECRET_KEY)
@@ -17,7 +17,7 @@ def stripe_on(app, monkeypatch):
     return app
 
 
-@pytest.fixture()
+@pytest.fixture
 def checkout(client, app_ctx):
     """checkout(product, quantity=1, method="bank_transfer", **fields) -> Placed: the order placed
     through the cart and checkout pages (tests/checkout_helpers.place_order)."""

@@ -25,7 +25,7 @@ PAGE = "/office/payments"
 ROW_RE = re.compile(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", re.S)
 
 
-@pytest.fixture()
+@pytest.fixture
 def office(app_ctx, auth):
     """The office, signed in on ``client`` (after the orders were placed by a visitor)."""
 
@@ -37,7 +37,7 @@ def office(app_ctx, auth):
     return sign_in
 
 
-@pytest.fixture()
+@pytest.fixture
 def awaiting(app_ctx, checkout):
     """Three bank-transfer orders waiting for their money: totals 350.000, 230.000, 130.000 đ
     (products plus one 30.000 đ parcel)."""
@@ -234,14 +234,16 @@ def test_marking_a_transfer_received_works_once(app, client, awaiting, office):
     first, second, _third = awaiting
     office()
     page = client.get(PAGE)
-    assert first in page_text(page) and second in page_text(page)
+    assert first in page_text(page)
+    assert second in page_text(page)
 
     done = client.post(f"{PAGE}/{first}/received", follow_redirects=True)
 
     assert done.status_code == 200
     assert translated(app, "%(number)s is marked paid.", number=first) in page_text(done)
     paid = order_state(first)
-    assert paid.status == "paid" and paid.payments == 1
+    assert paid.status == "paid"
+    assert paid.payments == 1
 
     again = client.post(f"{PAGE}/{first}/received", follow_redirects=True)
 

@@ -41,7 +41,7 @@ SHIPPING = 30_000  # one producer's parcel (SHIPPING_FEE_VND)
 _ids = itertools.count(1)
 
 
-@pytest.fixture()
+@pytest.fixture
 def stripe_api(stripe_on, monkeypatch):
     """Stripe's API, intercepted. No real request leaves the machine and retries do not sleep."""
     monkeypatch.setattr(stripe._http_client.HTTPClient, "_sleep_time_seconds", lambda *a: 0)
@@ -55,7 +55,7 @@ def session_created(mock, session_id="cs_test_a1", url=None):
     return url
 
 
-@pytest.fixture()
+@pytest.fixture
 def card_order(app_ctx, stripe_on, checkout):
     """A card order for 2 × a 450.000 đ product with 5 units in stock: (product, placed)."""
     product = make_product(name="Trà Shan tuyết", price_vnd=PRICE, stock=5)
@@ -63,7 +63,7 @@ def card_order(app_ctx, stripe_on, checkout):
     return product, placed
 
 
-@pytest.fixture()
+@pytest.fixture
 def paying_order(card_order):
     """The card order after the buyer pressed "pay by card": it knows its Stripe session
     (cs_test_a1, as start_checkout keeps it)."""
@@ -117,13 +117,16 @@ def test_card_payment_sends_the_buyer_to_the_stripe_session_in_whole_dong(
         parts = urlsplit(body[name])
         assert (parts.scheme, parts.netloc) == ("http", "shop.test")
         assert parts.path == f"/don-hang/{placed.number}/the/xong"
-    assert "cancelled=1" in body["cancel_url"] and "cancelled" not in body["success_url"]
+    assert "cancelled=1" in body["cancel_url"]
+    assert "cancelled" not in body["success_url"]
     # Stripe wants the session to live 30 minutes to 24 hours; the card order waits as long.
     expires_at = datetime.fromtimestamp(int(body["expires_at"]), UTC)
     assert before + timedelta(minutes=30) - timedelta(seconds=5) <= expires_at
     assert expires_at <= before + timedelta(hours=24)
     state = order_state(placed.number)
-    assert state.status == "awaiting_payment" and not state.paid and state.payments == 0
+    assert state.status == "awaiting_payment"
+    assert not state.paid
+    assert state.payments == 0
     assert state.stripe_session_id == "cs_test_a1"
 
 
@@ -319,7 +322,8 @@ def test_a_paid_session_marks_the_order_paid_exactly_once_however_often_it_arriv
     assert answers[0].get_json() == {"status": "paid"}
     assert {a.get_json()["status"] for a in answers[1:]} == {"duplicate"}
     after = order_state(placed.number)
-    assert after.status == "paid" and after.paid
+    assert after.status == "paid"
+    assert after.paid
     assert after.events == before.events + 1  # one change of state in the history
     assert after.payments == 1
     assert stripe_event_count() == 1
@@ -346,7 +350,8 @@ def test_the_same_session_announced_by_two_events_is_paid_once(client, paying_or
 
     assert again.status_code == 200
     state = order_state(placed.number)
-    assert state.status == "paid" and state.payments == 1
+    assert state.status == "paid"
+    assert state.payments == 1
 
 
 def test_an_unpaid_completed_session_changes_nothing_until_the_async_payment_succeeds(
@@ -369,9 +374,12 @@ def test_an_unpaid_completed_session_changes_nothing_until_the_async_payment_suc
         event("checkout.session.async_payment_succeeded", checkout_session(placed.number, total)),
     )
 
-    assert paid.status_code == 200 and paid.get_json() == {"status": "paid"}
+    assert paid.status_code == 200
+    assert paid.get_json() == {"status": "paid"}
     after = order_state(placed.number)
-    assert after.status == "paid" and after.payments == 1 and after.events == before.events + 1
+    assert after.status == "paid"
+    assert after.payments == 1
+    assert after.events == before.events + 1
 
 
 def test_a_failed_async_payment_ends_the_order_and_gives_the_units_back(client, paying_order):
@@ -388,7 +396,9 @@ def test_a_failed_async_payment_ends_the_order_and_gives_the_units_back(client, 
         )
 
     state = order_state(placed.number)
-    assert state.status == "expired" and not state.paid and state.payments == 0
+    assert state.status == "expired"
+    assert not state.paid
+    assert state.payments == 0
     assert stock_state(product) == (5, 0, 5)
 
 
@@ -485,7 +495,8 @@ def test_an_expired_session_gives_the_reserved_units_back_exactly_once(client, p
     db.session.commit()
 
     after = order_state(placed.number)
-    assert after.status == "expired" and after.events == before.events + 1
+    assert after.status == "expired"
+    assert after.events == before.events + 1
     assert stock_state(product) == (5, 0, 5)  # all five on sale again
 
 
@@ -510,7 +521,8 @@ def test_a_full_refund_found_by_payment_intent_marks_the_order_refunded(client, 
     assert answers[0].get_json() == {"status": "refunded"}
     assert [a.status_code for a in answers] == [200] * 3
     state = order_state(placed.number)
-    assert state.status == "refunded" and state.payments == 1
+    assert state.status == "refunded"
+    assert state.payments == 1
     assert stock_state(product) == (5, 0, 5)  # the units were never shipped: back on sale
 
 
@@ -572,9 +584,11 @@ def test_a_webhook_that_failed_half_way_is_applied_when_stripe_retries(
 
     retry = deliver(client, payload)
 
-    assert retry.status_code == 200 and retry.get_json() == {"status": "paid"}
+    assert retry.status_code == 200
+    assert retry.get_json() == {"status": "paid"}
     state = order_state(placed.number)
-    assert state.status == "paid" and state.payments == 1
+    assert state.status == "paid"
+    assert state.payments == 1
 
 
 def bad_deliveries(number: str, total: int):
@@ -644,7 +658,8 @@ def test_the_return_page_waits_for_the_webhook_and_never_marks_paid_itself(
     for _ in range(3):
         page = client.get(f"/don-hang/{placed.number}/the/xong?session_id=cs_test_a1")
         assert page.status_code == 200
-        assert waiting in page_text(page) and received not in page_text(page)
+        assert waiting in page_text(page)
+        assert received not in page_text(page)
     assert order_state(placed.number) == before
 
     deliver(
@@ -653,7 +668,8 @@ def test_the_return_page_waits_for_the_webhook_and_never_marks_paid_itself(
     )
     page = client.get(f"/don-hang/{placed.number}/the/xong")
 
-    assert received in page_text(page) and waiting not in page_text(page)
+    assert received in page_text(page)
+    assert waiting not in page_text(page)
     assert order_state(placed.number).payments == 1
 
 

@@ -29,7 +29,9 @@ def test_purpose_is_written_without_diacritics():
     payload = build_vietqr_payload("970436", "0011004455667", 350000, "Đơn hàng DH2611ABCD")
     tags = parse_tlv(payload)
     assert parse_tlv(tags["62"])["08"] == "Don hang DH2611ABCD"
-    assert tags["54"] == "350000" and tags["53"] == "704" and tags["58"] == "VN"
+    assert tags["54"] == "350000"
+    assert tags["53"] == "704"
+    assert tags["58"] == "VN"
     body, crc = payload[:-4], payload[-4:]
     assert crc == f"{crc16_ccitt_false(body.encode()):04X}"
 

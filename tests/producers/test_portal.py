@@ -21,7 +21,7 @@ from storefront.inventory.models import StockMovement, StockTransfer
 from tests.factories import make_producer, make_product, make_showroom, make_user
 
 
-@pytest.fixture()
+@pytest.fixture
 def kora(app_ctx):
     producer = make_producer("KORA", "Kora Group")
     user = make_user("kora@example.vn", role="producer", producer_code="KORA", name="Chị Hoa")
@@ -29,7 +29,7 @@ def kora(app_ctx):
     return user, producer, product
 
 
-@pytest.fixture()
+@pytest.fixture
 def other(app_ctx):
     producer = make_producer("VINNATE", "Vinnate")
     return make_product("Bột sâm Vinnate", producer=producer, stock=5)
@@ -52,7 +52,8 @@ def test_dashboard_lists_own_products_with_stock_and_expiring_certificates(
     user, _producer, product = kora
     auth.login(user)
     page = client.get("/producer/").text
-    assert "Hồng đảng sâm" in page and "450.000" in page
+    assert "Hồng đảng sâm" in page
+    assert "450.000" in page
     assert "Bột sâm Vinnate" not in page
 
 
@@ -197,7 +198,8 @@ def test_quick_update_with_one_bad_row_changes_nothing(client, auth, kora):
         data={f"count-{product.id}": "18", f"count-{second.id}": "-1", "reason": "x"},
     )
     assert response.status_code == 400
-    assert _levels(product) == (20, 20) and _levels(second) == (10, 10)
+    assert _levels(product) == (20, 20)
+    assert _levels(second) == (10, 10)
 
 
 def test_a_correction_needs_a_reason(client, auth, kora):
@@ -214,7 +216,8 @@ def test_a_count_below_what_is_reserved_is_refused(client, auth, kora):
     db.session.commit()
     auth.login(user)
     response = client.post("/producer/stock", data={f"count-{product.id}": "5", "reason": "vỡ"})
-    assert response.status_code == 400 and "8" in response.text
+    assert response.status_code == 400
+    assert "8" in response.text
     db.session.expire_all()
     assert stock.ledger_sum(product.id, _warehouse(product)) == 20
 
@@ -239,7 +242,9 @@ def test_ledger_filters_and_exports_csv(client, auth, kora):
     client.post("/producer/stock", data={f"count-{product.id}": "19", "reason": "vỡ 1 chai"})
     page = client.get(f"/producer/ledger?product={product.id}&kind=adjustment").text
     table = page[page.index("<tbody>") :]
-    assert "vỡ 1 chai" in table and "Nấm linh chi" not in table and "receipt" not in table
+    assert "vỡ 1 chai" in table
+    assert "Nấm linh chi" not in table
+    assert "receipt" not in table
     response = client.get("/producer/ledger?format=csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -272,7 +277,8 @@ def test_a_transfer_of_more_than_available_is_refused(client, auth, kora):
     response = client.post(
         "/producer/transfers", data={"showroom": "SR-KT", f"send-{product.id}": "21"}
     )
-    assert response.status_code == 400 and "Hồng đảng sâm" in response.text
+    assert response.status_code == 400
+    assert "Hồng đảng sâm" in response.text
     assert _levels(product) == (20, 20)
     assert db.session.scalar(select(func.count(StockTransfer.id))) == 0
 
@@ -303,10 +309,13 @@ def test_uploaded_picture_is_reencoded_thumbnailed_and_stripped(client, auth, ko
     with client.get(large) as served:
         data = served.data
     image = Image.open(io.BytesIO(data))
-    assert image.format == "JPEG" and max(image.size) == 1200
-    assert b"SecretCam" not in data and not image.getexif()
+    assert image.format == "JPEG"
+    assert max(image.size) == 1200
+    assert b"SecretCam" not in data
+    assert not image.getexif()
     with client.get(large.replace("-large", "-thumb")) as thumb:
-        assert thumb.status_code == 200 and max(Image.open(io.BytesIO(thumb.data)).size) == 400
+        assert thumb.status_code == 200
+        assert max(Image.open(io.BytesIO(thumb.data)).size) == 400
 
 
 @pytest.mark.parametrize(
@@ -325,7 +334,8 @@ def test_uploads_that_are_not_pictures_are_refused(client, auth, kora, payload, 
         data={"picture-picture": (io.BytesIO(payload), name)},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400 and 'class="errors"' in response.text
+    assert response.status_code == 400
+    assert 'class="errors"' in response.text
     db.session.expire_all()
     assert db.session.get(Product, product.id).images == []
 
@@ -400,7 +410,8 @@ def test_a_request_over_the_body_limit_gets_a_clear_413(client, auth, kora, app,
         data={"picture-picture": (io.BytesIO(b"x" * 20_000), "anh.jpg")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 413 and "site-header" in response.text
+    assert response.status_code == 413
+    assert "site-header" in response.text
 
 
 def test_proposed_product_waits_for_the_office_and_is_not_listed(client, auth, kora):
@@ -412,7 +423,8 @@ def test_proposed_product_waits_for_the_office_and_is_not_listed(client, auth, k
     )
     assert response.status_code == 302
     product = db.session.scalar(select(Product).filter_by(name="Trà hoa vàng Kora"))
-    assert product.review_status == "pending" and not product.listed
+    assert product.review_status == "pending"
+    assert not product.listed
     client.get("/producer/")  # shows (and so clears) the confirmation message
     assert "Trà hoa vàng Kora" not in client.get("/san-pham").text
     assert client.get(f"/san-pham/{product.code}").status_code == 404
@@ -451,4 +463,5 @@ def test_transfers_page_title_is_only_its_name_and_its_scripts_load_once(client,
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "script" not in title.lower()
     assert title.startswith("Chuyển hàng · ")
-    assert page.count("js/stepper.js") == 1 and page.count("js/confirm.js") == 1
+    assert page.count("js/stepper.js") == 1
+    assert page.count("js/confirm.js") == 1

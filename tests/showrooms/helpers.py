@@ -34,7 +34,7 @@ class Counter:
         return inventory.showroom_location(self.showroom.id).id
 
 
-@pytest.fixture()
+@pytest.fixture
 def counter(app_ctx) -> Counter:
     showroom, other = make_showroom("KT", "Điểm bán OCOP Kon Tum"), make_showroom("DG")
     producer = make_producer("HTX1", "HTX Chè Măng Đen")

@@ -31,7 +31,7 @@ def test_10000_labels_are_refused_with_a_clear_message(app, counter):
 
 
 @pytest.mark.parametrize(
-    "copies, layout, message",
+    ("copies", "layout", "message"),
     [
         ({}, "a4-24", "at least one"),
         ({"TEA234": "-2"}, "a4-24", "whole number"),

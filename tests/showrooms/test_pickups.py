@@ -29,7 +29,8 @@ def test_marking_ready_tells_the_customer_by_e_mail(counter):
     assert order.status == "ready_for_pickup"
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "pickup_ready"))
     assert mail.recipient == "lan@example.vn"
-    assert order.number in mail.subject and order.pickup_code in mail.body_text
+    assert order.number in mail.subject
+    assert order.pickup_code in mail.body_text
 
 
 def test_hand_over_with_the_scanned_pass_records_the_cash_and_sells_the_units(counter):
@@ -39,7 +40,8 @@ def test_hand_over_with_the_scanned_pass_records_the_cash_and_sells_the_units(co
         counter.staff, order.number, payment_panels.pickup_pass(order), cash_received=True
     )
     db.session.commit()
-    assert order.status == "collected" and order.paid_at is not None
+    assert order.status == "collected"
+    assert order.paid_at is not None
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
     assert (payment.method, payment.amount_vnd, payment.recorded_by) == (
         "cash_at_pickup",
@@ -47,7 +49,8 @@ def test_hand_over_with_the_scanned_pass_records_the_cash_and_sells_the_units(co
         "Chị Lan",
     )
     level = inventory.available(counter.tea.id, counter.location_id)
-    assert level == 3 and inventory.ledger_sum(counter.tea.id, counter.location_id) == 3
+    assert level == 3
+    assert inventory.ledger_sum(counter.tea.id, counter.location_id) == 3
 
 
 def test_hand_over_with_a_wrong_code_is_refused_and_changes_nothing(counter):
@@ -58,7 +61,8 @@ def test_hand_over_with_a_wrong_code_is_refused_and_changes_nothing(counter):
         with pytest.raises(ShowroomError, match="does not match"):
             pickups.hand_over(counter.staff, order.number, wrong, cash_received=True)
         db.session.rollback()
-    assert order.status == "ready_for_pickup" and order.paid_at is None
+    assert order.status == "ready_for_pickup"
+    assert order.paid_at is None
 
 
 def test_cash_at_pick_up_must_be_taken_before_hand_over(counter):

@@ -14,7 +14,7 @@ from tests.factories import make_product
 from tests.showrooms.helpers import OWN_HOSTS
 
 
-@pytest.fixture()
+@pytest.fixture
 def transfer(counter):
     jam = make_product("Mứt sim", producer=counter.producer, code="JAM234", stock=20)
     sent = transfers.send_to_showroom(
@@ -32,14 +32,16 @@ def test_a_transfer_counted_as_sent_enters_the_showroom(counter, transfer):
     sent, jam = transfer
     receiving.receive_transfer(counter.staff, sent.id, {})
     db.session.commit()
-    assert sent.status == "received" and on_shelf(counter, jam) == 10
+    assert sent.status == "received"
+    assert on_shelf(counter, jam) == 10
 
 
 def test_a_difference_is_received_with_its_reason(counter, transfer):
     sent, jam = transfer
     receiving.receive_transfer(counter.staff, sent.id, {jam.id: "8"}, "2 hũ vỡ khi vận chuyển")
     db.session.commit()
-    assert on_shelf(counter, jam) == 8 and sent.lines[0].received_quantity == 8
+    assert on_shelf(counter, jam) == 8
+    assert sent.lines[0].received_quantity == 8
     reason = db.session.scalar(
         select(StockMovement.reason).where(
             StockMovement.location_id == counter.location_id, StockMovement.product_id == jam.id
@@ -53,7 +55,8 @@ def test_a_difference_without_a_reason_is_refused_and_changes_nothing(counter, t
     with pytest.raises(ShowroomError, match="say why"):
         receiving.receive_transfer(counter.staff, sent.id, {jam.id: "8"}, "")
     db.session.rollback()
-    assert sent.status == "in_transit" and on_shelf(counter, jam) == 0
+    assert sent.status == "in_transit"
+    assert on_shelf(counter, jam) == 0
 
 
 def test_a_transfer_received_twice_is_refused_the_second_time(counter, transfer):
@@ -108,7 +111,8 @@ def test_a_stock_count_turns_differences_into_adjustments(counter):
         counter.staff, {counter.tea.id: "4", counter.honey.id: "3"}, "Kiểm kho cuối ngày"
     )
     db.session.commit()
-    assert changed == 1 and on_shelf(counter, counter.tea) == 4
+    assert changed == 1
+    assert on_shelf(counter, counter.tea) == 4
     assert inventory.ledger_sum(counter.tea.id, counter.location_id) == 4
 
 

@@ -20,7 +20,7 @@ from tests.showrooms.helpers import place_pickup
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture()
+@pytest.fixture
 def staff_x(counter, auth, client):
     auth.login(counter.staff)
     client.set_cookie("lang", "en")
@@ -43,7 +43,8 @@ def test_the_counter_page_may_compile_webassembly_and_no_other_page_may(staff_x,
     counter_page = client.get("/pos/")
     assert counter_page.status_code == 200
     assert "'wasm-unsafe-eval'" in counter_page.headers["Content-Security-Policy"]
-    assert 'id="scan"' in counter_page.text and "pos/counter.js" in counter_page.text
+    assert 'id="scan"' in counter_page.text
+    assert "pos/counter.js" in counter_page.text
     assert "wasm" not in client.get("/showroom/").headers["Content-Security-Policy"]
 
 
@@ -56,7 +57,7 @@ def test_a_scan_answers_json_with_the_product(staff_x, client):
 
 
 @pytest.mark.parametrize(
-    "code, kind",
+    ("code", "kind"),
     [
         ("", "empty"),
         ("%%%garbage%%%", "garbage"),
@@ -68,7 +69,8 @@ def test_a_scan_answers_json_with_the_product(staff_x, client):
 def test_a_bad_scan_is_refused_with_a_reason_and_never_a_500(staff_x, client, code, kind):
     answer = client.get("/pos/api/scan", query_string={"code": code}, headers=JSON)
     assert answer.status_code == 422
-    assert answer.json["kind"] == kind and answer.json["message"]
+    assert answer.json["kind"] == kind
+    assert answer.json["message"]
 
 
 def test_a_sale_posted_twice_is_recorded_once(staff_x, client):
@@ -76,7 +78,8 @@ def test_a_sale_posted_twice_is_recorded_once(staff_x, client):
     assert first.status_code == 201
     assert (first.json["total_vnd"], first.json["change_vnd"]) == (240_000, 60_000)
     again = post_sale(client, cash_given=300_000)
-    assert again.status_code == 200 and again.json["number"] == first.json["number"]
+    assert again.status_code == 200
+    assert again.json["number"] == first.json["number"]
     assert db.session.scalar(select(func.count(Sale.id))) == 1
     assert inventory.available(staff_x.tea.id, staff_x.location_id) == 3
 
@@ -95,7 +98,8 @@ def test_a_sale_posted_twice_is_recorded_once(staff_x, client):
 )
 def test_a_bad_sale_is_refused_with_a_reason_and_changes_nothing(staff_x, client, body):
     answer = client.post("/pos/api/sales", data=body, headers=JSON, content_type="application/json")
-    assert answer.status_code in (400, 422) and answer.json["message"]
+    assert answer.status_code in (400, 422)
+    assert answer.json["message"]
     assert db.session.scalar(select(func.count(Sale.id))) == 0
     assert inventory.available(staff_x.tea.id, staff_x.location_id) == 5
 
@@ -105,7 +109,8 @@ def test_the_counter_page_carries_its_shift_and_a_sale_from_before_it_is_refused
     shift = re.search(r'"shift": "([^"]+)"', page).group(1)
     before = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     refused = post_sale(client, sold_at=before, shift=shift)
-    assert refused.status_code == 422 and "shift began" in refused.json["message"]
+    assert refused.status_code == 422
+    assert "shift began" in refused.json["message"]
     assert db.session.scalar(select(func.count(Sale.id))) == 0
     assert inventory.available(staff_x.tea.id, staff_x.location_id) == 5
     during = datetime.now(UTC).isoformat()
@@ -116,7 +121,8 @@ def test_the_receipt_is_an_80mm_page_in_vietnamese(staff_x, client):
     number = post_sale(client).json["number"]
     receipt = client.get(f"/pos/sales/{number}/receipt")
     assert receipt.status_code == 200
-    assert "Tổng cộng" in receipt.text and "240.000\u00a0₫" in receipt.text
+    assert "Tổng cộng" in receipt.text
+    assert "240.000\u00a0₫" in receipt.text
     assert "Tiền thối lại" in receipt.text
 
 
@@ -149,7 +155,8 @@ def test_a_label_sheet_of_10000_is_refused_with_a_clear_message(staff_x, client)
 
 def test_a_label_sheet_is_a_pdf(staff_x, client):
     pdf = client.get("/showroom/labels.pdf?layout=thermal-50x30&n-TEA234=2&n-HNY234=1")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
 
 
@@ -160,10 +167,12 @@ def test_a_transfer_received_through_the_page_and_then_again(staff_x, client):
     )
     db.session.commit()
     refused = client.post(f"/showroom/transfers/{sent.id}", data={f"count-{jam.id}": "-4"})
-    assert refused.status_code == 400 and "cannot be negative" in refused.text
+    assert refused.status_code == 400
+    assert "cannot be negative" in refused.text
     assert client.post(f"/showroom/transfers/{sent.id}", data={}).status_code == 302
     twice = client.post(f"/showroom/transfers/{sent.id}", data={})
-    assert twice.status_code == 409 and "received or cancelled already" in twice.text
+    assert twice.status_code == 409
+    assert "received or cancelled already" in twice.text
     assert inventory.available(jam.id, staff_x.location_id) == 4
 
 
@@ -173,7 +182,8 @@ def test_a_pick_up_is_handed_over_after_scanning_the_customers_pass(staff_x, cli
     found = client.post(
         "/showroom/pickups/find", data={"scan": f"{order.number}-{order.pickup_code}"}
     )
-    assert found.status_code == 302 and order.number in found.location
+    assert found.status_code == 302
+    assert order.number in found.location
     wrong = client.post(
         f"/showroom/pickups/{order.number}/hand-over",
         data={"code": "WRONG1", "cash_received": "y"},
@@ -194,7 +204,8 @@ def test_the_order_page_shows_the_pick_up_code_and_its_qr(counter, client):
     with client.session_transaction() as session:
         session["orders"] = [order.number]
     page = client.get(f"/don-hang/{order.number}")
-    assert order.pickup_code in page.text and 'class="pickup-qr"' in page.text
+    assert order.pickup_code in page.text
+    assert 'class="pickup-qr"' in page.text
 
 
 def test_the_producer_and_the_office_read_settlements(counter, client, auth):
@@ -204,11 +215,13 @@ def test_the_producer_and_the_office_read_settlements(counter, client, auth):
     auth.logout()
     auth.login(make_user("p@example.vn", "producer", producer_code="HTX1"))
     mine = client.get("/producer/settlements")
-    assert mine.status_code == 200 and "240.000" in mine.text
+    assert mine.status_code == 200
+    assert "240.000" in mine.text
     auth.logout()
     auth.login(make_user("o@example.vn", "office"))
     office = client.get("/showroom/settlements?producer=HTX1&showroom=KT")
-    assert office.status_code == 200 and "240.000" in office.text
+    assert office.status_code == 200
+    assert "240.000" in office.text
     assert client.get("/pos/").status_code == 403
 
 
@@ -257,7 +270,9 @@ def test_staff_of_another_showroom_get_404_for_everything_of_this_one(counter, c
         )
     ]
     for text in lists:
-        assert number not in text and sent.reference not in text and order.number not in text
+        assert number not in text
+        assert sent.reference not in text
+        assert order.number not in text
         assert "Trà Măng Đen" not in text
     found = client.post(
         "/showroom/pickups/find", data={"scan": order.number}, follow_redirects=True
@@ -266,7 +281,8 @@ def test_staff_of_another_showroom_get_404_for_everything_of_this_one(counter, c
     statement = client.get("/showroom/settlements?producer=HTX1&showroom=KT")
     assert "240.000" not in statement.text  # staff read their own showroom's statement only
     sold = client.get("/pos/api/scan?code=TEA234", headers=JSON)
-    assert sold.status_code == 422 and sold.json["kind"] == "out_of_stock"
+    assert sold.status_code == 422
+    assert sold.json["kind"] == "out_of_stock"
 
     db.session.expire_all()
     assert db.session.get(Sale, sale.id).status == "completed"

@@ -49,7 +49,8 @@ def test_a_scan_of_the_qr_url_finds_the_product_with_its_stars_price_and_shelf(c
 
 def test_a_scan_of_the_ean_barcode_finds_the_product(counter):
     found = counter_products.scan(counter.staff, "8930000000019", OWN_HOSTS, today())
-    assert found.name == "Mật ong Ngọc Linh" and found.stars == 5
+    assert found.name == "Mật ong Ngọc Linh"
+    assert found.stars == 5
 
 
 def test_an_unknown_code_is_refused(counter):
@@ -89,7 +90,8 @@ def test_a_product_this_showroom_does_not_have_is_refused(counter):
 
 def test_a_sale_takes_its_units_off_this_showrooms_shelf_with_ledger_rows(counter):
     sale, created = sell(counter, [("TEA234", 2), ("HNY234", 1)], cash_given=500_000)
-    assert created and sale.number.startswith("BH")
+    assert created
+    assert sale.number.startswith("BH")
     assert (sale.total_vnd, sale.change_vnd) == (490_000, 10_000)
     assert (shelf(counter, counter.tea), shelf(counter, counter.honey)) == (3, 2)
     deltas = db.session.scalars(
@@ -102,7 +104,9 @@ def test_a_sale_takes_its_units_off_this_showrooms_shelf_with_ledger_rows(counte
 def test_the_same_client_id_twice_records_one_sale(counter):
     first, created = sell(counter, [("TEA234", 1)], client_id="counter-sale-0001")
     again, created_again = sell(counter, [("TEA234", 1)], client_id="counter-sale-0001")
-    assert created and not created_again and again.id == first.id
+    assert created
+    assert not created_again
+    assert again.id == first.id
     assert shelf(counter, counter.tea) == 4
     assert db.session.scalar(select(func.count(Sale.id))) == 1
 
@@ -112,7 +116,8 @@ def test_lines_of_one_product_are_merged_and_priced_by_the_shop(counter):
     assert [(line.product_code, line.quantity, line.unit_price_vnd) for line in sale.lines] == [
         ("TEA234", 3, 120_000)
     ]
-    assert sale.lines[0].producer_name == "HTX Chè Măng Đen" and sale.lines[0].stars == 4
+    assert sale.lines[0].producer_name == "HTX Chè Măng Đen"
+    assert sale.lines[0].stars == 4
 
 
 def test_selling_more_than_is_on_the_shelf_is_refused_and_changes_nothing(counter):
@@ -196,7 +201,8 @@ def test_an_offline_sale_made_during_the_shift_keeps_the_counters_time(counter):
     shift = sale_recording.open_shift(counter.staff, now=now - timedelta(hours=20))
     earlier = now - timedelta(hours=15)
     sale, created = _sell_at(counter, earlier, shift)
-    assert created and abs(sale.sold_at - earlier) < timedelta(seconds=1)
+    assert created
+    assert abs(sale.sold_at - earlier) < timedelta(seconds=1)
 
 
 def _forged_shift(counter, hours_ago: int) -> str:
@@ -249,7 +255,8 @@ def test_voiding_a_sale_puts_everything_back_once(counter):
     past_sales.void_sale(counter.staff, sale.number, "Quét nhầm")
     db.session.commit()
     assert (shelf(counter, counter.tea), shelf(counter, counter.honey)) == (5, 3)
-    assert sale.status == "voided" and sale.returned_vnd == 490_000
+    assert sale.status == "voided"
+    assert sale.returned_vnd == 490_000
     with pytest.raises(ShowroomError, match="voided already"):
         past_sales.void_sale(counter.staff, sale.number, "again")
     db.session.rollback()
@@ -307,5 +314,6 @@ def test_counter_vietqr_is_for_the_total_priced_by_the_shop(counter):
         counter.staff, "abcdef12-3456", [{"code": "TEA234", "quantity": 2}], today()
     )
     tags = parse_tlv(qr.payload)
-    assert tags["54"] == "240000" and qr.content == "BH ABCDEF12"
+    assert tags["54"] == "240000"
+    assert qr.content == "BH ABCDEF12"
     assert qr.image_data_uri.startswith("data:image/png;base64,")

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from storefront import spreadsheets
+from storefront.accounts.models import User
 from storefront.audit.models import AuditArea, AuditEntry
 from storefront.clock import start_of_day
 from storefront.extensions import db
@@ -20,8 +21,11 @@ from storefront.folding import fold
 
 MAX_QUERY_LENGTH = 200
 
+# Who made a change: a user, a named system process ("Hệ thống", a CLI job), or nobody known.
+AuditActor = User | str | None
 
-def actor_label(actor) -> str:
+
+def actor_label(actor: AuditActor) -> str:
     """How the ledger names who did it: a user's name or e-mail, or a system process."""
     if actor is None:
         return "system"
@@ -31,7 +35,7 @@ def actor_label(actor) -> str:
 
 
 def record(
-    actor,
+    actor: AuditActor,
     area: AuditArea,
     action: str,
     subject: str,

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storefront import domain
 from storefront.accounts.access import NotAllowed, require_producer
+from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import actor_label, record
 from storefront.catalog.models import PriceChange, Product
@@ -50,7 +51,7 @@ def read_price(typed: str | int | None) -> int:
 
 
 def change_price(
-    actor,
+    actor: User,
     product_id: int,
     new_price_vnd: int,
     expected_version: int,

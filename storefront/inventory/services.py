@@ -7,12 +7,15 @@ is one conditional UPDATE, so two buyers can never both take the last unit, and 
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 
 from storefront.audit.models import AuditArea
-from storefront.audit.services import actor_label, record
+from storefront.audit.services import AuditActor, actor_label, record
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import (
@@ -47,7 +50,7 @@ def showroom_location(showroom_id: int) -> StockLocation:
     return _location(LocationKind.SHOWROOM, showroom_id=showroom_id)
 
 
-def _location(kind: LocationKind, **owner) -> StockLocation:
+def _location(kind: LocationKind, **owner: int) -> StockLocation:
     query = select(StockLocation).filter_by(kind=kind, **owner)
     location = db.session.scalar(query)
     if location is None:
@@ -59,17 +62,27 @@ def _location(kind: LocationKind, **owner) -> StockLocation:
             insert(StockLocation).values(kind=kind, **owner).on_conflict_do_nothing()
         )
         location = db.session.scalar(query)
-    return location
+    return cast(StockLocation, location)  # there now: ours or the other's
 
 
-def receive(product_id, location_id, quantity, *, actor, reason=None, reference=None) -> None:
+def receive(
+    product_id: int,
+    location_id: int,
+    quantity: int,
+    *,
+    actor: AuditActor,
+    reason: str | None = None,
+    reference: str | None = None,
+) -> None:
     """Goods arrive at a location."""
     _require_positive(quantity)
     _ensure_level(product_id, location_id)
     _change(product_id, location_id, quantity, 0, MovementKind.RECEIPT, actor, reason, reference)
 
 
-def adjust(product_id, location_id, delta, *, actor, reason) -> None:
+def adjust(
+    product_id: int, location_id: int, delta: int, *, actor: AuditActor, reason: str
+) -> None:
     """Correct the count by ``delta``. Refused without a reason or below what is reserved."""
     if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
         raise InvalidQuantity("an adjustment changes the quantity by a whole number other than 0")
@@ -82,16 +95,20 @@ def adjust(product_id, location_id, delta, *, actor, reason) -> None:
 
 
 def _quantity(product_id: int, location_id: int) -> int:
-    return db.session.scalar(
+    quantity = db.session.scalar(
         select(StockLevel.quantity).filter_by(product_id=product_id, location_id=location_id)
     )
+    return quantity or 0
 
 
-def _audit_correction(actor, product_id, location_id, before: int, after: int, reason) -> None:
+def _audit_correction(
+    actor: AuditActor, product_id: int, location_id: int, before: int, after: int, reason: str
+) -> None:
     """Stock corrections are in the office's audit log as well as in the ledger."""
     level = db.session.scalar(
         select(StockLevel).filter_by(product_id=product_id, location_id=location_id)
     )
+    assert level is not None  # made by _ensure_level before the change
     product, location = level.product, level.location
     record(
         actor,
@@ -105,8 +122,15 @@ def _audit_correction(actor, product_id, location_id, before: int, after: int, r
 
 
 def transfer(
-    product_id, source_id, destination_id, quantity, *, actor, reason=None, reference=None
-):
+    product_id: int,
+    source_id: int,
+    destination_id: int,
+    quantity: int,
+    *,
+    actor: AuditActor,
+    reason: str | None = None,
+    reference: str | None = None,
+) -> None:
     """Move available units from one location to another: two ledger rows."""
     _require_positive(quantity)
     if source_id == destination_id:
@@ -118,46 +142,63 @@ def transfer(
     )
 
 
-def reserve(product_id, location_id, quantity, *, reference=None) -> None:
+def reserve(
+    product_id: int, location_id: int, quantity: int, *, reference: str | None = None
+) -> None:
     """Promise available units to an order. Quantity is unchanged, so no ledger row."""
     _require_positive(quantity)
     _conditional_update(product_id, location_id, 0, quantity)
 
 
-def release(product_id, location_id, quantity, *, reference=None) -> None:
+def release(
+    product_id: int, location_id: int, quantity: int, *, reference: str | None = None
+) -> None:
     """Give back a reservation (order cancelled or expired)."""
     _require_positive(quantity)
     level = StockLevel.__table__.c
-    result = db.session.execute(
-        update(StockLevel)
-        .where(
-            level.product_id == product_id,
-            level.location_id == location_id,
-            level.reserved >= quantity,
-        )
-        .values(reserved=level.reserved - quantity)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise InvalidQuantity("cannot release more than is reserved")
-
-
-def commit_sale(
-    product_id, location_id, quantity, *, actor, reference=None, reserved=False, reason=None
-) -> None:
-    """Units leave with a buyer. ``reserved=True`` takes them out of an order's reservation."""
-    _require_positive(quantity)
-    level = StockLevel.__table__.c
-    if reserved:
-        result = db.session.execute(
+    result = cast(
+        CursorResult,
+        db.session.execute(
             update(StockLevel)
             .where(
                 level.product_id == product_id,
                 level.location_id == location_id,
                 level.reserved >= quantity,
             )
-            .values(quantity=level.quantity - quantity, reserved=level.reserved - quantity)
+            .values(reserved=level.reserved - quantity)
             .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        raise InvalidQuantity("cannot release more than is reserved")
+
+
+def commit_sale(
+    product_id: int,
+    location_id: int,
+    quantity: int,
+    *,
+    actor: AuditActor,
+    reference: str | None = None,
+    reserved: bool = False,
+    reason: str | None = None,
+) -> None:
+    """Units leave with a buyer. ``reserved=True`` takes them out of an order's reservation."""
+    _require_positive(quantity)
+    level = StockLevel.__table__.c
+    if reserved:
+        result = cast(
+            CursorResult,
+            db.session.execute(
+                update(StockLevel)
+                .where(
+                    level.product_id == product_id,
+                    level.location_id == location_id,
+                    level.reserved >= quantity,
+                )
+                .values(quantity=level.quantity - quantity, reserved=level.reserved - quantity)
+                .execution_options(synchronize_session=False)
+            ),
         )
         if result.rowcount != 1:
             raise InvalidQuantity("the sale is larger than its reservation")
@@ -168,7 +209,15 @@ def commit_sale(
         _change(product_id, location_id, -quantity, 0, MovementKind.SALE, actor, reason, reference)
 
 
-def return_goods(product_id, location_id, quantity, *, actor, reason, reference=None) -> None:
+def return_goods(
+    product_id: int,
+    location_id: int,
+    quantity: int,
+    *,
+    actor: AuditActor,
+    reason: str | None,
+    reference: str | None = None,
+) -> None:
     """Sold units come back (a return or a voided sale)."""
     _require_positive(quantity)
     _ensure_level(product_id, location_id)
@@ -187,24 +236,33 @@ def available(product_id: int, location_id: int) -> int:
 
 
 def ledger_sum(product_id: int, location_id: int) -> int:
-    return db.session.scalar(
+    return db.session.scalar(  # type: ignore[return-value]  # coalesce: never NULL
         select(func.coalesce(func.sum(StockMovement.delta), 0)).filter_by(
             product_id=product_id, location_id=location_id
         )
     )
 
 
-def _require_positive(quantity) -> None:
+def _require_positive(quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
         raise InvalidQuantity("the quantity must be a whole number above 0")
 
 
-def _change(product_id, location_id, delta, reserve_delta, kind, actor, reason, reference):
+def _change(
+    product_id: int,
+    location_id: int,
+    delta: int,
+    reserve_delta: int,
+    kind: str,
+    actor: AuditActor,
+    reason: str | None,
+    reference: str | None,
+) -> None:
     _conditional_update(product_id, location_id, delta, reserve_delta)
     _write_movement(product_id, location_id, delta, kind, actor, reason, reference)
 
 
-def _conditional_update(product_id, location_id, delta, reserve_delta) -> None:
+def _conditional_update(product_id: int, location_id: int, delta: int, reserve_delta: int) -> None:
     """quantity += delta, reserved += reserve_delta, only if available stays >= 0.
 
     ``available - (reserve_delta - delta) >= 0`` is checked in the same statement that changes
@@ -212,22 +270,33 @@ def _conditional_update(product_id, location_id, delta, reserve_delta) -> None:
     """
     level = StockLevel.__table__.c
     taken = reserve_delta - delta  # how much the change takes away from available
-    result = db.session.execute(
-        update(StockLevel)
-        .where(
-            level.product_id == product_id,
-            level.location_id == location_id,
-            level.quantity - level.reserved >= taken,
-            level.quantity + delta >= 0,
-        )
-        .values(quantity=level.quantity + delta, reserved=level.reserved + reserve_delta)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(StockLevel)
+            .where(
+                level.product_id == product_id,
+                level.location_id == location_id,
+                level.quantity - level.reserved >= taken,
+                level.quantity + delta >= 0,
+            )
+            .values(quantity=level.quantity + delta, reserved=level.reserved + reserve_delta)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise OutOfStock(product_id, location_id, max(taken, 1))
 
 
-def _write_movement(product_id, location_id, delta, kind, actor, reason, reference) -> None:
+def _write_movement(
+    product_id: int,
+    location_id: int,
+    delta: int,
+    kind: str,
+    actor: AuditActor,
+    reason: str | None,
+    reference: str | None,
+) -> None:
     db.session.add(
         StockMovement(
             product_id=product_id,
@@ -254,13 +323,31 @@ def _ensure_level(product_id: int, location_id: int) -> None:
     )
 
 
-def take_out(product_id, location_id, quantity, *, kind, actor, reason=None, reference=None):
+def take_out(
+    product_id: int,
+    location_id: int,
+    quantity: int,
+    *,
+    kind: str,
+    actor: AuditActor,
+    reason: str | None = None,
+    reference: str | None = None,
+) -> None:
     """Units leave a location for somewhere outside the ledger's locations (e.g. in transit)."""
     _require_positive(quantity)
     _change(product_id, location_id, -quantity, 0, kind, actor, reason, reference)
 
 
-def put_in(product_id, location_id, quantity, *, kind, actor, reason=None, reference=None):
+def put_in(
+    product_id: int,
+    location_id: int,
+    quantity: int,
+    *,
+    kind: str,
+    actor: AuditActor,
+    reason: str | None = None,
+    reference: str | None = None,
+) -> None:
     """Units arrive at a location from outside the ledger's locations (e.g. from transit)."""
     _require_positive(quantity)
     _ensure_level(product_id, location_id)

@@ -50,7 +50,9 @@ class Decision:
     stars: object = None  # int or text
 
 
-def issue_certificate(actor, product_code: str, decision: Decision, today: date) -> Certificate:
+def issue_certificate(
+    actor: User, product_code: str, decision: Decision, today: date
+) -> Certificate:
     """Record a certifying decision for a product. The stars must match the score's band and the
     level must be one that could certify those stars on that date (Decision 1489 from 1 July
     2025). If the product holds an active certificate, this is a re-evaluation: the old one is
@@ -173,7 +175,7 @@ def _check_level(level: str, stars: int, issued_on: date) -> None:
         )
 
 
-def revoke_certificate(actor, certificate_id: int, reason: str, revoked_on, today: date):
+def revoke_certificate(actor: User, certificate_id: int, reason: str, revoked_on, today: date):
     """Revoke an active certificate, with the reason and the date of the decision. The product
     leaves the shop at once and its /q/ page says it was revoked, and why."""
     certificate = db.session.get(Certificate, certificate_id)

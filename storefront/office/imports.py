@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.office.csvfiles import RowError, read_rows
@@ -121,7 +122,7 @@ def check(kind: str, data: bytes) -> Checked:
     return checked
 
 
-def run(actor, checked: Checked) -> Iterator[int]:
+def run(actor: User, checked: Checked) -> Iterator[int]:
     """Create every row of a checked file; yields how many are done every 100 rows and at the
     end. Runs in the caller's transaction: the caller commits at the end, or rolls back."""
     if not checked.ok:

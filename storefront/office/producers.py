@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.catalog.models import Product
@@ -67,7 +68,7 @@ def list_producers(include_inactive: bool = True) -> list[Producer]:
     return list(db.session.scalars(query))
 
 
-def create_producer(actor, data: ProducerFields) -> Producer:
+def create_producer(actor: User, data: ProducerFields) -> Producer:
     values = clean_producer(data)
     _refuse_taken_code(values["code"])
     producer = Producer(**values)
@@ -79,7 +80,7 @@ def create_producer(actor, data: ProducerFields) -> Producer:
     return producer
 
 
-def update_producer(actor, code: str, data: ProducerFields) -> Producer:
+def update_producer(actor: User, code: str, data: ProducerFields) -> Producer:
     producer = get_producer(code)
     values = clean_producer(data)
     if values["code"] != producer.code:
@@ -101,7 +102,7 @@ def update_producer(actor, code: str, data: ProducerFields) -> Producer:
     return producer
 
 
-def set_producer_active(actor, code: str, active: bool, reason: str = "") -> Producer:
+def set_producer_active(actor: User, code: str, active: bool, reason: str = "") -> Producer:
     """Deactivating a producer takes its products out of the shop (each unlisting is logged);
     activating it again lists nothing by itself: the office relists products one by one."""
     producer = get_producer(code)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.catalog import pricing
@@ -117,7 +118,9 @@ def list_products(review_status: str | None = None, q: str = "") -> list[Product
     return list(db.session.scalars(query.limit(500)))
 
 
-def create_product(actor, data: ProductFields, known_producers=None, known_regions=None) -> Product:
+def create_product(
+    actor: User, data: ProductFields, known_producers=None, known_regions=None
+) -> Product:
     """A product the office registers itself: approved and listed, but in the shop only once it
     holds an active certificate."""
     values = clean_product(data, known_producers, known_regions)
@@ -135,7 +138,7 @@ def create_product(actor, data: ProductFields, known_producers=None, known_regio
     return product
 
 
-def update_product(actor, code: str, data: ProductFields, expected_version: int) -> Product:
+def update_product(actor: User, code: str, data: ProductFields, expected_version: int) -> Product:
     """Edit every detail. A new price goes through the one price change (catalog.pricing): kept
     in the price history and the audit log."""
     product = get_product(code)
@@ -160,7 +163,7 @@ def update_product(actor, code: str, data: ProductFields, expected_version: int)
     return product
 
 
-def review_product(actor, code: str, approve: bool, reason: str = "") -> Product:
+def review_product(actor: User, code: str, approve: bool, reason: str = "") -> Product:
     """Approve a producer's proposal (it is listed, and in the shop once certified) or reject it
     with a reason. Only a pending proposal can be reviewed."""
     product = get_product(code)
@@ -185,7 +188,7 @@ def review_product(actor, code: str, approve: bool, reason: str = "") -> Product
     return product
 
 
-def set_listing(actor, code: str, listed: bool, reason: str) -> Product:
+def set_listing(actor: User, code: str, listed: bool, reason: str) -> Product:
     """List or unlist a product, with the reason in the audit log. An unlisted product leaves the
     catalogue at once; listing brings it back only if it is approved and certified."""
     product = get_product(code)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.extensions import db
@@ -75,7 +76,7 @@ def get_region(code: str) -> Region:
     return region
 
 
-def add_region(actor, data: RegionFields) -> Region:
+def add_region(actor: User, data: RegionFields) -> Region:
     values = _clean(data, _known())
     if values["code"] in _known():
         raise OfficeError(_("Another unit has the code %(code)s.", code=values["code"]), "code")
@@ -86,7 +87,7 @@ def add_region(actor, data: RegionFields) -> Region:
     return region
 
 
-def update_region(actor, code: str, data: RegionFields) -> Region:
+def update_region(actor: User, code: str, data: RegionFields) -> Region:
     """Edit a unit: typically set valid_to and the successor when a reform abolishes it."""
     region = get_region(code)
     known = _known()
@@ -119,7 +120,7 @@ def update_region(actor, code: str, data: RegionFields) -> Region:
     return region
 
 
-def import_regions(actor, data: bytes) -> tuple[int, int, list[RowError]]:
+def import_regions(actor: User, data: bytes) -> tuple[int, int, list[RowError]]:
     """Add or update units from a CSV file (columns code, name, kind, and optionally parent,
     valid_from, valid_to, successor, note). Parents and successors may be in the file or in the
     register. Every row is checked first; one bad row or a cycle and nothing changes.
@@ -192,7 +193,7 @@ def _cycles_after_import(known: dict[str, Region], cleaned: list) -> list[RowErr
     return errors
 
 
-def _apply_import(actor, known: dict[str, Region], cleaned: list) -> tuple[int, int]:
+def _apply_import(actor: User, known: dict[str, Region], cleaned: list) -> tuple[int, int]:
     """Write the checked rows: first every unit, then the links between them. Returns
     (added, updated)."""
     added = updated = 0

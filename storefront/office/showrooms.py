@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.extensions import db
@@ -64,7 +65,7 @@ def get_showroom(code: str) -> Showroom:
     return showroom
 
 
-def create_showroom(actor, data: ShowroomFields) -> Showroom:
+def create_showroom(actor: User, data: ShowroomFields) -> Showroom:
     values = clean_showroom(data)
     _refuse_taken_code(values["code"])
     showroom = Showroom(**values)
@@ -76,7 +77,7 @@ def create_showroom(actor, data: ShowroomFields) -> Showroom:
     return showroom
 
 
-def update_showroom(actor, code: str, data: ShowroomFields) -> Showroom:
+def update_showroom(actor: User, code: str, data: ShowroomFields) -> Showroom:
     showroom = get_showroom(code)
     values = clean_showroom(data)
     if values["code"] != showroom.code:
@@ -98,7 +99,7 @@ def update_showroom(actor, code: str, data: ShowroomFields) -> Showroom:
     return showroom
 
 
-def set_open(actor, code: str, open_: bool, reason: str = "") -> Showroom:
+def set_open(actor: User, code: str, open_: bool, reason: str = "") -> Showroom:
     """Close a showroom (it leaves the public list and takes no transfers) or open it again."""
     showroom = get_showroom(code)
     reason = (reason or "").strip()

@@ -53,7 +53,7 @@ def get_user(user_id: int) -> User:
 
 
 def invite_user(
-    actor, email: str, name: str, role: str, producer_code: str = "", showroom_code: str = ""
+    actor: User, email: str, name: str, role: str, producer_code: str = "", showroom_code: str = ""
 ) -> User:
     """Make an account with no usable password and e-mail it a set-password link."""
     address = fields.email(email, required=True)
@@ -82,7 +82,9 @@ def invite_user(
     return user
 
 
-def change_role(actor, user_id: int, role: str, producer_code: str = "", showroom_code: str = ""):
+def change_role(
+    actor: User, user_id: int, role: str, producer_code: str = "", showroom_code: str = ""
+):
     """Give an account another role and binding: a producer account is bound to one producer,
     staff to one showroom, the others to none. Nobody changes their own role."""
     user = get_user(user_id)
@@ -112,7 +114,7 @@ def change_role(actor, user_id: int, role: str, producer_code: str = "", showroo
     return user
 
 
-def set_active(actor, user_id: int, active: bool) -> User:
+def set_active(actor: User, user_id: int, active: bool) -> User:
     """Deactivate an account (it can no longer sign in) or activate it again."""
     user = get_user(user_id)
     if user.id == getattr(actor, "id", None):
@@ -144,7 +146,7 @@ def staff_of(showroom_id: int) -> list[User]:
     )
 
 
-def assign_staff(actor, showroom_code: str, identifier: str) -> User:
+def assign_staff(actor: User, showroom_code: str, identifier: str) -> User:
     """Make an existing account staff of a showroom (found by e-mail or mobile number)."""
     user = accounts.find_by_identifier(identifier or "")
     if user is None:

@@ -11,8 +11,11 @@ or refunded (paid). Callers commit; nothing here commits.
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import gettext as _
 from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -129,15 +132,18 @@ def _count_returned(line: OrderLine, quantity: int, seen: int | None) -> None:
     """One conditional UPDATE: the units are counted only if the line still shows what the form
     saw, and never past what was sent."""
     column = OrderLine.__table__.c
-    result = db.session.execute(
-        update(OrderLine)
-        .where(
-            column.id == line.id,
-            column.returned_quantity == (seen if isinstance(seen, int) else -1),
-            column.returned_quantity + quantity <= column.quantity,
-        )
-        .values(returned_quantity=column.returned_quantity + quantity)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OrderLine)
+            .where(
+                column.id == line.id,
+                column.returned_quantity == (seen if isinstance(seen, int) else -1),
+                column.returned_quantity + quantity <= column.quantity,
+            )
+            .values(returned_quantity=column.returned_quantity + quantity)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise ReturnRefused(
@@ -149,11 +155,14 @@ def _count_returned(line: OrderLine, quantity: int, seen: int | None) -> None:
 def _mark_part_returned(part: OrderPart, from_status: str, actor: Actor) -> None:
     if not transitions.part_allows(from_status, PartStatus.RETURNED, actor.role):
         raise InvalidTransition(_("This part cannot be marked returned."))
-    result = db.session.execute(
-        update(OrderPart)
-        .where(OrderPart.id == part.id, OrderPart.status == from_status)
-        .values(status=PartStatus.RETURNED)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(OrderPart)
+            .where(OrderPart.id == part.id, OrderPart.status == from_status)
+            .values(status=PartStatus.RETURNED)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise ReturnRefused(_("This order was changed meanwhile; reload the page."))
@@ -164,9 +173,7 @@ def _close_when_all_back(order: Order, actor: Actor) -> None:
     """No part left out: the order ends, cancelled if it was never paid, else refunded."""
     if order.status in transitions.FINAL:
         return
-    if not all(
-        part.status in (PartStatus.RETURNED, PartStatus.CANCELLED) for part in order.parts
-    ):
+    if not all(part.status in (PartStatus.RETURNED, PartStatus.CANCELLED) for part in order.parts):
         return
     target = OrderStatus.CANCELLED if order.paid_at is None else OrderStatus.REFUNDED
     if transitions.order_allows(order.status, target, actor.role):

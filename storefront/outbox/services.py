@@ -22,10 +22,12 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import partial
+from typing import cast
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, render_template
 from jinja2 import TemplateNotFound
 from sqlalchemy import event, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from storefront.clock import utcnow
@@ -104,19 +106,22 @@ def deliver(ids: list[int] | None = None, *, now: datetime | None = None) -> Del
 
 
 def _claim(session: Session, message_id: int, now: datetime) -> bool:
-    claimed = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(
-            status=OutboxStatus.SENDING,
-            attempts=OutboxMessage.attempts + 1,
-            next_attempt_at=now + CLAIM_LEASE,
-        )
-        .execution_options(synchronize_session=False)
+    claimed = cast(
+        CursorResult,
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(
+                status=OutboxStatus.SENDING,
+                attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=now + CLAIM_LEASE,
+            )
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     session.commit()  # the claim is visible to every other sender before anything is sent
     return claimed == 1
@@ -143,15 +148,21 @@ def _attempt(
         if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
             message.status, message.next_attempt_at = OutboxStatus.FAILED, None
             report.failed += 1
-            log.error("E-mail %s to %s failed for good: %s", message.id, message.recipient,
-                      message.error)
+            log.error(
+                "E-mail %s to %s failed for good: %s", message.id, message.recipient, message.error
+            )
         else:
             message.status = OutboxStatus.PENDING
             message.next_attempt_at = now + backoff(message.attempts, config)
             report.retrying += 1
-            log.warning("E-mail %s to %s failed (attempt %d), retried at %s: %s", message.id,
-                        message.recipient, message.attempts, message.next_attempt_at,
-                        message.error)
+            log.warning(
+                "E-mail %s to %s failed (attempt %d), retried at %s: %s",
+                message.id,
+                message.recipient,
+                message.attempts,
+                message.next_attempt_at,
+                message.error,
+            )
     else:
         message.status, message.sent_at = OutboxStatus.SENT, utcnow()
         message.error, message.next_attempt_at = None, None

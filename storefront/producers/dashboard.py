@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.extensions import db
 from storefront.inventory.models import (
@@ -25,7 +26,6 @@ from storefront.register.models import Showroom
 
 LOW_STOCK = 5
 EXPIRY_WARNING_DAYS = 90
-
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Dashboard:
     orders_to_fulfil: int
 
 
-def dashboard(actor, today: date) -> Dashboard:
+def dashboard(actor: User, today: date) -> Dashboard:
     """The producer's products with price, stock per location, low-stock flags, and the
     certificates that expire within 90 days. A fixed number of queries."""
     producer_id = producer_id_of(actor)
@@ -101,8 +101,11 @@ def dashboard(actor, today: date) -> Dashboard:
     orders_to_fulfil = db.session.scalar(
         select(func.count(OrderPart.id))
         .join(Order, Order.id == OrderPart.order_id)
-        .where(OrderPart.producer_id == producer_id, Order.status.in_(PARTS_WORKABLE),
-               OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED]))
+        .where(
+            OrderPart.producer_id == producer_id,
+            Order.status.in_(PARTS_WORKABLE),
+            OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED]),
+        )
     )
     return Dashboard(list(rows.values()), expiring, in_transit, orders_to_fulfil)
 
@@ -112,4 +115,3 @@ def _active(product: Product, today: date) -> Certificate | None:
         if certificate.state_on(today) == CertificateStatus.ACTIVE:
             return certificate
     return None
-

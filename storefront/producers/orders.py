@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.extensions import db
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderPart, PartStatus
@@ -14,7 +15,7 @@ from storefront.orders.transitions import PARTS_WORKABLE
 from storefront.producers.access import PortalError, owned, producer_id_of
 
 
-def order_parts(actor, *, open_only: bool = True) -> list:
+def order_parts(actor: User, *, open_only: bool = True) -> list:
     """This producer's parts of orders that can be worked on (paid, or cash on delivery), newest
     first, with their lines and the buyer's delivery details."""
     producer_id = producer_id_of(actor)
@@ -34,7 +35,7 @@ def order_parts(actor, *, open_only: bool = True) -> list:
 
 
 def move_order_part(
-    actor, part_id: int, to_status: str, *, carrier: str = "", tracking_number: str = ""
+    actor: User, part_id: int, to_status: str, *, carrier: str = "", tracking_number: str = ""
 ) -> None:
     part = owned(actor, db.session.get(OrderPart, part_id), _("No such order."))
     try:

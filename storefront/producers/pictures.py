@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront.accounts.models import User
 from storefront.catalog.images import ImageRejected, delete_product_image, store_product_image
 from storefront.catalog.models import MAX_IMAGES_PER_PRODUCT, ProductImage
 from storefront.extensions import db
 from storefront.producers.access import NotFound, PortalError, own_product
 
 
-def add_picture(actor, product_id: int, data: bytes, alt: str = "") -> ProductImage:
+def add_picture(actor: User, product_id: int, data: bytes, alt: str = "") -> ProductImage:
     """The picture, cleaned, at the product's first free place. Refused (beside the form's
     picture field) past MAX_IMAGES_PER_PRODUCT, which the database holds even for uploads at the
     same moment, or when the file is not a picture catalog.images accepts."""
@@ -59,7 +60,7 @@ def _too_many_pictures() -> PortalError:
     )
 
 
-def remove_picture(actor, product_id: int, image_id: int) -> None:
+def remove_picture(actor: User, product_id: int, image_id: int) -> None:
     """The picture goes; those after it move up one place, so a new one comes last."""
     product = own_product(actor, product_id)
     image = db.session.get(ProductImage, image_id)

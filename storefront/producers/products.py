@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from storefront.accounts.models import User
 from storefront.catalog import pricing
 from storefront.catalog.models import PriceChange, Product, ProductGroup, ReviewStatus
 from storefront.extensions import db
@@ -14,7 +15,9 @@ from storefront.register.codes import new_product_code
 from storefront.register.models import Producer
 
 
-def change_price(actor, product_id: int, typed_price, expected_version: int) -> PriceChange | None:
+def change_price(
+    actor: User, product_id: int, typed_price, expected_version: int
+) -> PriceChange | None:
     """The price as the producer typed it ('120.000'), through the one price change: kept in the
     history and the audit log; orders already placed keep their own price. Refused with
     pricing.ChangedMeanwhile when the product changed since the form was read."""
@@ -22,7 +25,7 @@ def change_price(actor, product_id: int, typed_price, expected_version: int) -> 
     return pricing.change_price(actor, product_id, price_vnd, expected_version)
 
 
-def price_history(actor, product_id: int) -> list[PriceChange]:
+def price_history(actor: User, product_id: int) -> list[PriceChange]:
     product = own_product(actor, product_id)
     return list(
         db.session.scalars(
@@ -34,7 +37,7 @@ def price_history(actor, product_id: int) -> list[PriceChange]:
 
 
 def update_details(
-    actor, product_id: int, *, description: str, unit: str, expected_version: int
+    actor: User, product_id: int, *, description: str, unit: str, expected_version: int
 ) -> Product:
     """The parts of a product the producer owns: description and unit. Stars, certificates
     and the group are the office's."""
@@ -55,7 +58,7 @@ def update_details(
 
 
 def propose_product(
-    actor, *, name: str, group: str, unit: str, price, description: str = ""
+    actor: User, *, name: str, group: str, unit: str, price, description: str = ""
 ) -> Product:
     """A new product the office must approve (and certify) before it is listed."""
     producer_id = producer_id_of(actor)
@@ -85,4 +88,3 @@ def propose_product(
     db.session.add(product)
     db.session.flush()
     return product
-

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront import spreadsheets
+from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.clock import start_of_day
 from storefront.extensions import db
@@ -19,7 +20,6 @@ from storefront.numbers import OutOfRange, parse_int
 from storefront.producers.access import PortalError, own_product, producer_id_of
 
 MAX_BATCH = 1_000_000
-
 
 
 def parse_quantity(raw, *, allow_zero=False) -> int:
@@ -37,7 +37,7 @@ def parse_quantity(raw, *, allow_zero=False) -> int:
         raise PortalError(_("Enter a whole number of units.")) from None
 
 
-def receive_batch(actor, product_id: int, quantity, note: str = "") -> None:
+def receive_batch(actor: User, product_id: int, quantity, note: str = "") -> None:
     """A new batch arrives at the producer's own warehouse."""
     product = own_product(actor, product_id)
     warehouse = inventory.warehouse_of(product.producer_id)
@@ -50,7 +50,7 @@ def receive_batch(actor, product_id: int, quantity, note: str = "") -> None:
     )
 
 
-def correct_count(actor, product_id: int, counted, reason: str) -> int:
+def correct_count(actor: User, product_id: int, counted, reason: str) -> int:
     """Set the warehouse count to what was counted; the difference is an adjustment with the
     reason. Refused below what open orders have reserved. Returns the change."""
     product = own_product(actor, product_id)
@@ -74,7 +74,7 @@ def correct_count(actor, product_id: int, counted, reason: str) -> int:
     return delta
 
 
-def quick_update(actor, counts: dict[int, object], reason: str) -> int:
+def quick_update(actor: User, counts: dict[int, object], reason: str) -> int:
     """Save many counts at once, in one transaction: all or nothing. Returns how many changed."""
     changed = 0
     for product_id, counted in counts.items():
@@ -100,7 +100,7 @@ class LedgerFilters:
     date_to: date | None = None
 
 
-def ledger(actor, filters: LedgerFilters, limit: int | None = 500) -> list:
+def ledger(actor: User, filters: LedgerFilters, limit: int | None = 500) -> list:
     """Movements at the producer's warehouse, newest first, with the product's name."""
     producer_id = producer_id_of(actor)
     warehouse = inventory.warehouse_of(producer_id)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
@@ -17,7 +18,7 @@ from storefront.register.models import Showroom
 from storefront.showrooms import transfers as consignment
 
 
-def send_transfer(actor, showroom_code: str, lines: dict[int, object], note: str = ""):
+def send_transfer(actor: User, showroom_code: str, lines: dict[int, object], note: str = ""):
     producer_id = producer_id_of(actor)
     showroom = db.session.scalar(
         select(Showroom).where(Showroom.code == showroom_code, Showroom.active.is_(True))
@@ -42,7 +43,7 @@ def send_transfer(actor, showroom_code: str, lines: dict[int, object], note: str
         ) from error
 
 
-def list_transfers(actor) -> list[StockTransfer]:
+def list_transfers(actor: User) -> list[StockTransfer]:
     producer_id = producer_id_of(actor)
     return list(
         db.session.scalars(
@@ -57,11 +58,10 @@ def list_transfers(actor) -> list[StockTransfer]:
     )
 
 
-def cancel_transfer(actor, transfer_id: int) -> StockTransfer:
+def cancel_transfer(actor: User, transfer_id: int) -> StockTransfer:
     transfer = owned(actor, db.session.get(StockTransfer, transfer_id), _("No such transfer."))
     try:
         consignment.cancel(transfer, actor=actor)
     except consignment.TransferError as error:
         raise PortalError(_("This transfer has arrived or was cancelled already.")) from error
     return transfer
-

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
 from storefront.catalog.services import listed_clause
 from storefront.extensions import db
@@ -40,7 +41,7 @@ class CounterProduct:
     image: str | None  # stored picture name, without size
 
 
-def scan(actor, text: str, own_hosts: set[str], today: date) -> CounterProduct | ScanKey:
+def scan(actor: User, text: str, own_hosts: set[str], today: date) -> CounterProduct | ScanKey:
     """The product a scan names, if this showroom may sell it now; a pick-up order's pass comes
     back as its ScanKey. Refused (ScanRefused, with the reason) for garbage, another shop's code,
     an unknown code, a certificate that is not valid today, or nothing on this shelf."""
@@ -109,7 +110,7 @@ def _counter_product(product: Product, certificate: Certificate, available: int)
     )
 
 
-def counter_catalogue(actor, today: date) -> list[CounterProduct]:
+def counter_catalogue(actor: User, today: date) -> list[CounterProduct]:
     """Everything this showroom may sell now, for the counter to keep when the connection drops.
     Three queries."""
     showroom_id = own_showroom_id(actor)

@@ -6,11 +6,14 @@ Units come back on the shelf through the inventory service, inside the caller's 
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.clock import day_bounds, utcnow
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -20,7 +23,7 @@ from storefront.showrooms.models import Sale, SaleLine, SaleReturn, SaleStatus
 from storefront.showrooms.staff import own_showroom_id
 
 
-def get_sale(actor, number: str) -> Sale:
+def get_sale(actor: User, number: str) -> Sale:
     """A sale of this showroom, else NotFound."""
     showroom_id = own_showroom_id(actor)
     sale = db.session.scalar(
@@ -33,7 +36,7 @@ def get_sale(actor, number: str) -> Sale:
     return sale
 
 
-def sales_of_day(actor, day: date) -> list[Sale]:
+def sales_of_day(actor: User, day: date) -> list[Sale]:
     showroom_id = own_showroom_id(actor)
     start, end = day_bounds(day)
     return list(
@@ -46,16 +49,19 @@ def sales_of_day(actor, day: date) -> list[Sale]:
     )
 
 
-def void_sale(actor, number: str, reason: str) -> Sale:
+def void_sale(actor: User, number: str, reason: str) -> Sale:
     """Cancel a whole sale: every unit not yet returned goes back on the shelf (ledger rows)
     and its money back to the customer. Once only; a reason is needed."""
     sale = get_sale(actor, number)
     reason = _reason(reason)
-    result = db.session.execute(
-        update(Sale)
-        .where(Sale.id == sale.id, Sale.status == SaleStatus.COMPLETED)
-        .values(status=SaleStatus.VOIDED, voided_at=utcnow())
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(Sale)
+            .where(Sale.id == sale.id, Sale.status == SaleStatus.COMPLETED)
+            .values(status=SaleStatus.VOIDED, voided_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise ShowroomError(_("Sale %(number)s is voided already.", number=sale.number))
@@ -67,7 +73,7 @@ def void_sale(actor, number: str, reason: str) -> Sale:
     return sale
 
 
-def return_items(actor, number: str, quantities: dict[int, object], reason: str) -> list:
+def return_items(actor: User, number: str, quantities: dict[int, object], reason: str) -> list:
     """Units of a sale come back: ``{line_id: quantity}``. Each line at most what was sold and
     not yet returned; the units go back on the shelf, the money back to the customer."""
     sale = get_sale(actor, number)
@@ -107,12 +113,17 @@ def return_items(actor, number: str, quantities: dict[int, object], reason: str)
     return taken_back
 
 
-def _take_back(actor, sale: Sale, line: SaleLine, quantity: int, reason: str, kind: str):
-    result = db.session.execute(
-        update(SaleLine)
-        .where(SaleLine.id == line.id, SaleLine.returned_quantity + quantity <= SaleLine.quantity)
-        .values(returned_quantity=SaleLine.returned_quantity + quantity)
-        .execution_options(synchronize_session=False)
+def _take_back(actor: User, sale: Sale, line: SaleLine, quantity: int, reason: str, kind: str):
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(SaleLine)
+            .where(
+                SaleLine.id == line.id, SaleLine.returned_quantity + quantity <= SaleLine.quantity
+            )
+            .values(returned_quantity=SaleLine.returned_quantity + quantity)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise ShowroomError(_("These units came back already; reload the page."))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.extensions import db
 from storefront.formatting import format_vnd
 from storefront.orders import services as orders
@@ -23,7 +24,7 @@ from storefront.showrooms.scans import PICKUP_PASS_RE
 from storefront.showrooms.staff import own_showroom_id
 
 
-def pickup_orders(actor, *, include_closed: bool = False) -> list[Order]:
+def pickup_orders(actor: User, *, include_closed: bool = False) -> list[Order]:
     """This showroom's pick-up orders: open ones (oldest first), then the last 30 closed."""
     showroom_id = own_showroom_id(actor)
     base = (
@@ -42,7 +43,7 @@ def pickup_orders(actor, *, include_closed: bool = False) -> list[Order]:
     return open_orders + list(closed)
 
 
-def get_pickup(actor, number: str) -> Order:
+def get_pickup(actor: User, number: str) -> Order:
     """A pick-up order of this showroom, else NotFound."""
     showroom_id = own_showroom_id(actor)
     order = orders.get_order((number or "")[:40])
@@ -51,7 +52,7 @@ def get_pickup(actor, number: str) -> Order:
     return order
 
 
-def find_by_scan(actor, text: str) -> Order:
+def find_by_scan(actor: User, text: str) -> Order:
     """The order a scanned pass or a typed order number names (this showroom's only)."""
     match = PICKUP_PASS_RE.search((text or "").strip().upper()[:100])
     if match is None:
@@ -59,7 +60,7 @@ def find_by_scan(actor, text: str) -> Order:
     return get_pickup(actor, match.group(1))
 
 
-def mark_ready(actor, number: str) -> Order:
+def mark_ready(actor: User, number: str) -> Order:
     """The goods are set aside: the order is ready and the customer is told by e-mail."""
     order = get_pickup(actor, number)
     _change(order, OrderStatus.READY_FOR_PICKUP, actor)
@@ -88,7 +89,7 @@ def code_matches(order: Order, typed_or_scanned: str) -> bool:
     return hmac.compare_digest(text, order.pickup_code)
 
 
-def hand_over(actor, number: str, code: str, *, cash_received: bool) -> Order:
+def hand_over(actor: User, number: str, code: str, *, cash_received: bool) -> Order:
     """Give the order to its buyer: the pick-up code must match; an order paid in cash at
     pick-up needs the cash taken (recorded as a payment, in the same transaction). The reserved
     units leave the showroom as sold."""
@@ -115,7 +116,7 @@ def hand_over(actor, number: str, code: str, *, cash_received: bool) -> Order:
     return order
 
 
-def _change(order: Order, to_status: str, actor) -> None:
+def _change(order: Order, to_status: str, actor: User) -> None:
     try:
         orders.change_status(order, to_status, orders.Actor.of(actor, "staff"))
     except orders.InvalidTransition as error:

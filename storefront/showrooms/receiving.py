@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import User
 from storefront.catalog.models import Product, ReviewStatus
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -47,7 +48,7 @@ def parse_count(raw, *, allow_zero: bool) -> int:
 # --- transfers from producers ----------------------------------------------------------------
 
 
-def incoming_transfers(actor, *, limit: int = 50) -> list[StockTransfer]:
+def incoming_transfers(actor: User, *, limit: int = 50) -> list[StockTransfer]:
     """Transfers to this showroom, those still on the way first, then the latest closed."""
     location = stock.showroom_location(own_showroom_id(actor))
     transfers_here = db.session.scalars(
@@ -63,7 +64,7 @@ def incoming_transfers(actor, *, limit: int = 50) -> list[StockTransfer]:
     return sorted(transfers_here, key=lambda t: t.status != TransferStatus.IN_TRANSIT)
 
 
-def get_transfer(actor, transfer_id: int) -> StockTransfer:
+def get_transfer(actor: User, transfer_id: int) -> StockTransfer:
     """A transfer to this showroom, else NotFound."""
     location = stock.showroom_location(own_showroom_id(actor))
     transfer = db.session.get(StockTransfer, transfer_id)
@@ -72,7 +73,7 @@ def get_transfer(actor, transfer_id: int) -> StockTransfer:
     return transfer
 
 
-def receive_transfer(actor, transfer_id: int, counted: dict[int, object], reason: str = ""):
+def receive_transfer(actor: User, transfer_id: int, counted: dict[int, object], reason: str = ""):
     """Count what arrived (``{product_id: units}``, missing lines count as sent). The units
     enter this showroom; a difference needs a reason. A transfer is received once."""
     transfer = get_transfer(actor, transfer_id)
@@ -108,7 +109,9 @@ def receive_transfer(actor, transfer_id: int, counted: dict[int, object], reason
 # --- goods handed in directly ----------------------------------------------------------------
 
 
-def receive_direct(actor, scanned_code: str, quantity, note: str, own_hosts: set[str]) -> Product:
+def receive_direct(
+    actor: User, scanned_code: str, quantity, note: str, own_hosts: set[str]
+) -> Product:
     """Goods a producer brings to the counter: they enter this showroom's stock (receipt)."""
     location = stock.showroom_location(own_showroom_id(actor))
     key = read_scan(scanned_code, own_hosts)
@@ -142,7 +145,7 @@ class ShelfRow:
     reserved: int
 
 
-def shelf(actor) -> list[ShelfRow]:
+def shelf(actor: User) -> list[ShelfRow]:
     """Every product this showroom has a stock row for, with units there and reserved."""
     location = stock.showroom_location(own_showroom_id(actor))
     rows = db.session.execute(
@@ -155,7 +158,7 @@ def shelf(actor) -> list[ShelfRow]:
     return [ShelfRow(product, quantity, reserved) for product, quantity, reserved in rows]
 
 
-def count_stock(actor, counted: dict[int, object], reason: str) -> int:
+def count_stock(actor: User, counted: dict[int, object], reason: str) -> int:
     """Set each product's count to what was counted; each difference is an adjustment with the
     reason. All or nothing; a count below what pick-up orders reserve is refused. Returns how
     many products changed."""

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from storefront.accounts.access import NotAllowed
-from storefront.accounts.models import Role
+from storefront.accounts.models import Role, User
 from storefront.clock import day_bounds
 from storefront.extensions import db
 from storefront.orders.models import (
@@ -61,7 +61,7 @@ class DayReport:
         return self.by_payment[SalePayment.CASH].net + self.by_payment[CASH_AT_PICKUP].net
 
 
-def day_report(actor, day: date) -> DayReport:
+def day_report(actor: User, day: date) -> DayReport:
     """Everything that happened at the counter on ``day`` (Vietnam time). A fixed number of
     queries."""
     showroom_id = own_showroom_id(actor)
@@ -162,7 +162,7 @@ class Settlement:
         return self.sold_vnd - self.returned_vnd
 
 
-def settlement_scope(actor, producer_id: int | None, showroom_id: int | None):
+def settlement_scope(actor: User, producer_id: int | None, showroom_id: int | None):
     """Who may read which statement: staff for their own showroom (any producer), a producer
     for itself (any showroom), the office for any. Returns (producer_id, showroom_id)."""
     role = getattr(actor, "role", None)
@@ -176,7 +176,7 @@ def settlement_scope(actor, producer_id: int | None, showroom_id: int | None):
 
 
 def settlement(
-    actor, producer_id: int | None, showroom_id: int | None, date_from: date, date_to: date
+    actor: User, producer_id: int | None, showroom_id: int | None, date_from: date, date_to: date
 ) -> Settlement:
     """What a producer is owed for its consigned goods sold in ``[date_from, date_to]``: counter
     sales and collected pick-up orders, less what came back, per product."""

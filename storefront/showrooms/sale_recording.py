@@ -14,6 +14,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront.accounts.models import User
 from storefront.clock import day_bounds, utcnow
 from storefront.extensions import db
 from storefront.formatting import format_moment
@@ -38,7 +39,7 @@ def new_sale_number() -> str:
 
 
 def record_sale(
-    actor,
+    actor: User,
     client_id: str,
     raw_lines,
     *,
@@ -160,7 +161,7 @@ def _whole_vnd(raw) -> int | None:
         raise ShowroomError(_("Enter money as a whole number of đồng.")) from None
 
 
-def open_shift(actor, now: datetime | None = None) -> str:
+def open_shift(actor: User, now: datetime | None = None) -> str:
     """A signed note of when this staff member opened the counter. Sales rung up on that page,
     sent at once or later from its offline queue, carry it: none may say it was sold before."""
     showroom_id = own_showroom_id(actor)
@@ -168,7 +169,7 @@ def open_shift(actor, now: datetime | None = None) -> str:
     return _shift_signer().dumps({"u": actor.id, "s": showroom_id, "t": opened})
 
 
-def shift_start(actor, token, today: date) -> datetime:
+def shift_start(actor: User, token, today: date) -> datetime:
     """When the counter that made a sale was opened: from its shift token if the shop signed it
     for this staff member and showroom within OFFLINE_WINDOW, else the start of ``today`` in
     Vietnam (a page from before shifts, or a token that is not the shop's)."""

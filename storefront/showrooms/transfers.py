@@ -6,8 +6,12 @@ showroom receives them the producer may cancel, and they come back to the wareho
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import cast
 
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+
+from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.extensions import db
@@ -25,7 +29,12 @@ class TransferError(stock.StockError):
 
 
 def send_to_showroom(
-    producer_id: int, showroom_id: int, lines: dict[int, int], *, actor, note: str | None = None
+    producer_id: int,
+    showroom_id: int,
+    lines: dict[int, int],
+    *,
+    actor: User,
+    note: str | None = None,
 ) -> StockTransfer:
     """Send ``{product_id: quantity}`` from the producer's warehouse to a showroom. Every product
     must be the producer's own; any line over what is available refuses the whole transfer."""
@@ -69,7 +78,7 @@ def send_to_showroom(
     return transfer
 
 
-def cancel(transfer: StockTransfer, *, actor) -> None:
+def cancel(transfer: StockTransfer, *, actor: User) -> None:
     """Call back a transfer still in transit: its units return to the warehouse, once."""
     _close(transfer, TransferStatus.CANCELLED)
     for line in transfer.lines:
@@ -84,7 +93,9 @@ def cancel(transfer: StockTransfer, *, actor) -> None:
         )
 
 
-def receive(transfer: StockTransfer, counted: dict[int, int], *, actor, reason: str | None = None):
+def receive(
+    transfer: StockTransfer, counted: dict[int, int], *, actor: User, reason: str | None = None
+):
     """The showroom counts what arrived. Each line's counted units enter the showroom; a
     difference from what was sent needs a reason and is kept on the line."""
     differs = any(
@@ -112,11 +123,16 @@ def receive(transfer: StockTransfer, counted: dict[int, int], *, actor, reason: 
 
 def _close(transfer: StockTransfer, status: TransferStatus) -> None:
     """Move a transfer out of in-transit exactly once, even if two requests race."""
-    result = db.session.execute(
-        update(StockTransfer)
-        .where(StockTransfer.id == transfer.id, StockTransfer.status == TransferStatus.IN_TRANSIT)
-        .values(status=status, closed_at=utcnow())
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(StockTransfer)
+            .where(
+                StockTransfer.id == transfer.id, StockTransfer.status == TransferStatus.IN_TRANSIT
+            )
+            .values(status=status, closed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise TransferError("this transfer is not in transit any more")

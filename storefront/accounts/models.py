@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import cast
 
 from flask import current_app
 from flask_login import UserMixin
@@ -55,8 +56,9 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    # The device this request is signed in on (set at sign-in and when a session is read).
-    sign_in_token = None
+    # The device this request is signed in on (set at sign-in and when a session is read). Not a
+    # column: an annotation would make the ORM map it, so the type checker learns it from cast().
+    sign_in_token = cast("str | None", None)
 
     def get_id(self) -> str:  # Flask-Login: what sessions and remember-me cookies hold
         """``<user id>:<session version>:<sign-in token>``: refused once the version moves on (every

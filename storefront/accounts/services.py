@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TypeVar, cast
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,6 +23,8 @@ from storefront.ids import parse_id
 from storefront.links import absolute_url_for
 from storefront.outbox.services import queue_email
 from storefront.register.models import Producer, Showroom
+
+_Coded = TypeVar("_Coded", Producer, Showroom)
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Vietnamese mobile numbers: 10 digits, 03/05/07/08/09 prefixes; +84 or 84 for the leading 0.
@@ -260,7 +263,7 @@ def request_password_reset(identifier: str) -> None:
 def send_invitation(user: User, invited_by: str) -> None:
     """E-mail a new account its set-password link (the reset link, valid for 7 days)."""
     queue_email(
-        user.email,
+        cast(str, user.email),  # invitations go to accounts made with an e-mail address
         _("You are invited to OCOP Storefront"),
         "invitation",
         kind="invitation",
@@ -348,7 +351,7 @@ def _refuse_taken(email: str | None, phone: str | None) -> None:
         raise AccountError(_("An account with this e-mail address or number exists already."))
 
 
-def _by_code(model, code: str, what: str):
+def _by_code(model: type[_Coded], code: str, what: str) -> _Coded:
     row = db.session.scalar(select(model).filter_by(code=code))
     if row is None:
         raise AccountError(f"no {what} with code {code!r}")

@@ -26,12 +26,13 @@ AuditActor = User | str | None
 
 
 def actor_label(actor: AuditActor) -> str:
-    """How the ledger names who did it: a user's name or e-mail, or a system process."""
+    """How the ledger names who did it: a user's name or e-mail (their phone or #id when they have
+    neither), or a system process."""
     if actor is None:
         return "system"
     if isinstance(actor, str):
         return actor
-    return actor.name or actor.email
+    return actor.display_name
 
 
 def record(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, not_, or_, select
@@ -110,7 +111,7 @@ def issue_certificate(
     return certificate
 
 
-def _new_decision_number(value) -> str:
+def _new_decision_number(value: object) -> str:
     """The decision number, refused when it is already recorded."""
     number = fields.text(value, "decision_number", _("Decision number"), max_len=64)
     if db.session.scalar(select(Certificate.id).where(Certificate.decision_number == number)):
@@ -140,7 +141,7 @@ def _score_and_stars(decision: Decision) -> tuple[int, int]:
     return score, stars
 
 
-def _decision_day(value, today: date) -> date:
+def _decision_day(value: object, today: date) -> date:
     """The decision date: not in the future, not before the programme, not already expired."""
     issued_on = fields.day(value, "issued_on", _("Decision date"), required=True)
     if issued_on > today:
@@ -175,7 +176,9 @@ def _check_level(level: str, stars: int, issued_on: date) -> None:
         )
 
 
-def revoke_certificate(actor: User, certificate_id: int, reason: str, revoked_on, today: date):
+def revoke_certificate(
+    actor: User, certificate_id: int, reason: str, revoked_on: object, today: date
+) -> Certificate:
     """Revoke an active certificate, with the reason and the date of the decision. The product
     leaves the shop at once and its /q/ page says it was revoked, and why."""
     certificate = db.session.get(Certificate, certificate_id)
@@ -361,7 +364,12 @@ def _producer_addresses(product: Product) -> list[str]:
         )
     ).all()
     addresses = list(
-        dict.fromkeys([*emails, *([product.producer.email] if product.producer.email else [])])
+        dict.fromkeys(
+            [
+                *cast("list[str]", emails),  # e-mails that are not NULL
+                *([product.producer.email] if product.producer.email else []),
+            ]
+        )
     )
     return addresses
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -47,6 +47,20 @@ GROUP_WORDS = {
 }
 
 
+@overload
+def text(
+    value: object,
+    field: str,
+    label: str,
+    *,
+    required: Literal[True] = ...,
+    min_len: int = ...,
+    max_len: int = ...,
+) -> str: ...
+@overload
+def text(
+    value: object, field: str, label: str, *, required: bool, min_len: int = ..., max_len: int = ...
+) -> str | None: ...
 def text(value, field: str, label: str, *, required=True, min_len=1, max_len=300) -> str | None:
     value = (value or "").strip()
     if not value:
@@ -150,6 +164,10 @@ def region(value, field: str = "region", required=True, known: dict | None = Non
     return found
 
 
+@overload
+def day(value: object, field: str, label: str, required: Literal[True]) -> date: ...
+@overload
+def day(value: object, field: str, label: str, required: bool = ...) -> date | None: ...
 def day(value, field: str, label: str, required=False) -> date | None:
     if isinstance(value, date):
         return value

@@ -21,7 +21,7 @@ from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
 from storefront.register.codes import new_product_code
-from storefront.register.models import Producer
+from storefront.register.models import Producer, Region
 
 
 @dataclass
@@ -37,10 +37,14 @@ class ProductFields:
     region: str = ""  # optional: the producer's unit when empty
 
 
-def clean_product(data: ProductFields, known_producers=None, known_regions=None) -> dict:
+def clean_product(
+    data: ProductFields,
+    known_producers: dict[str, Producer] | None = None,
+    known_regions: dict[str, Region] | None = None,
+) -> dict:
     """The product's columns from what was typed; Invalid names every refused field."""
 
-    def producer():
+    def producer() -> Producer:
         code = (data.producer or "").strip()
         found = (
             known_producers.get(code)
@@ -51,13 +55,13 @@ def clean_product(data: ProductFields, known_producers=None, known_regions=None)
             raise OfficeError(_("No producer with code %(code)s.", code=code), "producer")
         return found
 
-    def price():
+    def price() -> int:
         try:
             return pricing.read_price(data.price)
         except Refused as error:
             raise OfficeError(str(error), "price") from None
 
-    def ean():
+    def ean() -> str | None:
         value = (data.ean or "").strip() or None
         if value and not (value.isdecimal() and len(value) in (8, 12, 13, 14)):
             raise OfficeError(_("A barcode (EAN/GTIN) is 8, 12, 13 or 14 digits."), "ean")
@@ -119,7 +123,10 @@ def list_products(review_status: str | None = None, q: str = "") -> list[Product
 
 
 def create_product(
-    actor: User, data: ProductFields, known_producers=None, known_regions=None
+    actor: User,
+    data: ProductFields,
+    known_producers: dict[str, Producer] | None = None,
+    known_regions: dict[str, Region] | None = None,
 ) -> Product:
     """A product the office registers itself: approved and listed, but in the shop only once it
     holds an active certificate."""

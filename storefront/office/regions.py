@@ -53,9 +53,10 @@ def tree(regions: list[Region]) -> list[tuple[Region, int]]:
     children: dict[int | None, list[Region]] = {}
     for region in regions:
         children.setdefault(region.parent_id, []).append(region)
-    ordered, seen = [], set()
+    ordered: list[tuple[Region, int]] = []
+    seen: set[int] = set()
 
-    def walk(parent_id, depth):
+    def walk(parent_id: int | None, depth: int) -> None:
         for region in sorted(
             children.get(parent_id, []), key=lambda r: (r.kind != "province", r.name)
         ):
@@ -274,7 +275,7 @@ def _clean(data: RegionFields, known: dict[str, Region]) -> dict:
     }
 
 
-def _has_cycle(links: dict, start) -> bool:
+def _has_cycle(links: dict, start: object) -> bool:
     """Whether following ``links`` from ``start`` comes back to a unit already passed."""
     seen = set()
     current = start

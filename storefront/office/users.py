@@ -4,6 +4,7 @@ Every change of role, binding or access is in the audit log."""
 from __future__ import annotations
 
 import secrets
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -18,6 +19,10 @@ from storefront.folding import fold
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
 from storefront.register.models import Producer, Showroom
+
+_Coded = TypeVar("_Coded", Producer, Showroom)
+# The form field an account's binding is chosen in, by role.
+_BINDING_FIELDS: dict[str, str] = {Role.PRODUCER: "producer", Role.STAFF: "showroom"}
 
 
 def list_users(role: str | None = None, q: str = "") -> list[User]:
@@ -69,7 +74,7 @@ def invite_user(
         )
     except accounts.AccountError as error:
         message = _binding_message(str(error), role)
-        field = {Role.PRODUCER: "producer", Role.STAFF: "showroom"}.get(role, "email")
+        field = _BINDING_FIELDS.get(role, "email")
         raise OfficeError(message, field if message != str(error) else "email") from None
     accounts.send_invitation(user, invited_by=actor_label(actor))
     record(
@@ -84,7 +89,7 @@ def invite_user(
 
 def change_role(
     actor: User, user_id: int, role: str, producer_code: str = "", showroom_code: str = ""
-):
+) -> User:
     """Give an account another role and binding: a producer account is bound to one producer,
     staff to one showroom, the others to none. Nobody changes their own role."""
     user = get_user(user_id)
@@ -162,7 +167,7 @@ def _check_role(role: str) -> None:
         raise OfficeError(_("Choose a role."), "role")
 
 
-def _by_code(model, code: str, message: str, field: str):
+def _by_code(model: type[_Coded], code: str, message: str, field: str) -> _Coded:
     row = db.session.scalar(select(model).where(model.code == (code or "").strip()))
     if row is None:
         raise OfficeError(message, field)

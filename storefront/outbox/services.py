@@ -17,14 +17,23 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
-from flask import Flask, current_app, g, has_app_context, has_request_context, render_template
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    render_template,
+)
 from jinja2 import TemplateNotFound
 from sqlalchemy import event, select, update
 from sqlalchemy.engine import CursorResult
@@ -51,7 +60,7 @@ class DeliveryReport:
 
 
 def queue_email(
-    recipient: str, subject: str, template: str, *, kind: str, **context
+    recipient: str, subject: str, template: str, *, kind: str, **context: object
 ) -> OutboxMessage:
     """Render ``emails/<template>.txt`` (and ``.html`` when it exists) and add the message to the
     caller's transaction, to be sent after it commits. Nothing is sent if it rolls back."""
@@ -99,7 +108,7 @@ def deliver(ids: list[int] | None = None, *, now: datetime | None = None) -> Del
         for message_id in ids:
             if not _claim(session, message_id, now):
                 continue  # sent already, not due yet, or another sender has it
-            message = session.get(OutboxMessage, message_id)
+            message = session.get_one(OutboxMessage, message_id)
             _attempt(session, config, message, report, now)
             session.commit()
     return report
@@ -128,7 +137,11 @@ def _claim(session: Session, message_id: int, now: datetime) -> bool:
 
 
 def _attempt(
-    session: Session, config, message: OutboxMessage, report: DeliveryReport, now: datetime
+    session: Session,
+    config: Mapping[str, Any],
+    message: OutboxMessage,
+    report: DeliveryReport,
+    now: datetime,
 ) -> None:
     session.refresh(message)
     if not config.get("MAIL_SERVER"):
@@ -169,13 +182,13 @@ def _attempt(
         report.sent += 1
 
 
-def backoff(attempts: int, config) -> timedelta:
+def backoff(attempts: int, config: Mapping[str, Any]) -> timedelta:
     """How long to wait after the ``attempts``-th failure: the base, doubled each time, capped."""
     delay = timedelta(seconds=config["OUTBOX_RETRY_SECONDS"] * 2 ** max(attempts - 1, 0))
     return min(delay, MAX_BACKOFF)
 
 
-def _deliver(config, message: OutboxMessage) -> None:
+def _deliver(config: Mapping[str, Any], message: OutboxMessage) -> None:
     email = EmailMessage()
     email["From"] = formataddr((config["MAIL_SENDER_NAME"], config["MAIL_SENDER"]))
     email["To"] = message.recipient
@@ -185,6 +198,7 @@ def _deliver(config, message: OutboxMessage) -> None:
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
     port = int(config.get("MAIL_PORT") or 587)
+    smtp: smtplib.SMTP
     if config.get("MAIL_USE_SSL"):
         smtp = smtplib.SMTP_SSL(
             config["MAIL_SERVER"], port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
@@ -204,7 +218,7 @@ def _deliver(config, message: OutboxMessage) -> None:
 
 def init_app(app: Flask) -> None:
     @app.after_request
-    def _send_after_the_response(response):
+    def _send_after_the_response(response: Response) -> Response:
         ids = g.pop(_QUEUED, None)
         if ids:  # the server calls this once the response has gone to the client
             response.call_on_close(partial(_deliver_in_context, app, ids))
@@ -212,18 +226,19 @@ def init_app(app: Flask) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _send_committed(session) -> None:
+def _send_committed(session: Session) -> None:
     ids = session.info.pop(_QUEUED, None)
     if not ids or not has_app_context():
         return  # flask outbox send picks them up
     if has_request_context():
         g.setdefault(_QUEUED, []).extend(ids)
     else:
-        _deliver_in_context(current_app._get_current_object(), ids)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's app
+        _deliver_in_context(app, ids)
 
 
 @event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session) -> None:
+def _forget_rolled_back(session: Session) -> None:
     session.info.pop(_QUEUED, None)
 
 

@@ -85,6 +85,7 @@ scaleout: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache  # the layers in pyproject.toml
+	$(BIN)/mypy  # the service modules' signatures ([tool.mypy] in pyproject.toml)
 
 # Known vulnerabilities in the pinned requirements (pip-audit, PyPI's advisory data); fails on
 # one. REQUIRE_AUDIT=1 also fails when PyPI could not be asked about every package.

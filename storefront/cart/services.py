@@ -3,14 +3,17 @@ sign-in). It holds product ids and quantities only; prices and availability are 
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from storefront import clock
+from storefront.accounts.models import User
 from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart.models import CartItem
 from storefront.catalog.models import (
@@ -37,7 +40,7 @@ class NoLongerSold(CartError):
     """The product is not one the catalogue sells today (a proposal, rejected, unlisted, or its
     certificate revoked or expired): it cannot go into a cart."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(_("Sorry, this product can no longer be bought."))
 
 
@@ -45,17 +48,25 @@ class Cart:
     """A cart bound to a session (visitor) or a user (signed in). It takes only what the
     catalogue sells on ``today`` (storefront.catalog.services.sellable_ids)."""
 
-    def __init__(self, session, user=None, today: date | None = None):
+    def __init__(
+        self, session: MutableMapping[str, Any], user: object = None, today: date | None = None
+    ):
+        """``user``: the current user, signed in or not (only a signed-in one keeps a cart)."""
         self._session = session
-        self._user = user if user is not None and getattr(user, "is_authenticated", False) else None
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        self._user = cast("User | None", user if signed_in else None)
         self._today = today or clock.today()
 
     # reading
     def items(self) -> dict[int, int]:
         if self._user is not None:
-            rows = db.session.execute(
-                select(CartItem.product_id, CartItem.quantity).filter_by(user_id=self._user.id)
-            ).all()
+            rows = (
+                db.session.execute(
+                    select(CartItem.product_id, CartItem.quantity).filter_by(user_id=self._user.id)
+                )
+                .tuples()
+                .all()
+            )
             return dict(rows)
         raw = self._session.get(SESSION_KEY) or {}
         return {int(k): int(v) for k, v in raw.items() if str(k).isdecimal() and int(v) > 0}
@@ -115,7 +126,7 @@ class Cart:
         if self._user is None and items:
             self._session[SESSION_KEY] = {str(k): v for k, v in items.items()}
 
-    def merge_session_cart(self, session) -> None:
+    def merge_session_cart(self, session: MutableMapping[str, Any]) -> None:
         """At sign-in: what the visitor put in the cart joins what the account kept."""
         raw = session.pop(SESSION_KEY, None) or {}
         for key, quantity in raw.items():
@@ -169,7 +180,9 @@ def view(items: dict[int, int], today: date) -> CartView:
             select(Product.id, Certificate.stars)
             .join(Certificate, active_certificate_join(today))
             .where(Product.id.in_(items))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     online = dict(
         db.session.execute(
@@ -177,7 +190,9 @@ def view(items: dict[int, int], today: date) -> CartView:
             .join(StockLocation, StockLocation.id == StockLevel.location_id)
             .where(StockLevel.product_id.in_(items), StockLocation.kind == LocationKind.WAREHOUSE)
             .group_by(StockLevel.product_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     sellable = sellable_ids(items, today)
     lines = []

@@ -46,7 +46,7 @@ class ProvinceOption:
 def payment_methods(fulfilment: str | None = None) -> list[str]:
     """The ways to pay that work here: transfer always, cash by fulfilment, card when Stripe is
     configured."""
-    methods = [PaymentMethod.BANK_TRANSFER]
+    methods: list[str] = [PaymentMethod.BANK_TRANSFER]
     if fulfilment in (None, Fulfilment.DELIVERY):
         methods.append(PaymentMethod.CASH_ON_DELIVERY)
     if fulfilment in (None, Fulfilment.PICKUP):
@@ -106,7 +106,14 @@ def place(
         return attempt()
 
 
-def _place_once(cart, items, form, today, customer_id, idempotency_digest):
+def _place_once(
+    cart: cart_services.Cart,
+    items: dict[int, int],
+    form: dict,
+    today: date,
+    customer_id: int | None,
+    idempotency_digest: str,
+) -> tuple[Order, str | None]:
     try:
         draft, lines = prepare(items, form, today)
         order, secret = orders.place_order(
@@ -214,7 +221,7 @@ def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft,
     return draft, placed
 
 
-def _delivery_address(form, draft: OrderDraft, errors: dict, today: date) -> None:
+def _delivery_address(form: dict, draft: OrderDraft, errors: dict, today: date) -> None:
     places = {str(o.region.id): o for o in delivery_places(today)}
     province = places.get(str(form.get("province") or ""))
     if province is None:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.engine import CursorResult
 
+from storefront.accounts.models import User
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import transitions
@@ -51,7 +52,7 @@ def returnable_parts(order: Order) -> list[OrderPart]:
 
 
 def record_return(
-    user,
+    user: User,
     order: Order,
     part_id: int,
     quantities: dict[int, int],
@@ -132,20 +133,17 @@ def _count_returned(line: OrderLine, quantity: int, seen: int | None) -> None:
     """One conditional UPDATE: the units are counted only if the line still shows what the form
     saw, and never past what was sent."""
     column = OrderLine.__table__.c
-    result = cast(
-        CursorResult,
-        db.session.execute(
-            update(OrderLine)
-            .where(
-                column.id == line.id,
-                column.returned_quantity == (seen if isinstance(seen, int) else -1),
-                column.returned_quantity + quantity <= column.quantity,
-            )
-            .values(returned_quantity=column.returned_quantity + quantity)
-            .execution_options(synchronize_session=False)
-        ),
+    result = db.session.execute(
+        update(OrderLine)
+        .where(
+            column.id == line.id,
+            column.returned_quantity == (seen if isinstance(seen, int) else -1),
+            column.returned_quantity + quantity <= column.quantity,
+        )
+        .values(returned_quantity=column.returned_quantity + quantity)
+        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult, result).rowcount != 1:
         raise ReturnRefused(
             _("This return was recorded already, or the order changed meanwhile; reload the page.")
         )
@@ -155,16 +153,13 @@ def _count_returned(line: OrderLine, quantity: int, seen: int | None) -> None:
 def _mark_part_returned(part: OrderPart, from_status: str, actor: Actor) -> None:
     if not transitions.part_allows(from_status, PartStatus.RETURNED, actor.role):
         raise InvalidTransition(_("This part cannot be marked returned."))
-    result = cast(
-        CursorResult,
-        db.session.execute(
-            update(OrderPart)
-            .where(OrderPart.id == part.id, OrderPart.status == from_status)
-            .values(status=PartStatus.RETURNED)
-            .execution_options(synchronize_session=False)
-        ),
+    result = db.session.execute(
+        update(OrderPart)
+        .where(OrderPart.id == part.id, OrderPart.status == from_status)
+        .values(status=PartStatus.RETURNED)
+        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult, result).rowcount != 1:
         raise ReturnRefused(_("This order was changed meanwhile; reload the page."))
     db.session.refresh(part)
 
@@ -173,7 +168,9 @@ def _close_when_all_back(order: Order, actor: Actor) -> None:
     """No part left out: the order ends, cancelled if it was never paid, else refunded."""
     if order.status in transitions.FINAL:
         return
-    if not all(part.status in (PartStatus.RETURNED, PartStatus.CANCELLED) for part in order.parts):
+    if not all(
+        part.status in (PartStatus.RETURNED, PartStatus.CANCELLED) for part in order.parts
+    ):
         return
     target = OrderStatus.CANCELLED if order.paid_at is None else OrderStatus.REFUNDED
     if transitions.order_allows(order.status, target, actor.role):

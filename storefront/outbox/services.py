@@ -115,23 +115,21 @@ def deliver(ids: list[int] | None = None, *, now: datetime | None = None) -> Del
 
 
 def _claim(session: Session, message_id: int, now: datetime) -> bool:
-    claimed = cast(
-        CursorResult,
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .values(
-                status=OutboxStatus.SENDING,
-                attempts=OutboxMessage.attempts + 1,
-                next_attempt_at=now + CLAIM_LEASE,
-            )
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            attempts=OutboxMessage.attempts + 1,
+            next_attempt_at=now + CLAIM_LEASE,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    claimed = cast(CursorResult, result).rowcount
     session.commit()  # the claim is visible to every other sender before anything is sent
     return claimed == 1
 
@@ -161,21 +159,15 @@ def _attempt(
         if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
             message.status, message.next_attempt_at = OutboxStatus.FAILED, None
             report.failed += 1
-            log.error(
-                "E-mail %s to %s failed for good: %s", message.id, message.recipient, message.error
-            )
+            log.error("E-mail %s to %s failed for good: %s", message.id, message.recipient,
+                      message.error)
         else:
             message.status = OutboxStatus.PENDING
             message.next_attempt_at = now + backoff(message.attempts, config)
             report.retrying += 1
-            log.warning(
-                "E-mail %s to %s failed (attempt %d), retried at %s: %s",
-                message.id,
-                message.recipient,
-                message.attempts,
-                message.next_attempt_at,
-                message.error,
-            )
+            log.warning("E-mail %s to %s failed (attempt %d), retried at %s: %s", message.id,
+                        message.recipient, message.attempts, message.next_attempt_at,
+                        message.error)
     else:
         message.status, message.sent_at = OutboxStatus.SENT, utcnow()
         message.error, message.next_attempt_at = None, None

@@ -10,9 +10,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storefront.clock import utcnow
 from storefront.domain import Refused
@@ -123,16 +125,17 @@ def record_unmatched_payment(
     return payment
 
 
-def _same(column, value):
+def _same(column: InstrumentedAttribute[Any], value: object) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
 def late_reason(order: Order) -> str | None:
     """Why money for this order comes too late to pay it, or None when it may still pay it."""
-    return {
+    reasons: dict[str, str] = {
         OrderStatus.EXPIRED: ReviewReason.ORDER_EXPIRED,
         OrderStatus.CANCELLED: ReviewReason.ORDER_CANCELLED,
-    }.get(order.status)
+    }
+    return reasons.get(order.status)
 
 
 def payments_to_review() -> list[Payment]:

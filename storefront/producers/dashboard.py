@@ -92,13 +92,13 @@ def dashboard(actor: User, today: date) -> Dashboard:
         ),
         key=lambda c: c.expires_on,
     )
-    in_transit = db.session.scalar(
+    in_transit = db.session.execute(
         select(func.count(StockTransfer.id)).where(
             StockTransfer.producer_id == producer_id,
             StockTransfer.status == TransferStatus.IN_TRANSIT,
         )
-    )
-    orders_to_fulfil = db.session.scalar(
+    ).scalar_one()
+    orders_to_fulfil = db.session.execute(
         select(func.count(OrderPart.id))
         .join(Order, Order.id == OrderPart.order_id)
         .where(
@@ -106,7 +106,7 @@ def dashboard(actor: User, today: date) -> Dashboard:
             Order.status.in_(PARTS_WORKABLE),
             OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED]),
         )
-    )
+    ).scalar_one()
     return Dashboard(list(rows.values()), expiring, in_transit, orders_to_fulfil)
 
 

@@ -16,7 +16,7 @@ from storefront.register.models import Producer
 
 
 def change_price(
-    actor: User, product_id: int, typed_price, expected_version: int
+    actor: User, product_id: int, typed_price: str | int | None, expected_version: int
 ) -> PriceChange | None:
     """The price as the producer typed it ('120.000'), through the one price change: kept in the
     history and the audit log; orders already placed keep their own price. Refused with
@@ -58,7 +58,7 @@ def update_details(
 
 
 def propose_product(
-    actor: User, *, name: str, group: str, unit: str, price, description: str = ""
+    actor: User, *, name: str, group: str, unit: str, price: str | int | None, description: str = ""
 ) -> Product:
     """A new product the office must approve (and certify) before it is listed."""
     producer_id = producer_id_of(actor)
@@ -71,7 +71,7 @@ def propose_product(
         raise PortalError(
             _("Give the unit it is sold by, e.g. hộp 200g (at most 64 characters)."), "unit"
         )
-    producer = db.session.get(Producer, producer_id)
+    producer = db.session.get_one(Producer, producer_id)
     taken = set(db.session.scalars(select(Product.code)))
     product = Product(
         code=new_product_code(taken=taken),

@@ -22,7 +22,7 @@ from storefront.producers.access import PortalError, own_product, producer_id_of
 MAX_BATCH = 1_000_000
 
 
-def parse_quantity(raw, *, allow_zero=False) -> int:
+def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
     try:
         return parse_int(raw, minimum=0 if allow_zero else 1, maximum=MAX_BATCH)
     except OutOfRange as error:
@@ -37,7 +37,7 @@ def parse_quantity(raw, *, allow_zero=False) -> int:
         raise PortalError(_("Enter a whole number of units.")) from None
 
 
-def receive_batch(actor: User, product_id: int, quantity, note: str = "") -> None:
+def receive_batch(actor: User, product_id: int, quantity: object, note: str = "") -> None:
     """A new batch arrives at the producer's own warehouse."""
     product = own_product(actor, product_id)
     warehouse = inventory.warehouse_of(product.producer_id)
@@ -50,7 +50,7 @@ def receive_batch(actor: User, product_id: int, quantity, note: str = "") -> Non
     )
 
 
-def correct_count(actor: User, product_id: int, counted, reason: str) -> int:
+def correct_count(actor: User, product_id: int, counted: object, reason: str) -> int:
     """Set the warehouse count to what was counted; the difference is an adjustment with the
     reason. Refused below what open orders have reserved. Returns the change."""
     product = own_product(actor, product_id)
@@ -120,10 +120,10 @@ def ledger(actor: User, filters: LedgerFilters, limit: int | None = 500) -> list
         query = query.where(StockMovement.created_at < start_of_day(filters.date_to + timedelta(1)))
     if limit:
         query = query.limit(limit)
-    return db.session.execute(query).all()
+    return list(db.session.execute(query).all())
 
 
-def ledger_csv(rows) -> bytes:
+def ledger_csv(rows: list) -> bytes:
     return spreadsheets.csv_file(
         [
             "time (Asia/Ho_Chi_Minh)",

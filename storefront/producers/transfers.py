@@ -18,7 +18,9 @@ from storefront.register.models import Showroom
 from storefront.showrooms import transfers as consignment
 
 
-def send_transfer(actor: User, showroom_code: str, lines: dict[int, object], note: str = ""):
+def send_transfer(
+    actor: User, showroom_code: str, lines: dict[int, object], note: str = ""
+) -> StockTransfer:
     producer_id = producer_id_of(actor)
     showroom = db.session.scalar(
         select(Showroom).where(Showroom.code == showroom_code, Showroom.active.is_(True))
@@ -37,7 +39,7 @@ def send_transfer(actor: User, showroom_code: str, lines: dict[int, object], not
             producer_id, showroom.id, quantities, actor=actor, note=note
         )
     except inventory.OutOfStock as error:
-        product = db.session.get(Product, error.product_id)
+        product = db.session.get_one(Product, error.product_id)
         raise PortalError(
             _("Not enough %(name)s in the warehouse for this transfer.", name=product.name)
         ) from error

@@ -83,7 +83,7 @@ def refuse_unless_sellable(product: Product, today: date) -> Certificate:
     state = latest.state_on(today) if latest else None
     if state == CertificateStatus.REVOKED:
         message = _("Do not sell: the OCOP certificate of %(name)s was revoked.", name=product.name)
-    elif state == CertificateStatus.EXPIRED:
+    elif latest and state == CertificateStatus.EXPIRED:
         message = _(
             "Do not sell: the OCOP certificate of %(name)s expired on %(day)s.",
             name=product.name,
@@ -94,7 +94,9 @@ def refuse_unless_sellable(product: Product, today: date) -> Certificate:
     raise ScanRefused(message, state or "uncertified")
 
 
-def _counter_product(product: Product, certificate: Certificate, available: int):
+def _counter_product(
+    product: Product, certificate: Certificate, available: int
+) -> CounterProduct:
     return CounterProduct(
         id=product.id,
         code=product.code,

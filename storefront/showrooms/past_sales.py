@@ -113,7 +113,9 @@ def return_items(actor: User, number: str, quantities: dict[int, object], reason
     return taken_back
 
 
-def _take_back(actor: User, sale: Sale, line: SaleLine, quantity: int, reason: str, kind: str):
+def _take_back(
+    actor: User, sale: Sale, line: SaleLine, quantity: int, reason: str, kind: str
+) -> SaleReturn:
     result = cast(
         CursorResult,
         db.session.execute(

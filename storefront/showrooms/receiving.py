@@ -29,7 +29,7 @@ from storefront.showrooms.staff import own_showroom_id
 MAX_UNITS = 100_000
 
 
-def parse_count(raw, *, allow_zero: bool) -> int:
+def parse_count(raw: object, *, allow_zero: bool) -> int:
     """A whole number of units a person typed; negative, fractional or absurd counts refused."""
     try:
         return parse_int(raw, minimum=0 if allow_zero else 1, maximum=MAX_UNITS)
@@ -73,7 +73,9 @@ def get_transfer(actor: User, transfer_id: int) -> StockTransfer:
     return transfer
 
 
-def receive_transfer(actor: User, transfer_id: int, counted: dict[int, object], reason: str = ""):
+def receive_transfer(
+    actor: User, transfer_id: int, counted: dict[int, object], reason: str = ""
+) -> StockTransfer:
     """Count what arrived (``{product_id: units}``, missing lines count as sent). The units
     enter this showroom; a difference needs a reason. A transfer is received once."""
     transfer = get_transfer(actor, transfer_id)
@@ -110,7 +112,7 @@ def receive_transfer(actor: User, transfer_id: int, counted: dict[int, object], 
 
 
 def receive_direct(
-    actor: User, scanned_code: str, quantity, note: str, own_hosts: set[str]
+    actor: User, scanned_code: str, quantity: object, note: str, own_hosts: set[str]
 ) -> Product:
     """Goods a producer brings to the counter: they enter this showroom's stock (receipt)."""
     location = stock.showroom_location(own_showroom_id(actor))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from storefront.accounts.access import NotAllowed
 from storefront.accounts.models import Role, User
@@ -29,6 +30,8 @@ from storefront.register.models import Producer, Showroom
 from storefront.showrooms.errors import ShowroomError
 from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn
 from storefront.showrooms.staff import own_showroom_id
+
+_Coded = TypeVar("_Coded", Producer, Showroom)
 
 MAX_PERIOD_DAYS = 366
 CASH_AT_PICKUP = "cash_at_pickup"
@@ -116,7 +119,7 @@ def day_report(actor: User, day: date) -> DayReport:
     by_payment[CASH_AT_PICKUP].count, by_payment[CASH_AT_PICKUP].sold = pickup_cash
     return DayReport(
         day,
-        db.session.get(Showroom, showroom_id),
+        db.session.get_one(Showroom, showroom_id),
         sales,
         totals,
         by_payment,
@@ -162,7 +165,9 @@ class Settlement:
         return self.sold_vnd - self.returned_vnd
 
 
-def settlement_scope(actor: User, producer_id: int | None, showroom_id: int | None):
+def settlement_scope(
+    actor: User, producer_id: int | None, showroom_id: int | None
+) -> tuple[int | None, int | None]:
     """Who may read which statement: staff for their own showroom (any producer), a producer
     for itself (any showroom), the office for any. Returns (producer_id, showroom_id)."""
     role = getattr(actor, "role", None)
@@ -217,7 +222,7 @@ SETTLEMENT_KEYS = {
 }
 
 
-def counter_sales_and_returns(key: tuple, start, end):
+def counter_sales_and_returns(key: tuple, start: datetime, end: datetime) -> tuple[Select, Select]:
     """Two aggregate queries grouped by ``key``: counter sale lines sold in [start, end), and
     what was given back in [start, end) whenever the sale was — (key…, units, đồng) each."""
     sales = (
@@ -283,7 +288,7 @@ def settlement_rows(
             entry = totals[tuple(row[:width])]
             entry[offset] += row[width] or 0
             entry[offset + 1] += row[width + 1] or 0
-    return [(key, *amounts) for key, amounts in totals.items()]
+    return [(key, *amounts) for key, amounts in totals.items()]  # type: ignore[misc]  # 4 amounts
 
 
 def statement_choices() -> list[Producer]:
@@ -291,7 +296,7 @@ def statement_choices() -> list[Producer]:
     return list(db.session.scalars(select(Producer).order_by(Producer.name)))
 
 
-def by_code(model, code: str | None):
+def by_code(model: type[_Coded], code: str | None) -> _Coded | None:
     """A producer or showroom by its code from a query string; None for none or unknown."""
     if not code:
         return None

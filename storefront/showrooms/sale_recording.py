@@ -41,11 +41,11 @@ def new_sale_number() -> str:
 def record_sale(
     actor: User,
     client_id: str,
-    raw_lines,
+    raw_lines: object,
     *,
     payment: str,
-    cash_given=None,
-    client_total=None,
+    cash_given: object = None,
+    client_total: object = None,
     sold_at: datetime | None = None,
     shift: str | None = None,
     today: date,
@@ -139,7 +139,7 @@ def _same_showroom(sale: Sale, showroom_id: int) -> Sale:
     return sale
 
 
-def _cash_given(payment: str, raw, total: int) -> int | None:
+def _cash_given(payment: str, raw: object, total: int) -> int | None:
     if payment != SalePayment.CASH:
         return None
     given = _whole_vnd(raw)
@@ -150,7 +150,7 @@ def _cash_given(payment: str, raw, total: int) -> int | None:
     return given
 
 
-def _whole_vnd(raw) -> int | None:
+def _whole_vnd(raw: object) -> int | None:
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str | int):
@@ -169,13 +169,13 @@ def open_shift(actor: User, now: datetime | None = None) -> str:
     return _shift_signer().dumps({"u": actor.id, "s": showroom_id, "t": opened})
 
 
-def shift_start(actor: User, token, today: date) -> datetime:
+def shift_start(actor: User, token: object, today: date) -> datetime:
     """When the counter that made a sale was opened: from its shift token if the shop signed it
     for this staff member and showroom within OFFLINE_WINDOW, else the start of ``today`` in
     Vietnam (a page from before shifts, or a token that is not the shop's)."""
     if isinstance(token, str) and len(token) <= 500:
         try:
-            data = _shift_signer().loads(token, max_age=OFFLINE_WINDOW.total_seconds())
+            data = _shift_signer().loads(token, max_age=int(OFFLINE_WINDOW.total_seconds()))
         except BadData:
             data = None
         if (

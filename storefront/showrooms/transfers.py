@@ -95,7 +95,7 @@ def cancel(transfer: StockTransfer, *, actor: User) -> None:
 
 def receive(
     transfer: StockTransfer, counted: dict[int, int], *, actor: User, reason: str | None = None
-):
+) -> None:
     """The showroom counts what arrived. Each line's counted units enter the showroom; a
     difference from what was sent needs a reason and is kept on the line."""
     differs = any(

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from storefront.accounts.models import User
+from storefront.catalog.cards import listed_clause
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
-from storefront.catalog.services import listed_clause
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.inventory import services as stock

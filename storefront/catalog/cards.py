@@ -7,10 +7,12 @@ unexpired certificate on ``today`` (taken explicitly, so pages, the API, the CLI
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, select
 
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
 from storefront.extensions import db
@@ -37,7 +39,7 @@ class ProductCard:
     certificate_expires_on: date | None = None
 
 
-def active_certificate_join(today: date):
+def active_certificate_join(today: date) -> ColumnElement[bool]:
     """ON clause joining a product to its one active, unexpired certificate."""
     return and_(
         Certificate.product_id == Product.id,
@@ -46,13 +48,13 @@ def active_certificate_join(today: date):
     )
 
 
-def listed_clause():
+def listed_clause() -> ColumnElement[bool]:
     """The office lets the shop offer it: approved and listed. With active_certificate_join this
     is the catalogue's one definition of what it sells today (see sellable_ids)."""
     return and_(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
 
 
-def sellable_ids(product_ids, today: date) -> set[int]:
+def sellable_ids(product_ids: Iterable[int], today: date) -> set[int]:
     """Those of ``product_ids`` the catalogue would sell today: approved, listed, with an
     active, unexpired certificate. The cart and checkout ask this, so they never hold what the
     catalogue does not show. One query."""
@@ -67,7 +69,7 @@ def sellable_ids(product_ids, today: date) -> set[int]:
     )
 
 
-def _online_available():
+def _online_available() -> ScalarSelect[int]:
     """Units available in the producer's own warehouse (what online orders ship from)."""
     return (
         select(func.coalesce(func.sum(StockLevel.quantity - StockLevel.reserved), 0))
@@ -81,12 +83,12 @@ def _online_available():
     )
 
 
-def card_query(today: date):
+def card_query(today: date) -> Select:
     """Cards of the products that may be listed."""
     return card_columns(today).where(listed_clause())
 
 
-def card_columns(today: date):
+def card_columns(today: date) -> Select:
     return (
         select(
             Product.code,
@@ -108,5 +110,5 @@ def card_columns(today: date):
     )
 
 
-def to_card(row) -> ProductCard:
+def to_card(row: Sequence[Any]) -> ProductCard:
     return ProductCard(*row)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from storefront.caching import cache_get, cache_set
@@ -29,7 +30,7 @@ from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockLocation
 from storefront.numbers import parse_int
 from storefront.register import generation as catalog_generation
-from storefront.register.models import Producer, Showroom
+from storefront.register.models import Producer, Region, Showroom
 
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
 SORTS = ("relevance", "featured", "price_asc", "price_desc", "newest", "name")
@@ -47,7 +48,7 @@ class CatalogFilters:
     page: int = 1
     ignored: list[str] = field(default_factory=list)
 
-    def query_args(self, **changes) -> dict:
+    def query_args(self, **changes: str | int | None) -> dict:
         """The filters as a shareable query string (for links: pages, sort, removing a filter)."""
         values = {
             "q": self.q or None,
@@ -80,7 +81,9 @@ class CatalogFilters:
 FILTER_PARAMETERS = ("q", "stars", "group", "region", "showroom", "sort", "page")
 
 
-def parse_filters(args, *, known_regions: set[str], known_showrooms: set[str]) -> CatalogFilters:
+def parse_filters(
+    args: Mapping[str, str], *, known_regions: set[str], known_showrooms: set[str]
+) -> CatalogFilters:
     """Read filters from a query string. A value that makes no sense is dropped and named in
     ``ignored``; it never fails the page."""
     filters = CatalogFilters()
@@ -128,7 +131,7 @@ class Page:
         return self.page > self.pages
 
 
-def _listed_query(today: date):
+def _listed_query(today: date) -> Select:
     """Products that may be listed (approved, listed, certified today): what the search and the
     filters narrow down before a page of cards is read."""
     return (
@@ -138,7 +141,9 @@ def _listed_query(today: date):
     )
 
 
-def list_products(filters: CatalogFilters, today: date, page_size: int, regions=None) -> Page:
+def list_products(
+    filters: CatalogFilters, today: date, page_size: int, regions: list[Region] | None = None
+) -> Page:
     """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
     when a query finds nothing, a few more to try it with a typo corrected and to find the
     nearest words to suggest."""
@@ -148,7 +153,7 @@ def list_products(filters: CatalogFilters, today: date, page_size: int, regions=
         corrected = search.correct(terms)
         if corrected is not None:
             page = _search_page(filters, corrected, today, page_size, regions)
-        if page.total == 0:
+        if page.total == 0 and page.search is not None:
             page.search.suggestions = search.suggestions(terms)
     return page
 
@@ -162,7 +167,13 @@ def suggest(q: str, today: date, limit: int = 6) -> Page | None:
     return list_products(filters, today, limit)
 
 
-def _search_page(filters, terms, today, page_size, regions) -> Page:
+def _search_page(
+    filters: CatalogFilters,
+    terms: search.SearchTerms,
+    today: date,
+    page_size: int,
+    regions: list[Region] | None,
+) -> Page:
     query = _listed_query(today)
     score = None
     if terms:
@@ -215,11 +226,11 @@ def _search_page(filters, terms, today, page_size, regions) -> Page:
     elif filters.page == 1:
         total = 0
     else:  # past the last page: say how many there are
-        total = db.session.scalar(
+        total = db.session.execute(
             select(func.count()).select_from(
                 query.with_only_columns(Product.id).order_by(None).subquery()
             )
-        )
+        ).scalar_one()
     cards = []
     if ranked:
         position = {product_id: index for index, (product_id, _total) in enumerate(ranked)}
@@ -233,7 +244,7 @@ def _search_page(filters, terms, today, page_size, regions) -> Page:
     return Page(cards, total, filters.page, page_size, outcome)
 
 
-def _ranked(statement, asked) -> list[tuple[int, int]]:
+def _ranked(statement: Select, asked: object) -> list[tuple[int, int]]:
     """The page's (id, total) rows, from the cache while the catalogue has not changed: at
     100,000 products, ranking them all is most of a catalogue page (150–550 ms); reading the
     cards of one page is not. ``asked`` is everything the statement was made from."""
@@ -264,9 +275,9 @@ def group_counts(today: date) -> dict[str, int]:
         .join(Certificate, active_certificate_join(today))
         .where(listed_clause())
         .group_by(Product.group)
-    ).all()
+    ).tuples()
     counts = {group.value: 0 for group in ProductGroup}
-    counts.update(dict(rows))
+    counts.update(dict(rows.all()))
     return counts
 
 

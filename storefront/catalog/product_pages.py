@@ -58,7 +58,9 @@ def product_view(code: str, today: date) -> ProductView:
     """Everything the product page shows. A product without an active certificate still has a
     page (it says why it cannot be bought); an unknown code raises NotFound. Four queries."""
     wanted = _printed_form(code)
-    product = wanted and db.session.scalar(
+    if wanted is None:
+        raise _no_such_code()
+    product = db.session.scalar(
         select(Product)
         .where(Product.code == wanted, Product.review_status == ReviewStatus.APPROVED)
         .options(
@@ -113,7 +115,9 @@ def verify(code: str, today: date) -> Verification:
     """The certificate state of a product code. Raises NotFound for a code not in the register
     (which is what a counterfeit label looks like)."""
     wanted = _printed_form(code)
-    product = wanted and db.session.scalar(
+    if wanted is None:
+        raise NotFound(_("This code is not in the OCOP register."))
+    product = db.session.scalar(
         select(Product)
         .where(Product.code == wanted)
         .options(joinedload(Product.producer), selectinload(Product.certificates))

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from flask import abort, flash
+
 from storefront.domain import DomainError, NotAllowed, NotFound
 from storefront.extensions import db
 
@@ -40,6 +42,29 @@ def carry_out(
         return None
     db.session.commit()
     return Done(result)
+
+
+def carry_out_flashed(form, action: Callable[[], T]) -> Done[T] | None:
+    """A button that makes one change and redirects: the form must validate (no token, a reason
+    too long: a bad request); then ``carry_out``, and a refusal's messages are flashed for the page
+    the route redirects to. The route flashes what happened on ``Done``."""
+    if not form.validate():
+        abort(400)
+    done = carry_out(form, action)
+    for message in messages(form):
+        flash(message, "error")
+    return done
+
+
+def refusal(form) -> str | None:
+    """What the form was refused with, in one line, for a page that shows it above the form;
+    None when nothing was."""
+    return " ".join(messages(form)) or None
+
+
+def messages(form) -> list[str]:
+    """The form's own messages, then each field's."""
+    return [*form.form_errors, *(message for field in form for message in field.errors)]
 
 
 def show_on_form(form, error: DomainError) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from flask import flash
+
 from storefront.domain import DomainError, NotAllowed, NotFound
 from storefront.extensions import db
 
@@ -55,3 +57,16 @@ def show_on_form(form, error: DomainError) -> None:
 def form_status(form) -> int:
     """200 for a fresh or good form, 400 when it shows errors."""
     return 400 if form.errors or form.form_errors else 200
+
+
+def flash_outcome(
+    form, action: Callable[[], T], saying: str | Callable[[T], str] | None = None
+) -> Done[T] | None:
+    """A button that makes one change, for a route that redirects either way: carry it out and
+    flash ``saying`` (a message, or one made of the result), or flash why not."""
+    done = carry_out(form, action)
+    if done is not None and saying is not None:
+        flash(saying(done.value) if callable(saying) else saying, "success")
+    for message in [*form.form_errors, *(m for field in form for m in field.errors)]:
+        flash(message, "error")
+    return done

@@ -5,6 +5,7 @@ from flask_login import current_user
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.extensions import csrf, db
+from storefront.orders import expiry
 from storefront.orders import services as orders
 from storefront.orders.checkout import stripe_enabled
 from storefront.orders.forms import OrderActionForm
@@ -16,7 +17,7 @@ from storefront.payments import bp, services, stripe_checkout
 @bp.post("/don-hang/<number>/the")
 def card_start(number: str):
     """Send the buyer to Stripe's payment page for this order."""
-    orders.expire_due_orders()
+    expiry.expire_due_orders()
     order = viewable_order(number)
     if not OrderActionForm().validate() or not stripe_enabled():
         abort(400)

@@ -60,11 +60,15 @@ def form_status(form) -> int:
 
 
 def flash_outcome(
-    form, action: Callable[[], T], saying: str | Callable[[T], str] | None = None
+    form,
+    action: Callable[[], T],
+    saying: str | Callable[[T], str] | None = None,
+    *,
+    let_through: tuple[type[DomainError], ...] = (),
 ) -> Done[T] | None:
     """A button that makes one change, for a route that redirects either way: carry it out and
     flash ``saying`` (a message, or one made of the result), or flash why not."""
-    done = carry_out(form, action)
+    done = carry_out(form, action, let_through=let_through)
     if done is not None and saying is not None:
         flash(saying(done.value) if callable(saying) else saying, "success")
     for message in [*form.form_errors, *(m for field in form for m in field.errors)]:

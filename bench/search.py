@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 import config
 from bench import harness
 from storefront import create_app
-from storefront.catalog import services
+from storefront.catalog import listing
 from storefront.catalog.models import Product
 from storefront.clock import today
 from storefront.demo.synthetic import CODE_PREFIX, load_synthetic, refresh_statistics
@@ -52,7 +52,7 @@ def main() -> int:
             f"service: {q}": _time(lambda q=q: _search(q), args.repeat) for q in SERVICE_QUERIES
         }
         results["service: suggestions for sam day"] = _time(
-            lambda: services.suggest("sam day", today()), args.repeat
+            lambda: listing.suggest("sam day", today()), args.repeat
         )
         db.session.remove()
     client = app.test_client()
@@ -102,7 +102,7 @@ def _ensure_products(wanted: int) -> None:
 
 
 def _search(q: str) -> int:
-    page = services.list_products(services.CatalogFilters(q=q), today(), 24)
+    page = listing.list_products(listing.CatalogFilters(q=q), today(), 24)
     db.session.rollback()  # each search in its own transaction, as each request is
     return page.total
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from storefront.catalog import services
+from storefront.catalog import listing
 from storefront.catalog.models import Certificate, Product
 from storefront.clock import today
 from storefront.extensions import db
@@ -16,9 +16,9 @@ def test_seed_synthetic_adds_searchable_certified_products_marked_as_such(runner
     assert "300 / 300 products" in result.output
     assert db.session.query(Product).filter(Product.code.like("SYN%")).count() == 300
     assert all("dữ liệu tổng hợp" in p.name for p in db.session.query(Producer))
-    page = services.list_products(services.CatalogFilters(), today(), 10)
+    page = listing.list_products(listing.CatalogFilters(), today(), 10)
     assert page.total == 300  # every one certified and listed
-    sam_day = services.list_products(services.CatalogFilters(q="sam day"), today(), 10)
+    sam_day = listing.list_products(listing.CatalogFilters(q="sam day"), today(), 10)
     assert 0 < sam_day.total < 30
     runner.invoke(args=["seed-synthetic", "--products", "50"])  # adds more, new codes
     assert db.session.query(Product).count() == 350
@@ -56,7 +56,7 @@ def test_synthetic_products_have_stock_shelves_and_certificate_history(runner, a
     )
     assert 40 < superseded < 200
     # A shelf filter finds products on that showroom's shelf.
-    page = services.list_products(
-        services.CatalogFilters(showroom=showrooms[0].code), today(), 10
+    page = listing.list_products(
+        listing.CatalogFilters(showroom=showrooms[0].code), today(), 10
     )
     assert page.total > 0

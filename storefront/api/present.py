@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from storefront.catalog import services
+from storefront.catalog import cards, listing, product_pages
 from storefront.catalog.models import CertificateStatus
 from storefront.formatting import web_address
 from storefront.links import absolute_url_for
 
 
-def product_summary(card: services.ProductCard) -> dict:
+def product_summary(card: cards.ProductCard) -> dict:
     return {
         "code": card.code,
         "name": card.name,
@@ -31,7 +31,7 @@ def product_summary(card: services.ProductCard) -> dict:
     }
 
 
-def product_page(page: services.Page, filters: services.CatalogFilters) -> dict:
+def product_page(page: listing.Page, filters: listing.CatalogFilters) -> dict:
     def link(number: int) -> str:
         return absolute_url_for(
             "api.products",
@@ -73,7 +73,7 @@ def certificate(cert, today: date) -> dict:
     }
 
 
-def product_detail(view: services.ProductView, today: date) -> dict:
+def product_detail(view: product_pages.ProductView, today: date) -> dict:
     product, active = view.product, view.certificate
     return {
         "code": product.code,
@@ -99,7 +99,7 @@ def product_detail(view: services.ProductView, today: date) -> dict:
     }
 
 
-def verification(result: services.Verification, today: date) -> dict:
+def verification(result: product_pages.Verification, today: date) -> dict:
     product = result.product
     return {
         "code": product.code,

@@ -1,7 +1,6 @@
 """API routes: read the arguments, call one catalogue service, hand the result to a schema."""
 
-from flask import abort, render_template, url_for
-from flask_babel import gettext as _
+from flask import render_template, url_for
 
 from storefront import clock
 from storefront.api import bp, pages, rate_limit, rate_limit_in_words, schemas
@@ -14,17 +13,13 @@ from storefront.api.present import (
     showroom,
     verification,
 )
+from storefront.catalog import listing, product_pages
 from storefront.catalog import regions as region_rules
-from storefront.catalog import services
 from storefront.extensions import limiter
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as showroom_services
 
 limiter.limit(rate_limit)(bp)
-
-
-def _not_found() -> str:
-    return _("No such code in the register.")
 
 
 @bp.get("/products")
@@ -38,8 +33,8 @@ def products(page_size: int, **args):
     The same search as the catalogue page: every word must start a word of the name, producer,
     group, place or description; a word one typo away is tried when nothing matches.
     """
-    filters = services.CatalogFilters(**{k: v for k, v in args.items() if v is not None})
-    page = services.list_products(filters, clock.today(), page_size)
+    filters = listing.CatalogFilters(**{k: v for k, v in args.items() if v is not None})
+    page = listing.list_products(filters, clock.today(), page_size)
     return product_page(page, filters)
 
 
@@ -51,10 +46,7 @@ def products(page_size: int, **args):
 def product(code: str):
     """One product, with its certificate history and where it is on a shelf"""
     today = clock.today()
-    try:
-        view = services.product_view(code, today)
-    except services.NotFound:
-        abort(404, description=_not_found())
+    view = product_pages.product_view(code, today)
     return product_detail(view, today)
 
 
@@ -68,10 +60,7 @@ def product(code: str):
 def verify(code: str):
     """The certificate check a product's QR code opens (/q/<code>)"""
     today = clock.today()
-    try:
-        result = services.verify(code, today)
-    except services.NotFound:
-        abort(404, description=_("This code is not in the OCOP register."))
+    result = product_pages.verify(code, today)
     return verification(result, today)
 
 
@@ -80,7 +69,7 @@ def verify(code: str):
 @bp.response(200, schemas.list_of(schemas.Producer, "ProducerList"))
 def producers():
     """Producers (cooperatives, enterprises, household businesses…) with their product counts"""
-    return {"items": [producer_summary(p, n) for p, n in services.list_producers(clock.today())]}
+    return {"items": [producer_summary(p, n) for p, n in listing.list_producers(clock.today())]}
 
 
 @bp.get("/producers/<code>")
@@ -89,10 +78,7 @@ def producers():
 @bp.alt_response(404, schema=schemas.ApiError, description="No producer has this code")
 def producer(code: str):
     """One producer and its certified products"""
-    try:
-        found, cards = services.producer_view(code, clock.today())
-    except services.NotFound:
-        abort(404, description=_not_found())
+    found, cards = product_pages.producer_view(code, clock.today())
     return {
         **producer_summary(found, len(cards)),
         "description": found.description,
@@ -114,11 +100,8 @@ def showrooms():
 @bp.alt_response(404, schema=schemas.ApiError, description="No showroom has this code")
 def showroom_detail(code: str):
     """One showroom and the certified products on its shelves"""
-    try:
-        found = showroom_services.get_showroom(code)
-    except showroom_services.NotFound:
-        abort(404, description=_not_found())
-    stock = services.showroom_stock(found.id, clock.today())
+    found = showroom_services.get_showroom(code)
+    stock = product_pages.showroom_stock(found.id, clock.today())
     return {
         **showroom(found),
         "stock": [{**product_summary(card), "available_here": here} for card, here in stock],

@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from storefront.catalog.listing import MAX_QUERY_LENGTH, SORTS
 from storefront.catalog.models import CertificateStatus, ProductGroup
-from storefront.catalog.services import MAX_QUERY_LENGTH, SORTS
 from storefront.extensions import ApiErrorSchema
 
 MAX_PAGE_SIZE = 100

@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload
 from storefront import clock
 from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart.models import CartItem
+from storefront.catalog.cards import active_certificate_join, sellable_ids
 from storefront.catalog.models import (
     Certificate,
     Product,
 )
-from storefront.catalog.services import active_certificate_join, sellable_ids
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
@@ -43,7 +43,7 @@ class NoLongerSold(CartError):
 
 class Cart:
     """A cart bound to a session (visitor) or a user (signed in). It takes only what the
-    catalogue sells on ``today`` (storefront.catalog.services.sellable_ids)."""
+    catalogue sells on ``today`` (storefront.catalog.cards.sellable_ids)."""
 
     def __init__(self, session, user=None, today: date | None = None):
         self._session = session

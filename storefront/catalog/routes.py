@@ -1,7 +1,7 @@
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import current_app, render_template, request, send_from_directory
 
 from storefront import clock
-from storefront.catalog import bp, search, services
+from storefront.catalog import bp, listing, product_pages, search
 from storefront.catalog import regions as region_rules
 from storefront.catalog.images import upload_folder
 from storefront.page_cache import cached_page
@@ -14,24 +14,24 @@ def home():
     today = clock.today()
     return render_template(
         "catalog/home.html",
-        group_counts=services.group_counts(today),
-        featured=services.featured_products(today),
+        group_counts=listing.group_counts(today),
+        featured=listing.featured_products(today),
         showrooms=showroom_services.list_showrooms(),
     )
 
 
 @bp.get("/san-pham")
-@cached_page(params=services.FILTER_PARAMETERS)
+@cached_page(params=listing.FILTER_PARAMETERS)
 def catalogue():
     today = clock.today()
     regions = region_rules.all_regions()
     showrooms = showroom_services.list_showrooms()
-    filters = services.parse_filters(
+    filters = listing.parse_filters(
         request.args,
         known_regions={r.code for r in regions},
         known_showrooms={s.code for s in showrooms},
     )
-    page = services.list_products(
+    page = listing.list_products(
         filters, today, current_app.config["CATALOG_PAGE_SIZE"], regions=regions
     )
     return render_template(
@@ -47,27 +47,21 @@ def catalogue():
 @cached_page(params=("q",))
 def suggestions():
     """As-you-type suggestions under the search box (an HTML fragment for htmx)."""
-    page = services.suggest(request.args.get("q", ""), clock.today())
+    page = listing.suggest(request.args.get("q", ""), clock.today())
     return render_template("catalog/_suggestions.html", page=page, q=request.args.get("q", ""))
 
 
 @bp.get("/san-pham/<code>")
 @cached_page
 def product(code: str):
-    try:
-        view = services.product_view(code, clock.today())
-    except services.NotFound:
-        abort(404)
+    view = product_pages.product_view(code, clock.today())
     return render_template("catalog/product.html", view=view, product=view.product)
 
 
 @bp.get("/chu-the/<code>")
 @cached_page
 def producer(code: str):
-    try:
-        producer, cards = services.producer_view(code, clock.today())
-    except services.NotFound:
-        abort(404)
+    producer, cards = product_pages.producer_view(code, clock.today())
     return render_template("catalog/producer.html", producer=producer, cards=cards)
 
 

@@ -9,8 +9,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import case, distinct, func, select
 
+from storefront.catalog.cards import active_certificate_join
 from storefront.catalog.models import Certificate, Product, ReviewStatus
-from storefront.catalog.services import active_certificate_join
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.office.charts import Report

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, distinct, extract, func, not_, select
 
+from storefront.catalog.cards import active_certificate_join
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ProductGroup
-from storefront.catalog.services import active_certificate_join
 from storefront.extensions import db
 from storefront.labels import GROUP_NAMES
 from storefront.office.certificates import expiring

@@ -1,7 +1,7 @@
 from flask import abort, make_response, render_template, request
 
 from storefront import clock
-from storefront.catalog import services as catalog_services
+from storefront.catalog import product_pages
 from storefront.page_cache import cached_page
 from storefront.qr import bp, services
 
@@ -12,8 +12,8 @@ ONE_DAY = 24 * 3600
 @cached_page
 def verify(code: str):
     try:
-        verification = catalog_services.verify(code, clock.today())
-    except catalog_services.NotFound:
+        verification = product_pages.verify(code, clock.today())
+    except product_pages.NotFound:
         return render_template("qr/unknown.html", code=code), 404
     return render_template("qr/verify.html", v=verification, product=verification.product)
 
@@ -21,11 +21,8 @@ def verify(code: str):
 @bp.get("/qr/<code>.<any(png, svg):kind>")
 @cached_page(params=("size",))
 def image(code: str, kind: str):
-    try:
-        size = services.parse_size(request.args.get("size"))
-    except services.InvalidSize as error:
-        abort(400, description=str(error))
-    product_code = catalog_services.existing_code(code)
+    size = services.parse_size(request.args.get("size"))
+    product_code = product_pages.existing_code(code)
     if product_code is None:
         abort(404)
     qr = services.qr_image(services.verification_url(product_code), kind, size)

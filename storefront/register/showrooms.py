@@ -1,5 +1,6 @@
 """Showrooms as the public sees them."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -22,11 +23,10 @@ def list_showrooms() -> list[Showroom]:
 
 
 def get_showroom(code: str) -> Showroom:
-    if not CODE_PATTERN.fullmatch(code):
-        raise NotFound(code)
-    showroom = db.session.scalar(
+    """The showroom with this code, open or not; NotFound for a code no showroom has."""
+    showroom = CODE_PATTERN.fullmatch(code) and db.session.scalar(
         select(Showroom).where(Showroom.code == code).options(joinedload(Showroom.region))
     )
     if showroom is None:
-        raise NotFound(code)
+        raise NotFound(_("No such code in the register."))
     return showroom

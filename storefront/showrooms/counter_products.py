@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.catalog.cards import listed_clause
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
-from storefront.catalog.services import listed_clause
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.inventory import services as stock

@@ -1,7 +1,7 @@
 from flask import abort, render_template
 
 from storefront import clock
-from storefront.catalog import services as catalog_services
+from storefront.catalog import product_pages
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as services
 from storefront.showrooms import bp
@@ -20,7 +20,7 @@ def showroom(code: str):
         showroom = services.get_showroom(code)
     except services.NotFound:
         abort(404)
-    stock = catalog_services.showroom_stock(showroom.id, clock.today())
+    stock = product_pages.showroom_stock(showroom.id, clock.today())
     return render_template("showrooms/detail.html", showroom=showroom, stock=stock)
 
 

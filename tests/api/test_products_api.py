@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from storefront.clock import today
 from tests.factories import (
     make_certificate,
@@ -108,6 +110,23 @@ def test_errors_are_json_with_a_reason_in_the_clients_language(client, app_ctx):
     # The pages keep their HTML error pages.
     page = client.get("/san-pham/NOSUCH")
     assert page.status_code == 404 and "site-header" in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/api/v1/products/NOSUCH", "No such code in the register."),
+        ("/api/v1/products/not%20a%20code", "No such code in the register."),
+        ("/api/v1/producers/NOSUCH", "No such code in the register."),
+        ("/api/v1/showrooms/NOSUCH", "No such code in the register."),
+        ("/api/v1/verify/NOSUCH", "This code is not in the OCOP register."),
+    ],
+)
+def test_an_unknown_code_answers_the_same_json_404_everywhere(client, app_ctx, path, reason):
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 404 and response.is_json
+    assert response.json == {"status": 404, "error": "Page not found", "reason": reason}
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_errors_speak_vietnamese_by_default(client):

@@ -158,7 +158,7 @@ def test_an_unexpected_error_is_a_styled_500_without_a_trace(client, app_ctx, mo
     def boom(*_args):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("storefront.catalog.services.group_counts", boom)
+    monkeypatch.setattr("storefront.catalog.listing.group_counts", boom)
     response = client.get("/")
     assert response.status_code == 500
     assert "secret detail" not in response.text and "Traceback" not in response.text

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import delete
 
-from storefront.catalog import search, services
+from storefront.catalog import listing, search
 from storefront.catalog.models import Certificate, Product
 from storefront.clock import today
 from storefront.demo.seed import load_demo
@@ -103,8 +103,8 @@ def demo(app_ctx):
     db.session.commit()
 
 
-def _search(q: str) -> services.Page:
-    return services.list_products(services.CatalogFilters(q=q), today(), page_size=50)
+def _search(q: str) -> listing.Page:
+    return listing.list_products(listing.CatalogFilters(q=q), today(), page_size=50)
 
 
 def test_real_queries_find_the_right_products(demo, client, subtests):
@@ -129,7 +129,7 @@ def test_real_queries_find_the_right_products(demo, client, subtests):
             # query longer than 200 characters with its reason; the page shortens it).
             assert client.get("/san-pham", query_string={"q": query}).status_code == 200
             api = client.get("/api/v1/products", query_string={"q": query})
-            if len(query) > services.MAX_QUERY_LENGTH:
+            if len(query) > listing.MAX_QUERY_LENGTH:
                 assert api.status_code == 422 and "q" in api.json["reason"]
             else:
                 assert api.status_code == 200 and api.json["total"] == page.total
@@ -169,8 +169,8 @@ def test_search_finds_only_what_may_be_sold(app_ctx):
 def test_search_keeps_the_other_filters(app_ctx):
     make_product("Sâm dây 5 sao", stars=5, group="herbal")
     make_product("Sâm dây 3 sao", stars=3, group="food")
-    filters = services.CatalogFilters(q="sam day", stars=5)
-    assert [c.name for c in services.list_products(filters, today(), 10).items] == ["Sâm dây 5 sao"]
+    filters = listing.CatalogFilters(q="sam day", stars=5)
+    assert [c.name for c in listing.list_products(filters, today(), 10).items] == ["Sâm dây 5 sao"]
 
 
 def test_matched_words_are_highlighted_whatever_their_marks(app_ctx):

@@ -2,10 +2,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from storefront.catalog import services
+from storefront.catalog import listing, product_pages
 from storefront.catalog.certificates import expiry_date, stars_for_score
 from storefront.catalog.regions import covered_region_ids
 from storefront.clock import today
+from storefront.domain import NotFound
 from storefront.folding import fold
 from tests.factories import (
     make_certificate,
@@ -18,7 +19,7 @@ from tests.factories import (
 
 
 def _list(**filters):
-    return services.list_products(services.CatalogFilters(**filters), today(), page_size=50)
+    return listing.list_products(listing.CatalogFilters(**filters), today(), page_size=50)
 
 
 def _names(page):
@@ -109,32 +110,32 @@ def test_search_ignores_diacritics_and_d_stroke(app_ctx):
 def test_pages_split_the_list_and_a_page_past_the_end_is_empty(app_ctx):
     for n in range(5):
         make_product(f"SP {n}")
-    filters = services.CatalogFilters(sort="name", page=2)
-    page = services.list_products(filters, today(), page_size=2)
+    filters = listing.CatalogFilters(sort="name", page=2)
+    page = listing.list_products(filters, today(), page_size=2)
     assert (page.total, page.pages, [c.name for c in page.items]) == (5, 3, ["SP 2", "SP 3"])
     filters.page = 99
-    page = services.list_products(filters, today(), page_size=2)
+    page = listing.list_products(filters, today(), page_size=2)
     assert page.items == [] and page.beyond_last
 
 
 def test_verify_tells_each_certificate_state(app_ctx):
     valid = make_product(stars=4)
-    assert services.verify(valid.code, today()).state == "valid"
-    assert services.verify(valid.code.lower(), today()).state == "valid"
+    assert product_pages.verify(valid.code, today()).state == "valid"
+    assert product_pages.verify(valid.code.lower(), today()).state == "valid"
 
     revoked = make_product(stars=None)
     make_certificate(revoked, status="revoked", revoked_on=today(), revoked_reason="Gian lận")
-    verdict = services.verify(revoked.code, today())
+    verdict = product_pages.verify(revoked.code, today())
     assert (verdict.state, verdict.certificate.revoked_reason) == ("revoked", "Gian lận")
 
     expired = make_product(stars=None)
     make_certificate(expired, issued_on=today() - timedelta(days=3 * 366 + 1))
-    assert services.verify(expired.code, today()).state == "expired"
+    assert product_pages.verify(expired.code, today()).state == "expired"
 
     bare = make_product(stars=None)
-    assert services.verify(bare.code, today()).state == "none"
+    assert product_pages.verify(bare.code, today()).state == "none"
 
 
 def test_verify_of_an_unknown_code_raises_not_found(app_ctx):
-    with pytest.raises(services.NotFound):
-        services.verify("NOSUCH", today())
+    with pytest.raises(NotFound):
+        product_pages.verify("NOSUCH", today())

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 # Load the catalog package before storefront.inventory: inventory.models -> catalog.models runs
-# catalog/__init__ -> routes -> catalog.services -> inventory.models, a cycle that fails when
+# catalog/__init__ -> routes -> catalog.listing -> inventory.models, a cycle that fails when
 # storefront.inventory is the first of the two to be imported.
 import storefront.catalog  # noqa: F401
 from storefront.extensions import db

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from storefront import clock
 from storefront.audit.models import AuditEntry
-from storefront.catalog import services as catalog
+from storefront.catalog import listing, product_pages
 from storefront.catalog.models import Certificate
 from storefront.extensions import db
 from storefront.office import certificates as certification
@@ -35,7 +35,7 @@ def certified(stars=4, issued_on=date(2025, 9, 1), **fields):
 
 
 def catalogue_codes(today=TODAY) -> set[str]:
-    page = catalog.list_products(catalog.CatalogFilters(), today, 100)
+    page = listing.list_products(listing.CatalogFilters(), today, 100)
     return {card.code for card in page.items}
 
 
@@ -47,9 +47,9 @@ def test_issuing_a_certificate_puts_a_new_product_in_the_catalogue_with_its_star
     db.session.commit()
 
     assert certificate.expires_on == date(2029, 2, 10)  # 36 months after the decision
-    cards = catalog.list_products(catalog.CatalogFilters(), TODAY, 100).items
+    cards = listing.list_products(listing.CatalogFilters(), TODAY, 100).items
     assert [(c.code, c.stars) for c in cards] == [(product.code, 4)]
-    assert catalog.verify(product.code, TODAY).state == "valid"
+    assert product_pages.verify(product.code, TODAY).state == "valid"
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_reevaluation_supersedes_the_old_certificate_up_or_down(officer, stars, 
     db.session.refresh(old)
     assert old.status == "superseded" and old.superseded_by_id == new.id
     assert new.status == "active"
-    assert [c.stars for c in catalog.list_products(catalog.CatalogFilters(), TODAY, 10).items] == [
+    assert [c.stars for c in listing.list_products(listing.CatalogFilters(), TODAY, 10).items] == [
         stars
     ]
     entry = db.session.scalar(
@@ -157,7 +157,7 @@ def test_revocation_takes_the_product_out_of_the_shop_and_the_qr_page_says_why(o
     db.session.commit()
 
     assert product.code not in catalogue_codes()
-    verdict = catalog.verify(product.code, TODAY)
+    verdict = product_pages.verify(product.code, TODAY)
     assert verdict.state == "revoked"
     assert verdict.certificate.revoked_reason == "Không đạt kiểm tra chất lượng"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certificate.revoked"))

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from storefront import clock
 from storefront.audit.models import AuditEntry
-from storefront.catalog import services as catalog
+from storefront.catalog import listing
 from storefront.catalog.models import PriceChange, Product
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -19,7 +19,7 @@ from tests.hardening.snapshot import database_checksum
 
 
 def shop_codes() -> set[str]:
-    page = catalog.list_products(catalog.CatalogFilters(), clock.today(), 100)
+    page = listing.list_products(listing.CatalogFilters(), clock.today(), 100)
     return {card.code for card in page.items}
 
 

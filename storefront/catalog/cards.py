@@ -1,0 +1,112 @@
+"""What the catalogue sells today, and a product as a card in a list.
+
+A product is sellable as OCOP only when the office approved and listed it and it has an active,
+unexpired certificate on ``today`` (taken explicitly, so pages, the API, the CLI and tests decide
+"valid" the same way). The listing, the product pages, the cart and the reports build on this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.extensions import db
+from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.register.models import Producer
+
+
+@dataclass
+class ProductCard:
+    """What a list shows of one product: stars are those of its active certificate."""
+
+    code: str
+    name: str
+    group: str
+    unit: str
+    price_vnd: int
+    stars: int
+    producer_code: str
+    producer_name: str
+    available_online: int
+    is_demo: bool
+    certificate_number: str = ""
+    certificate_issued_on: date | None = None
+    certificate_expires_on: date | None = None
+
+
+def active_certificate_join(today: date):
+    """ON clause joining a product to its one active, unexpired certificate."""
+    return and_(
+        Certificate.product_id == Product.id,
+        Certificate.status == CertificateStatus.ACTIVE,
+        Certificate.expires_on >= today,
+    )
+
+
+def listed_clause():
+    """The office lets the shop offer it: approved and listed. With active_certificate_join this
+    is the catalogue's one definition of what it sells today (see sellable_ids)."""
+    return and_(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
+
+
+def sellable_ids(product_ids, today: date) -> set[int]:
+    """Those of ``product_ids`` the catalogue would sell today: approved, listed, with an
+    active, unexpired certificate. The cart and checkout ask this, so they never hold what the
+    catalogue does not show. One query."""
+    if not product_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Product.id)
+            .join(Certificate, active_certificate_join(today))
+            .where(listed_clause(), Product.id.in_(list(product_ids)))
+        )
+    )
+
+
+def _online_available():
+    """Units available in the producer's own warehouse (what online orders ship from)."""
+    return (
+        select(func.coalesce(func.sum(StockLevel.quantity - StockLevel.reserved), 0))
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(
+            StockLevel.product_id == Product.id,
+            StockLocation.kind == LocationKind.WAREHOUSE,
+        )
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def card_query(today: date):
+    """Cards of the products that may be listed."""
+    return card_columns(today).where(listed_clause())
+
+
+def card_columns(today: date):
+    return (
+        select(
+            Product.code,
+            Product.name,
+            Product.group,
+            Product.unit,
+            Product.price_vnd,
+            Certificate.stars,
+            Producer.code,
+            Producer.name,
+            _online_available(),
+            Product.is_demo,
+            Certificate.decision_number,
+            Certificate.issued_on,
+            Certificate.expires_on,
+        )
+        .join(Certificate, active_certificate_join(today))
+        .join(Producer, Producer.id == Product.producer_id)
+    )
+
+
+def to_card(row) -> ProductCard:
+    return ProductCard(*row)

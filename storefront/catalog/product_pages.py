@@ -1,0 +1,169 @@
+"""The pages about one thing: a product (its certificate history and where it is on a shelf),
+the certificate check a product's QR code opens (/q/<code>), a producer, a showroom's shelves.
+
+An unknown code raises NotFound with the message the person sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from storefront.catalog.cards import ProductCard, card_query, to_card
+from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.domain import NotFound
+from storefront.extensions import db
+from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.register.codes import CODE_PATTERN
+from storefront.register.models import Producer, Showroom
+
+
+@dataclass
+class StockPlace:
+    kind: str
+    name: str
+    code: str | None  # showroom code, for a link
+    available: int
+
+
+@dataclass
+class ProductView:
+    product: Product
+    certificate: Certificate | None  # the active, unexpired one
+    history: list[Certificate]
+    online_available: int
+    showrooms: list[StockPlace]
+
+    @property
+    def sellable(self) -> bool:
+        return self.certificate is not None and self.product.listed
+
+
+def _printed_form(code: str) -> str | None:
+    """Codes are printed in capitals; a hand-typed lower-case code still finds its product.
+    None for anything that cannot be a code (too long, odd characters): no query is made."""
+    code = code.strip()
+    return code.upper() if CODE_PATTERN.fullmatch(code) else None
+
+
+def _no_such_code() -> NotFound:
+    return NotFound(_("No such code in the register."))
+
+
+def product_view(code: str, today: date) -> ProductView:
+    """Everything the product page shows. A product without an active certificate still has a
+    page (it says why it cannot be bought); an unknown code raises NotFound. Four queries."""
+    wanted = _printed_form(code)
+    product = wanted and db.session.scalar(
+        select(Product)
+        .where(Product.code == wanted, Product.review_status == ReviewStatus.APPROVED)
+        .options(
+            joinedload(Product.producer).joinedload(Producer.region),
+            joinedload(Product.region),
+            selectinload(Product.images),
+            selectinload(Product.certificates),
+        )
+    )
+    if product is None:
+        raise _no_such_code()
+    active = _active_certificate(product.certificates, today)
+    levels = db.session.execute(
+        select(
+            StockLevel.quantity - StockLevel.reserved,
+            StockLocation.kind,
+            Showroom.code,
+            Showroom.name,
+        )
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .outerjoin(Showroom, Showroom.id == StockLocation.showroom_id)
+        .where(StockLevel.product_id == product.id)
+        .order_by(Showroom.name)
+    ).all()
+    online = sum(a for a, kind, *_rest in levels if kind == LocationKind.WAREHOUSE)
+    places = [
+        StockPlace(kind, name, showroom_code, available)
+        for available, kind, showroom_code, name in levels
+        if kind == LocationKind.SHOWROOM and available > 0
+    ]
+    return ProductView(product, active, list(product.certificates), max(online, 0), places)
+
+
+def _active_certificate(certificates: list[Certificate], today: date) -> Certificate | None:
+    for certificate in certificates:
+        if certificate.state_on(today) == CertificateStatus.ACTIVE:
+            return certificate
+    return None
+
+
+@dataclass
+class Verification:
+    """What /q/<code> tells a person holding a product in a shop."""
+
+    product: Product
+    certificate: Certificate | None  # the one the verdict is about
+    state: str  # valid, expired, revoked, superseded, none
+    successor: Certificate | None = None
+
+
+def verify(code: str, today: date) -> Verification:
+    """The certificate state of a product code. Raises NotFound for a code not in the register
+    (which is what a counterfeit label looks like)."""
+    wanted = _printed_form(code)
+    product = wanted and db.session.scalar(
+        select(Product)
+        .where(Product.code == wanted)
+        .options(joinedload(Product.producer), selectinload(Product.certificates))
+    )
+    if product is None:
+        raise NotFound(_("This code is not in the OCOP register."))
+    certificates = list(product.certificates)  # newest first
+    active = _active_certificate(certificates, today)
+    if active is not None:
+        return Verification(product, active, "valid")
+    if not certificates:
+        return Verification(product, None, "none")
+    latest = max(certificates, key=lambda c: (c.issued_on, c.id))
+    state = latest.state_on(today)
+    successor = latest.superseded_by if state == CertificateStatus.SUPERSEDED else None
+    return Verification(product, latest, state, successor)
+
+
+def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
+    """A producer's page: the producer and its certified, listed products, by name."""
+    producer = CODE_PATTERN.fullmatch(code) and db.session.scalar(
+        select(Producer).where(Producer.code == code).options(joinedload(Producer.region))
+    )
+    if producer is None:
+        raise _no_such_code()
+    rows = db.session.execute(
+        card_query(today).where(Product.producer_id == producer.id).order_by(Product.name)
+    ).all()
+    return producer, [to_card(r) for r in rows]
+
+
+def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int]]:
+    """Certified products in stock at a showroom, with how many are available there."""
+    at_showroom = (
+        select(StockLevel.product_id, (StockLevel.quantity - StockLevel.reserved).label("here"))
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(StockLocation.showroom_id == showroom_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        card_query(today)
+        .add_columns(at_showroom.c.here)
+        .join(at_showroom, at_showroom.c.product_id == Product.id)
+        .where(at_showroom.c.here > 0)
+        .order_by(Certificate.stars.desc(), Product.name)
+    ).all()
+    return [(to_card(r[:-1]), r[-1]) for r in rows]
+
+
+def existing_code(code: str) -> str | None:
+    """The product code as registered, or None when no product has it."""
+    wanted = _printed_form(code)
+    return wanted and db.session.scalar(select(Product.code).where(Product.code == wanted))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import flash
+from flask import abort, flash
 
 from storefront.domain import DomainError, NotAllowed, NotFound
 from storefront.extensions import db
@@ -49,6 +49,31 @@ def carry_out(
     return Done(result)
 
 
+def carry_out_flashed(
+    form, action: Callable[[], T], *, let_through: tuple[type[DomainError], ...] = ()
+) -> Done[T] | None:
+    """A button that makes one change and redirects: the form must validate (no token, a reason
+    too long: a bad request); then ``carry_out``, and a refusal's messages are flashed for the page
+    the route redirects to. The route flashes what happened on ``Done``."""
+    if not form.validate():
+        abort(400)
+    done = carry_out(form, action, let_through=let_through)
+    for message in messages(form):
+        flash(message, "error")
+    return done
+
+
+def refusal(form) -> str | None:
+    """What the form was refused with, in one line, for a page that shows it above the form;
+    None when nothing was."""
+    return " ".join(messages(form)) or None
+
+
+def messages(form) -> list[str]:
+    """The form's own messages, then each field's."""
+    return [*form.form_errors, *(message for field in form for message in field.errors)]
+
+
 def show_on_form(form, error: DomainError, on_field: str | None = None) -> None:
     """Put each of the refusal's messages beside the field it names (or ``on_field``), or on the
     form."""
@@ -64,20 +89,3 @@ def show_on_form(form, error: DomainError, on_field: str | None = None) -> None:
 def form_status(form) -> int:
     """200 for a fresh or good form, 400 when it shows errors."""
     return 400 if form.errors or form.form_errors else 200
-
-
-def flash_outcome(
-    form,
-    action: Callable[[], T],
-    saying: str | Callable[[T], str] | None = None,
-    *,
-    let_through: tuple[type[DomainError], ...] = (),
-) -> Done[T] | None:
-    """A button that makes one change, for a route that redirects either way: carry it out and
-    flash ``saying`` (a message, or one made of the result), or flash why not."""
-    done = carry_out(form, action, let_through=let_through)
-    if done is not None and saying is not None:
-        flash(saying(done.value) if callable(saying) else saying, "success")
-    for message in [*form.form_errors, *(m for field in form for m in field.errors)]:
-        flash(message, "error")
-    return done

@@ -1,4 +1,4 @@
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from storefront.extensions import db
 from storefront.ids import parse_id, posted_ids
 from storefront.links import safe_next
 from storefront.numbers import parse_int
-from storefront.submissions import flash_outcome
+from storefront.submissions import carry_out_flashed
 
 
 def current_cart() -> services.Cart:
@@ -47,18 +47,14 @@ def add():
     if product_id is None:
         abort(404)
     quantity = request.form.get("quantity", "1")
-    flash_outcome(
-        form, lambda: current_cart().add(product_id, _quantity(quantity)), _("Added to your cart.")
-    )
+    if carry_out_flashed(form, lambda: current_cart().add(product_id, _quantity(quantity))):
+        flash(_("Added to your cart."), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".show")))
 
 
 @bp.post("/gio-hang/cap-nhat")
 def update():
-    form = CartForm()
-    if not form.validate():
-        abort(400)
-    flash_outcome(form, lambda: _update(current_cart()))
+    carry_out_flashed(CartForm(), lambda: _update(current_cart()))
     return redirect(url_for(".show"))
 
 

@@ -4,7 +4,7 @@ way a button's change is carried out."""
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, flash, redirect
+from flask import flash, redirect
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -14,7 +14,7 @@ from storefront.accounts.models import Role
 from storefront.extensions import db
 from storefront.office import bp
 from storefront.register.models import Producer, Region, Showroom
-from storefront.submissions import carry_out
+from storefront.submissions import carry_out_flashed
 
 T = TypeVar("T")
 
@@ -29,13 +29,8 @@ def act_and_return(form, action: Callable[[], T], success: Callable[[T], str], b
     """A button that makes one change (a toggle with a reason, a review): commit and flash what
     happened, or roll back and flash why not; back to ``back`` either way. A form that does not
     validate (no token, a reason too long) is a bad request."""
-    if not form.validate():
-        abort(400)
-    if done := carry_out(form, action):
+    if done := carry_out_flashed(form, action):
         flash(success(done.value), "success")
-    else:
-        for message in [*form.form_errors, *(m for field in form for m in field.errors)]:
-            flash(message, "error")
     return redirect(back)
 
 

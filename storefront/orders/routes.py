@@ -1,6 +1,6 @@
 import secrets
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
 from storefront.register.showrooms import list_showrooms
-from storefront.submissions import carry_out, flash_outcome, form_status, show_on_form
+from storefront.submissions import carry_out, carry_out_flashed, form_status, show_on_form
 
 SESSION_ORDERS = keep_at_sign_in("orders")  # orders placed as a guest, still theirs after sign-in
 # A random value per browser session that the checkout form's key is bound to.
@@ -127,19 +127,16 @@ def order_page(number: str):
 @bp.post("/don-hang/<number>/huy")
 def cancel(number: str):
     order = viewable_order(number)
-    form = OrderActionForm()
-    if not form.validate():
-        abort(400)
     actor = services.Actor(
         "customer", order.contact_name, current_user.get_id() and current_user.id
     )
-    flash_outcome(
-        form,
+    if carry_out_flashed(
+        OrderActionForm(),
         lambda: services.change_status(
             order, OrderStatus.CANCELLED, actor, note=_("Cancelled by the customer")
         ),
-        _("Your order is cancelled."),
-    )
+    ):
+        flash(_("Your order is cancelled."), "success")
     return redirect(url_for(".order_page", number=order.number))
 
 

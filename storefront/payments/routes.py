@@ -14,7 +14,7 @@ from storefront.orders.forms import OrderActionForm
 from storefront.orders.models import PaymentMethod
 from storefront.orders.routes import viewable_order
 from storefront.payments import bp, services, stripe_checkout
-from storefront.submissions import flash_outcome
+from storefront.submissions import carry_out_flashed
 
 
 @bp.post("/don-hang/<number>/the")
@@ -22,11 +22,11 @@ def card_start(number: str):
     """Send the buyer to Stripe's payment page for this order."""
     expiry.expire_due_orders()  # an order past its time is not paid by card any more
     order = viewable_order(number)
-    form = OrderActionForm()
-    if not form.validate() or not stripe_enabled():
+    if not stripe_enabled():
         abort(400)
     start = partial(stripe_checkout.start_checkout, order)
-    if done := flash_outcome(form, start, let_through=(stripe_checkout.NotAwaitingCard,)):
+    let_through = (stripe_checkout.NotAwaitingCard,)  # 409: the order page has changed
+    if done := carry_out_flashed(OrderActionForm(), start, let_through=let_through):
         return redirect(done.value, code=303)
     return redirect(url_for("orders.order_page", number=order.number))
 
@@ -69,7 +69,7 @@ def reconcile():
         upload = request.files.get("statement")
         if upload is None or not upload.filename:
             flash(_("Choose the bank statement CSV file."), "error")
-        elif done := flash_outcome(
+        elif done := carry_out_flashed(
             form,
             lambda: services.import_statement(upload.read(), recorded_by=current_user.display_name),
         ):
@@ -93,7 +93,7 @@ def mark_received(number: str):
     if order is None:
         abort(404)
     reference = request.form.get("reference", "")[:255] or None
-    flash_outcome(
+    if carry_out_flashed(
         form,
         lambda: services.record_payment(
             order,
@@ -102,6 +102,6 @@ def mark_received(number: str):
             recorded_by=current_user.display_name,
             reference=reference,
         ),
-        _("%(number)s is marked paid.", number=order.number),
-    )
+    ):
+        flash(_("%(number)s is marked paid.", number=order.number), "success")
     return redirect(url_for(".reconcile"))

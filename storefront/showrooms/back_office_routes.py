@@ -1,6 +1,6 @@
 """The showroom's back office (/showroom): incoming transfers, goods handed in, the stock count,
-pick-up orders, shelf labels, the day's report and consignment settlements. Staff only (the
-office may read settlements); the services check the showroom again."""
+shelf labels, the day's report and consignment settlements (pick-up orders: pickup_routes). Staff
+only (the office may read settlements); the services check the showroom again."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from storefront import clock
-from storefront.accounts.access import NotAllowed, roles_required
+from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
-from storefront.extensions import db
 from storefront.ids import posted_ids
 from storefront.qr.label_sheets import DEFAULT_LAYOUT, LAYOUTS
 from storefront.register import showrooms as showroom_register
@@ -24,9 +23,10 @@ from storefront.showrooms import (
     reports,
     shelf_labels,
 )
-from storefront.showrooms.errors import NotFound, ShowroomError
+from storefront.showrooms.errors import ShowroomError
 from storefront.showrooms.forms import StaffActionForm
 from storefront.showrooms.web import date_arg, own_hosts
+from storefront.submissions import carry_out, refusal
 
 SHARED_WITH_OFFICE = {"showrooms.back_office.settlements"}
 
@@ -42,11 +42,14 @@ def _posted_numbers(prefix: str) -> dict[int, str]:
     return posted_ids(request.form, prefix)
 
 
-def _checked_form() -> StaffActionForm:
-    form = StaffActionForm()
+def _submitted(form: StaffActionForm) -> bool:
+    """A POST whose form validates; one that does not (no token, a reason too long) is a bad
+    request."""
+    if request.method != "POST":
+        return False
     if not form.validate():
         abort(400)
-    return form
+    return True
 
 
 @bp.get("/")
@@ -74,27 +77,19 @@ def transfers():
 
 @bp.route("/transfers/<int:transfer_id>", methods=["GET", "POST"])
 def transfer(transfer_id: int):
-    try:
-        found = receiving.get_transfer(current_user, transfer_id)
-    except NotFound:
-        abort(404)
+    found = receiving.get_transfer(current_user, transfer_id)
     form = StaffActionForm()
-    error, status = None, 200
-    if request.method == "POST":
-        _checked_form()
-        try:
-            receiving.receive_transfer(
-                current_user, found.id, _posted_numbers("count-"), form.reason.data
-            )
-        except NotFound:
-            abort(404)
-        except ShowroomError as refused:
-            db.session.rollback()
-            error, status = str(refused), 409 if found.status != "in_transit" else 400
-        else:
-            db.session.commit()
-            flash(_("Transfer %(ref)s is received.", ref=found.reference), "success")
-            return redirect(url_for(".transfers"))
+    if _submitted(form) and carry_out(
+        form,
+        lambda: receiving.receive_transfer(
+            current_user, found.id, _posted_numbers("count-"), form.reason.data
+        ),
+    ):
+        flash(_("Transfer %(ref)s is received.", ref=found.reference), "success")
+        return redirect(url_for(".transfers"))
+    error = refusal(form)
+    # Received or cancelled meanwhile (another tab, a colleague): a conflict, not a bad count.
+    status = (409 if found.status != "in_transit" else 400) if error else 200
     return render_template(
         "showrooms/back/transfer.html",
         transfer=found,
@@ -107,134 +102,54 @@ def transfer(transfer_id: int):
 @bp.route("/receive", methods=["GET", "POST"])
 def receive():
     form = StaffActionForm()
-    error, status = None, 200
-    if request.method == "POST":
-        _checked_form()
-        try:
-            product = receiving.receive_direct(
+    if _submitted(form) and (
+        done := carry_out(
+            form,
+            lambda: receiving.receive_direct(
                 current_user,
                 request.form.get("product", ""),
                 request.form.get("quantity"),
                 form.note.data,
                 own_hosts(),
-            )
-        except ShowroomError as refused:
-            db.session.rollback()
-            error, status = str(refused), 400
-        else:
-            db.session.commit()
-            flash(
-                _("%(n)s × %(name)s received.", n=request.form.get("quantity"), name=product.name),
-                "success",
-            )
-            return redirect(url_for(".receive"))
+            ),
+        )
+    ):
+        flash(
+            _("%(n)s × %(name)s received.", n=request.form.get("quantity"), name=done.value.name),
+            "success",
+        )
+        return redirect(url_for(".receive"))
+    error = refusal(form)
     return render_template(
         "showrooms/back/receive.html", form=form, error=error, posted=request.form
-    ), status
+    ), 400 if error else 200
 
 
 @bp.route("/stock", methods=["GET", "POST"])
 def stock():
     form = StaffActionForm()
-    error, status = None, 200
-    if request.method == "POST":
-        _checked_form()
-        try:
-            changed = receiving.count_stock(
+    if _submitted(form) and (
+        done := carry_out(
+            form,
+            lambda: receiving.count_stock(
                 current_user, _posted_numbers("count-"), form.reason.data
-            )
-        except NotFound:
-            abort(404)
-        except ShowroomError as refused:
-            db.session.rollback()
-            error, status = str(refused), 400
-        else:
-            db.session.commit()
-            flash(
-                _("%(n)d counts corrected.", n=changed) if changed else _("Nothing changed."),
-                "success",
-            )
-            return redirect(url_for(".stock"))
+            ),
+        )
+    ):
+        changed = done.value
+        flash(
+            _("%(n)d counts corrected.", n=changed) if changed else _("Nothing changed."),
+            "success",
+        )
+        return redirect(url_for(".stock"))
+    error = refusal(form)
     return render_template(
         "showrooms/back/stock.html",
         rows=receiving.shelf(current_user),
         form=form,
         error=error,
         posted=request.form if error else {},
-    ), status
-
-
-# --- pick-up orders --------------------------------------------------------------------------
-
-
-@bp.get("/pickups")
-def pickup_list():
-    return render_template(
-        "showrooms/back/pickups.html",
-        orders=pickups.pickup_orders(current_user, include_closed=True),
-        form=StaffActionForm(),
-    )
-
-
-@bp.post("/pickups/find")
-def find_pickup():
-    _checked_form()
-    try:
-        order = pickups.find_by_scan(current_user, request.form.get("scan", ""))
-    except ShowroomError as error:
-        flash(str(error), "error")
-        return redirect(url_for(".pickup_list"))
-    scanned = request.form.get("scan", "").strip().upper()
-    return redirect(url_for(".pickup", number=order.number, scanned=scanned[:40] or None))
-
-
-def _pickup(number: str):
-    try:
-        return pickups.get_pickup(current_user, number)
-    except NotFound:
-        abort(404)
-
-
-@bp.get("/pickups/<number>")
-def pickup(number: str):
-    return render_template(
-        "showrooms/back/pickup.html",
-        order=_pickup(number),
-        form=StaffActionForm(),
-        scanned=request.args.get("scanned", "")[:40],
-    )
-
-
-@bp.post("/pickups/<number>/ready")
-def pickup_ready(number: str):
-    _checked_form()
-    order = _pickup(number)
-    try:
-        pickups.mark_ready(current_user, order.number)
-    except ShowroomError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("%(number)s is ready; the customer is told.", number=order.number), "success")
-    return redirect(url_for(".pickup", number=order.number))
-
-
-@bp.post("/pickups/<number>/hand-over")
-def hand_over(number: str):
-    form = _checked_form()
-    order = _pickup(number)
-    try:
-        pickups.hand_over(
-            current_user, order.number, form.code.data, cash_received=form.cash_received.data
-        )
-    except ShowroomError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".pickup", number=order.number))
-    db.session.commit()
-    flash(_("%(number)s is handed over.", number=order.number), "success")
-    return redirect(url_for(".pickup_list"))
+    ), 400 if error else 200
 
 
 # --- labels, report, settlements -------------------------------------------------------------
@@ -299,8 +214,6 @@ def settlements():
             statement = reports.settlement(
                 current_user, producer.id, showroom.id if showroom else None, date_from, date_to
             )
-        except NotAllowed:
-            abort(403)
         except ShowroomError as refused:
             error = str(refused)
     return render_template(

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from storefront import clock
+from storefront import clock, domain
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
+from storefront.errors import handle_domain_error
 from storefront.extensions import db
 from storefront.ids import posted_ids
 from storefront.security import CONTENT_SECURITY_POLICY
@@ -23,10 +24,11 @@ from storefront.showrooms import (
     sale_recording,
 )
 from storefront.showrooms import pos_bp as bp
-from storefront.showrooms.errors import NotFound, ScanRefused, ShowroomError
+from storefront.showrooms.errors import ScanRefused, ShowroomError
 from storefront.showrooms.forms import StaffActionForm
 from storefront.showrooms.scans import ScanKey
 from storefront.showrooms.web import date_arg, own_hosts, product_json
+from storefront.submissions import carry_out_flashed
 
 # The camera's barcode reader falls back to ZXing compiled to WebAssembly; only this page may
 # compile WebAssembly, nothing else is loosened.
@@ -39,6 +41,20 @@ COUNTER_CSP = CONTENT_SECURITY_POLICY.replace(
 @roles_required(Role.STAFF)
 def staff_only():
     """Every page here is for showroom staff, bound to one showroom."""
+
+
+@bp.errorhandler(ShowroomError)
+def refused(error: ShowroomError):
+    """What the counter's script reads when its API refuses: 422 with ``refused``, the message
+    and, for a scan, its ``kind``; nothing was changed. A sale that is not found (or another
+    showroom's) is the app's 404, as on any page."""
+    if isinstance(error, domain.NotFound):
+        return handle_domain_error(error)
+    db.session.rollback()
+    body = {"refused": True, "message": error.message}
+    if isinstance(error, ScanRefused):
+        body["kind"] = error.kind
+    return jsonify(body), 422
 
 
 @bp.get("/")
@@ -64,12 +80,9 @@ def catalogue():
 
 @bp.get("/api/scan")
 def scan():
-    try:
-        found = counter_products.scan(
-            current_user, request.args.get("code", ""), own_hosts(), clock.today()
-        )
-    except ScanRefused as refused:
-        return jsonify(refused=True, kind=refused.kind, message=str(refused)), 422
+    found = counter_products.scan(
+        current_user, request.args.get("code", ""), own_hosts(), clock.today()
+    )
     if isinstance(found, ScanKey):
         return jsonify(
             refused=True,
@@ -85,23 +98,17 @@ def record_sale():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return jsonify(refused=True, message=_("The sale could not be read.")), 400
-    try:
-        sale, created = sale_recording.record_sale(
-            current_user,
-            data.get("client_id"),
-            data.get("lines"),
-            payment=data.get("payment"),
-            cash_given=data.get("cash_given"),
-            client_total=data.get("client_total"),
-            sold_at=_moment(data.get("sold_at")),
-            shift=data.get("shift"),
-            today=clock.today(),
-        )
-    except NotFound:
-        abort(404)
-    except ShowroomError as error:
-        db.session.rollback()
-        return jsonify(refused=True, message=str(error)), 422
+    sale, created = sale_recording.record_sale(
+        current_user,
+        data.get("client_id"),
+        data.get("lines"),
+        payment=data.get("payment"),
+        cash_given=data.get("cash_given"),
+        client_total=data.get("client_total"),
+        sold_at=_moment(data.get("sold_at")),
+        shift=data.get("shift"),
+        today=clock.today(),
+    )
     db.session.commit()
     return jsonify(
         number=sale.number,
@@ -128,12 +135,9 @@ def vietqr():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return jsonify(refused=True, message=_("The sale could not be read.")), 400
-    try:
-        qr = counter_vietqr.counter_vietqr(
-            current_user, data.get("client_id"), data.get("lines"), clock.today()
-        )
-    except ShowroomError as error:
-        return jsonify(refused=True, message=str(error)), 422
+    qr = counter_vietqr.counter_vietqr(
+        current_user, data.get("client_id"), data.get("lines"), clock.today()
+    )
     return jsonify(
         image=qr.image_data_uri,
         amount_vnd=qr.amount,
@@ -153,37 +157,28 @@ def sales():
     )
 
 
-def _sale(number: str):
-    try:
-        return past_sales.get_sale(current_user, number)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/sales/<number>")
 def sale(number: str):
-    return render_template("showrooms/pos/sale.html", sale=_sale(number), form=StaffActionForm())
+    return render_template(
+        "showrooms/pos/sale.html",
+        sale=past_sales.get_sale(current_user, number),
+        form=StaffActionForm(),
+    )
 
 
 @bp.get("/sales/<number>/receipt")
 def receipt(number: str):
-    return render_template("showrooms/pos/receipt.html", sale=_sale(number))
+    return render_template(
+        "showrooms/pos/receipt.html", sale=past_sales.get_sale(current_user, number)
+    )
 
 
 @bp.post("/sales/<number>/void")
 def void(number: str):
     form = StaffActionForm()
-    if not form.validate():
-        abort(400)
-    try:
-        past_sales.void_sale(current_user, number, form.reason.data)
-    except NotFound:
-        abort(404)
-    except ShowroomError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    if carry_out_flashed(
+        form, lambda: past_sales.void_sale(current_user, number, form.reason.data)
+    ):
         flash(_("The sale is voided; the goods are back on the shelf."), "success")
     return redirect(url_for(".sale", number=number))
 
@@ -191,17 +186,10 @@ def void(number: str):
 @bp.post("/sales/<number>/return")
 def take_return(number: str):
     form = StaffActionForm()
-    if not form.validate():
-        abort(400)
     quantities = posted_ids(request.form, "return-")
-    try:
-        past_sales.return_items(current_user, number, quantities, form.reason.data)
-    except NotFound:
-        abort(404)
-    except ShowroomError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    if carry_out_flashed(
+        form,
+        lambda: past_sales.return_items(current_user, number, quantities, form.reason.data),
+    ):
         flash(_("The return is recorded; the goods are back on the shelf."), "success")
     return redirect(url_for(".sale", number=number))

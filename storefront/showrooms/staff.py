@@ -12,4 +12,3 @@ def own_showroom_id(actor) -> int:
         raise NotAllowed()
     require_showroom(actor, actor.showroom_id)
     return actor.showroom_id
-

@@ -24,13 +24,18 @@ class Done(Generic[T]):
 
 
 def carry_out(
-    form, action: Callable[[], T], *, let_through: tuple[type[DomainError], ...] = ()
+    form,
+    action: Callable[[], T],
+    *,
+    let_through: tuple[type[DomainError], ...] = (),
+    on_field: str | None = None,
 ) -> Done[T] | None:
     """Run ``action`` (one service call) and commit: ``Done(result)``. A refusal rolls back, is put
     on ``form`` and gives None, so the route shows the form again. Not found and not allowed are no
     form's business: they go on to the app's handler (404, 403), as do the kinds in
     ``let_through`` (rolled back), for a route that answers them its own way (e.g. a conflict
-    answered with the fresh value)."""
+    answered with the fresh value). ``on_field``: where a refusal that names no field is shown
+    (the form's own errors by default)."""
     try:
         result = action()
     except (NotFound, NotAllowed, *let_through):
@@ -38,19 +43,21 @@ def carry_out(
         raise
     except DomainError as error:
         db.session.rollback()
-        show_on_form(form, error)
+        show_on_form(form, error, on_field)
         return None
     db.session.commit()
     return Done(result)
 
 
-def carry_out_flashed(form, action: Callable[[], T]) -> Done[T] | None:
+def carry_out_flashed(
+    form, action: Callable[[], T], *, let_through: tuple[type[DomainError], ...] = ()
+) -> Done[T] | None:
     """A button that makes one change and redirects: the form must validate (no token, a reason
     too long: a bad request); then ``carry_out``, and a refusal's messages are flashed for the page
     the route redirects to. The route flashes what happened on ``Done``."""
     if not form.validate():
         abort(400)
-    done = carry_out(form, action)
+    done = carry_out(form, action, let_through=let_through)
     for message in messages(form):
         flash(message, "error")
     return done
@@ -67,9 +74,11 @@ def messages(form) -> list[str]:
     return [*form.form_errors, *(message for field in form for message in field.errors)]
 
 
-def show_on_form(form, error: DomainError) -> None:
-    """Put each of the refusal's messages beside the field it names, or on the form."""
+def show_on_form(form, error: DomainError, on_field: str | None = None) -> None:
+    """Put each of the refusal's messages beside the field it names (or ``on_field``), or on the
+    form."""
     for name, message in error.errors.items():
+        name = name or on_field
         field = form._fields.get(name) if name else None
         if field is not None:
             field.errors = [*field.errors, message]

@@ -17,7 +17,7 @@ from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.orders import services as orders
+from storefront.orders import placing
 from storefront.showrooms import sale_recording, transfers
 from tests.factories import (
     make_producer,
@@ -351,9 +351,9 @@ def world(app_ctx, monkeypatch):
         user.password_hash = "!"  # signed in through the session below, not by password
     db.session.add_all(users.values())
     db.session.commit()
-    order, _secret = orders.place_order(
-        orders.OrderDraft("delivery", "cod", "Lan", "0912345678", None, address_line="1 Lê Lợi"),
-        [orders.PlacedLine(product_a, 1, stock.warehouse_of(producer_a.id).id)],
+    order, _secret = placing.place_order(
+        placing.OrderDraft("delivery", "cod", "Lan", "0912345678", None, address_line="1 Lê Lợi"),
+        [placing.PlacedLine(product_a, 1, stock.warehouse_of(producer_a.id).id)],
         customer_id=users["customer"].id,
         idempotency_digest="role-matrix",
     )
@@ -366,11 +366,11 @@ def world(app_ctx, monkeypatch):
         payment="cash",
         today=today(),
     )
-    pickup, _secret = orders.place_order(
-        orders.OrderDraft(
+    pickup, _secret = placing.place_order(
+        placing.OrderDraft(
             "pickup", "cash_at_pickup", "Lan", "0912345678", None, pickup_showroom_id=showroom_x.id
         ),
-        [orders.PlacedLine(product_a, 1, stock.showroom_location(showroom_x.id).id)],
+        [placing.PlacedLine(product_a, 1, stock.showroom_location(showroom_x.id).id)],
         customer_id=None,
         idempotency_digest="role-matrix-pickup",
     )

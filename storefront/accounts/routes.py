@@ -23,6 +23,7 @@ from storefront.accounts.models import Role
 from storefront.accounts.sessions import start_session
 from storefront.extensions import db, limiter
 from storefront.links import safe_next
+from storefront.submissions import carry_out, form_status
 
 # Where each role starts after signing in (when that back office exists in this build).
 HOME_BY_ROLE = {
@@ -60,7 +61,7 @@ def login():
             start_session(user, remember=form.remember.data)
             db.session.commit()
             return redirect(_landing(user))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -82,44 +83,38 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
     form = RegisterForm()
-    if form.validate_on_submit():
-        identifier = form.identifier.data
-        try:
-            services.register_customer(identifier, form.password.data, form.name.data or "")
-        except services.AccountError as error:
-            db.session.rollback()
-            form.identifier.errors.append(str(error))
-        else:
-            db.session.commit()
-            # The same page whether the address was new or taken (the e-mail says which).
-            return render_template(
-                "accounts/register_sent.html",
-                email=services.normalise_email(identifier),
-                phone=services.normalise_mobile(identifier),
-                next=request.args.get("next"),
-            )
-    return render_template("accounts/register.html", form=form), 200 if not form.errors else 400
+    identifier = form.identifier.data
+    if form.validate_on_submit() and carry_out(
+        form,
+        lambda: services.register_customer(identifier, form.password.data, form.name.data or ""),
+        on_field="identifier",
+    ):
+        # The same page whether the address was new or taken (the e-mail says which).
+        return render_template(
+            "accounts/register_sent.html",
+            email=services.normalise_email(identifier),
+            phone=services.normalise_mobile(identifier),
+            next=request.args.get("next"),
+        )
+    return render_template("accounts/register.html", form=form), form_status(form)
 
 
 @bp.route("/tai-khoan", methods=["GET", "POST"])
 @login_required
 def account():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()  # the User itself, never the proxy
-        try:
-            services.change_password(user, form.current.data, form.password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
-            # Every other session has ended; this device goes on under the new version.
-            start_session(user, remember=_has_remember_cookie())
-            db.session.commit()
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form), 200 if not form.errors else 400
+    user = current_user._get_current_object()  # the User itself, never the proxy
+    if form.validate_on_submit() and carry_out(
+        form,
+        lambda: services.change_password(user, form.current.data, form.password.data),
+        on_field="password",
+    ):
+        # Every other session has ended; this device goes on under the new version.
+        start_session(user, remember=_has_remember_cookie())
+        db.session.commit()
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form), form_status(form)
 
 
 @bp.post("/tai-khoan/dang-xuat-moi-noi")
@@ -142,7 +137,7 @@ def forgot_password():
         services.request_password_reset(form.identifier.data)
         db.session.commit()
         return render_template("accounts/reset_sent.html")
-    return render_template("accounts/forgot.html", form=form), 200 if not form.errors else 400
+    return render_template("accounts/forgot.html", form=form), form_status(form)
 
 
 @bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
@@ -153,16 +148,13 @@ def reset_password(token: str):
     except services.AccountError as error:
         return render_template("accounts/reset_invalid.html", reason=str(error)), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = services.reset_password(token, form.password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
-            start_session(user)
-            db.session.commit()
-            flash(_("Your new password is set."), "success")
-            return redirect(_landing(user))
-    return render_template("accounts/reset.html", form=form), 200 if not form.errors else 400
+    if form.validate_on_submit() and (
+        done := carry_out(
+            form, lambda: services.reset_password(token, form.password.data), on_field="password"
+        )
+    ):
+        start_session(done.value)
+        db.session.commit()
+        flash(_("Your new password is set."), "success")
+        return redirect(_landing(done.value))
+    return render_template("accounts/reset.html", form=form), form_status(form)

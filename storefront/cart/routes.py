@@ -11,6 +11,7 @@ from storefront.extensions import db
 from storefront.ids import parse_id, posted_ids
 from storefront.links import safe_next
 from storefront.numbers import parse_int
+from storefront.submissions import carry_out_flashed
 
 
 def current_cart() -> services.Cart:
@@ -37,40 +38,32 @@ def show():
 
 @bp.post("/gio-hang/them")
 def add():
-    if not CartForm().validate():
+    form = CartForm()
+    if not form.validate():
         abort(400)
     product_id = db.session.scalar(
         select(Product.id).where(Product.code == (request.form.get("code") or "").upper())
     )
     if product_id is None:
         abort(404)
-    try:
-        current_cart().add(product_id, _quantity(request.form.get("quantity", "1")))
-    except services.CartError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(safe_next(request.form.get("next"), url_for(".show")))
-    db.session.commit()
-    flash(_("Added to your cart."), "success")
+    quantity = request.form.get("quantity", "1")
+    if carry_out_flashed(form, lambda: current_cart().add(product_id, _quantity(quantity))):
+        flash(_("Added to your cart."), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".show")))
 
 
 @bp.post("/gio-hang/cap-nhat")
 def update():
-    if not CartForm().validate():
-        abort(400)
-    cart = current_cart()
-    try:
-        for product_id, value in posted_ids(request.form, "qty-").items():
-            cart.set(product_id, _quantity(value, allow_zero=True))
-        if (removed := request.form.get("remove", type=parse_id)) is not None:
-            cart.set(removed, 0)
-    except services.CartError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".show"))
-    db.session.commit()
+    carry_out_flashed(CartForm(), lambda: _update(current_cart()))
     return redirect(url_for(".show"))
+
+
+def _update(cart: services.Cart) -> None:
+    """The new quantities (0 removes), and the line whose remove button was pressed."""
+    for product_id, value in posted_ids(request.form, "qty-").items():
+        cart.set(product_id, _quantity(value, allow_zero=True))
+    if (removed := request.form.get("remove", type=parse_id)) is not None:
+        cart.set(removed, 0)
 
 
 def _quantity(raw: str, allow_zero: bool = False) -> int:

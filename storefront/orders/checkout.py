@@ -1,4 +1,4 @@
-"""From a cart and a checkout form to what place_order needs: validated contact, where the goods
+"""From a cart and a checked checkout form to what place_order needs: where the goods
 go (or which showroom they are collected from), and where each line's units are reserved."""
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from storefront.accounts.services import normalise_email, normalise_mobile
 from storefront.cart import services as cart_services
 from storefront.catalog import regions as region_rules
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.orders import notifications
-from storefront.orders import services as orders
+from storefront.orders import expiry, notifications, placing
 from storefront.orders.models import Fulfilment, Order, PaymentMethod
-from storefront.orders.services import OrderDraft, PlacedLine, SoldOut
+from storefront.orders.placing import OrderDraft, PlacedLine
+from storefront.orders.services import SoldOut
 from storefront.register.models import Region, Showroom
 
 COMMUNE_KINDS = ("commune", "ward", "town")
@@ -30,11 +29,27 @@ log = logging.getLogger(__name__)
 
 
 class CheckoutError(Refused):
-    """Field errors for the form: {field name: message}."""
+    """Field errors for the form: {field name: message} ("cart" for the cart's)."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+@dataclass(frozen=True)
+class CheckoutFields:
+    """What the buyer filled in, each field checked (orders.forms.CheckoutForm)."""
+
+    fulfilment: str
+    payment_method: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str | None
+    note: str | None
+    province: str = ""
+    commune: str = ""
+    address: str = ""
+    showroom: str = ""
 
 
 @dataclass
@@ -81,7 +96,7 @@ def delivery_places(today: date) -> list[ProvinceOption]:
 
 def place(
     cart: cart_services.Cart,
-    form: dict,
+    fields: CheckoutFields,
     today: date,
     *,
     customer_id: int | None,
@@ -96,7 +111,7 @@ def place(
     CheckoutError or OrderError (nothing kept), or the database error of the second try.
     """
     items = cart.items()
-    attempt = partial(_place_once, cart, items, form, today, customer_id, idempotency_digest)
+    attempt = partial(_place_once, cart, items, fields, today, customer_id, idempotency_digest)
     try:
         return attempt()
     except DBAPIError as error:
@@ -109,14 +124,16 @@ def place(
 def _place_once(
     cart: cart_services.Cart,
     items: dict[int, int],
-    form: dict,
+    fields: CheckoutFields,
     today: date,
     customer_id: int | None,
     idempotency_digest: str,
 ) -> tuple[Order, str | None]:
     try:
-        draft, lines = prepare(items, form, today)
-        order, secret = orders.place_order(
+        # Units held by unpaid orders past their time are for sale again to this buyer.
+        expiry.expire_due_orders()
+        draft, lines = prepare(items, fields, today)
+        order, secret = placing.place_order(
             draft, lines, customer_id=customer_id, idempotency_digest=idempotency_digest
         )
         if secret is not None:  # a new order, not the first one of a double submission
@@ -135,52 +152,80 @@ def is_lost_connection(error: DBAPIError) -> bool:
     return error.connection_invalidated or isinstance(error, OperationalError)
 
 
-def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft, list[PlacedLine]]:  # noqa: C901
-    """Check everything the buyer sent and the cart's lines; raise CheckoutError naming each
-    field that is wrong. Prices come from the database later, never from the form."""
-    errors: dict[str, str] = {}
-    name = (form.get("name") or "").strip()
-    if not 2 <= len(name) <= 200:
-        errors["name"] = _("Enter the name of the person who receives the order.")
-    phone = normalise_mobile(form.get("phone") or "")
-    if phone is None:
-        errors["phone"] = _("Enter a Vietnamese mobile number, e.g. 0912345678.")
-    email = None
-    if (form.get("email") or "").strip():
-        email = normalise_email(form["email"])
-        if email is None:
-            errors["email"] = _("This is not an e-mail address.")
-    fulfilment = form.get("fulfilment")
-    if fulfilment not in set(Fulfilment):
-        errors["fulfilment"] = _("Choose delivery or pick-up at a showroom.")
-    method = form.get("payment_method")
-    if method not in payment_methods(fulfilment if fulfilment in set(Fulfilment) else None):
-        errors["payment_method"] = _("Choose a way to pay that fits how you get the goods.")
-    note = (form.get("note") or "").strip()[:500] or None
+def prepare(
+    items: dict[int, int], fields: CheckoutFields, today: date
+) -> tuple[OrderDraft, list[PlacedLine]]:
+    """The domain's checks of a checkout whose fields are valid (CheckoutForm): the place of
+    delivery or the showroom exists, the cart can be bought, the stock is there. Raises
+    CheckoutError naming each field that is wrong. Prices come from the database later, never
+    from the form."""
+    draft, showroom, view, errors = _check(items, fields, today)
+    if errors:
+        raise CheckoutError(errors)
+    placed = [_placed_line(line, showroom, errors) for line in view.lines]
+    if errors:
+        raise CheckoutError(errors)
+    return draft, placed
 
+
+def refusals(items: dict[int, int], fields: CheckoutFields, today: date) -> CheckoutError:
+    """What the domain says of the place and the cart when the form itself is refused, so the
+    page names every wrong field at once (no errors when there is nothing to say)."""
+    return CheckoutError(_check(items, fields, today)[3])
+
+
+def _check(
+    items: dict[int, int], fields: CheckoutFields, today: date
+) -> tuple[OrderDraft, Showroom | None, cart_services.CartView, dict[str, str]]:
+    """The draft, the pick-up showroom, the cart as it stands, and the errors so far."""
     draft = OrderDraft(
-        fulfilment=fulfilment,
-        payment_method=method,
-        contact_name=name,
-        contact_phone=phone or "",
-        contact_email=email,
-        note=note,
+        fulfilment=fields.fulfilment,
+        payment_method=fields.payment_method,
+        contact_name=fields.contact_name,
+        contact_phone=fields.contact_phone,
+        contact_email=fields.contact_email,
+        note=fields.note,
     )
+    errors: dict[str, str] = {}
     showroom = None
-    if fulfilment == Fulfilment.DELIVERY:
-        _delivery_address(form, draft, errors, today)
-    elif fulfilment == Fulfilment.PICKUP:
-        showroom = db.session.scalar(
-            select(Showroom).where(
-                Showroom.code == (form.get("showroom") or ""), Showroom.active.is_(True)
-            )
-        )
-        if showroom is None:
-            errors["showroom"] = _("Choose the showroom where you collect the order.")
-        else:
-            draft.pickup_showroom_id = showroom.id
-
+    if fields.fulfilment == Fulfilment.DELIVERY:
+        _delivery_address(fields, draft, errors, today)
+    elif fields.fulfilment == Fulfilment.PICKUP:
+        showroom = _pickup_showroom(fields, draft, errors)
     view = cart_services.view(items, today)
+    _cart_problems(view, errors)
+    return draft, showroom, view, errors
+
+
+def _delivery_address(fields: CheckoutFields, draft: OrderDraft, errors: dict, today: date) -> None:
+    places = {str(o.region.id): o for o in delivery_places(today)}
+    province = places.get(fields.province)
+    if province is None:
+        errors["province"] = _("Choose the province.")
+        return
+    communes = {str(c.id): c for c in province.communes}
+    commune = communes.get(fields.commune)
+    if commune is None:
+        errors["commune"] = _(
+            "Choose the commune or ward in %(province)s.", province=province.region.name
+        )
+    draft.province_id = province.region.id
+    draft.commune_id = commune.id if commune else None
+    draft.address_line = fields.address
+
+
+def _pickup_showroom(fields: CheckoutFields, draft: OrderDraft, errors: dict) -> Showroom | None:
+    showroom = db.session.scalar(
+        select(Showroom).where(Showroom.code == fields.showroom, Showroom.active.is_(True))
+    )
+    if showroom is None:
+        errors["showroom"] = _("Choose the showroom where you collect the order.")
+    else:
+        draft.pickup_showroom_id = showroom.id
+    return showroom
+
+
+def _cart_problems(view: cart_services.CartView, errors: dict) -> None:
     if not view.lines:
         errors["cart"] = _("Your cart is empty.")
     for line in view.lines:
@@ -190,52 +235,30 @@ def prepare(items: dict[int, int], form: dict, today: date) -> tuple[OrderDraft,
                 name=line.product.name,
                 problem=line.problem,
             )
-    if errors:
-        raise CheckoutError(errors)
-
-    placed = []
-    for line in view.lines:
-        if showroom is not None:
-            location_id = stock.showroom_location(showroom.id).id
-            if stock.available(line.product.id, location_id) < line.quantity:
-                errors["showroom"] = _(
-                    "%(showroom)s does not have %(n)d × %(name)s. Choose another "
-                    "showroom or delivery.",
-                    showroom=showroom.name,
-                    n=line.quantity,
-                    name=line.product.name,
-                )
-        else:
-            location_id = stock.warehouse_of(line.product.producer_id).id
-            if line.available_online <= 0:
-                errors["cart"] = SoldOut(line.product.name).args[0]
-            elif line.available_online < line.quantity:
-                errors["cart"] = _(
-                    "Only %(n)d × %(name)s can be delivered now.",
-                    n=line.available_online,
-                    name=line.product.name,
-                )
-        placed.append(PlacedLine(line.product, line.quantity, location_id))
-    if errors:
-        raise CheckoutError(errors)
-    return draft, placed
 
 
-def _delivery_address(form: dict, draft: OrderDraft, errors: dict, today: date) -> None:
-    places = {str(o.region.id): o for o in delivery_places(today)}
-    province = places.get(str(form.get("province") or ""))
-    if province is None:
-        errors["province"] = _("Choose the province.")
-        return
-    communes = {str(c.id): c for c in province.communes}
-    commune = communes.get(str(form.get("commune") or ""))
-    if commune is None:
-        errors["commune"] = _(
-            "Choose the commune or ward in %(province)s.", province=province.region.name
-        )
-    address = (form.get("address") or "").strip()
-    if not 5 <= len(address) <= 300:
-        errors["address"] = _("Enter the house number and street or village.")
-    draft.province_id = province.region.id
-    draft.commune_id = commune.id if commune else None
-    draft.address_line = address
+def _placed_line(
+    line: cart_services.CartLine, showroom: Showroom | None, errors: dict[str, str]
+) -> PlacedLine:
+    """Where the line's units are reserved: at the pick-up showroom (which must hold them) or in
+    the producer's warehouse (which must have them for sale online)."""
+    if showroom is not None:
+        location_id = stock.showroom_location(showroom.id).id
+        if stock.available(line.product.id, location_id) < line.quantity:
+            errors["showroom"] = _(
+                "%(showroom)s does not have %(n)d × %(name)s. Choose another showroom or delivery.",
+                showroom=showroom.name,
+                n=line.quantity,
+                name=line.product.name,
+            )
+    else:
+        location_id = stock.warehouse_of(line.product.producer_id).id
+        if line.available_online <= 0:
+            errors["cart"] = SoldOut(line.product.name).args[0]
+        elif line.available_online < line.quantity:
+            errors["cart"] = _(
+                "Only %(n)d × %(name)s can be delivered now.",
+                n=line.available_online,
+                name=line.product.name,
+            )
+    return PlacedLine(line.product, line.quantity, location_id)

@@ -110,6 +110,17 @@ class Order(db.Model):
     commune: Mapped[Region | None] = relationship(foreign_keys=[commune_id])
     pickup_showroom: Mapped[Showroom | None] = relationship()
 
+    def state_on(self, now: datetime) -> str:
+        """The status as it stands at ``now``: an unpaid order past its pay-by time is expired
+        even before the expiry job (`flask orders expire`) has recorded it."""
+        if (
+            self.status == OrderStatus.AWAITING_PAYMENT
+            and self.pay_by is not None
+            and self.pay_by < now
+        ):
+            return OrderStatus.EXPIRED
+        return self.status
+
 
 class OrderPart(db.Model):
     """The lines of one producer in an order, fulfilled by that producer."""

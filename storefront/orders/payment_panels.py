@@ -28,11 +28,12 @@ class VietQR:
     is_demo: bool
 
 
-def vietqr_for_order(order: Order) -> VietQR | None:
-    """What the order page shows to pay by transfer: the QR, bank, holder, amount, content."""
+def vietqr_for_order(order: Order, state: str | None = None) -> VietQR | None:
+    """What the order page shows to pay by transfer: the QR, bank, holder, amount, content.
+    ``state``: the order's status as read now (Order.state_on), its stored status by default."""
     if (
         order.payment_method != PaymentMethod.BANK_TRANSFER
-        or order.status != OrderStatus.AWAITING_PAYMENT
+        or (state or order.status) != OrderStatus.AWAITING_PAYMENT
     ):
         return None
     config = current_app.config
@@ -57,8 +58,8 @@ def pickup_pass(order: Order) -> str:
     return f"{order.number}-{order.pickup_code}" if order.pickup_code else order.number
 
 
-def pickup_qr_data_uri(order: Order) -> str | None:
+def pickup_qr_data_uri(order: Order, state: str | None = None) -> str | None:
     """The pass as a QR image for the order page (a PNG data URI: no extra request)."""
-    if order.fulfilment != Fulfilment.PICKUP or order.status not in OPEN:
+    if order.fulfilment != Fulfilment.PICKUP or (state or order.status) not in OPEN:
         return None
     return segno.make(pickup_pass(order), error="m", micro=False).png_data_uri(scale=6, border=4)

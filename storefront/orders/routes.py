@@ -11,11 +11,12 @@ from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart import services as cart_services
 from storefront.cart.routes import current_cart
 from storefront.extensions import db
-from storefront.orders import bp, checkout, services, transitions
+from storefront.orders import bp, checkout, placing, services, transitions
 from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
 from storefront.register.showrooms import list_showrooms
+from storefront.submissions import carry_out, carry_out_flashed, form_status, show_on_form
 
 SESSION_ORDERS = keep_at_sign_in("orders")  # orders placed as a guest, still theirs after sign-in
 # A random value per browser session that the checkout form's key is bound to.
@@ -24,46 +25,42 @@ SESSION_CHECKOUT_BINDING = "checkout_binding"
 
 @bp.route("/thanh-toan", methods=["GET", "POST"])
 def checkout_page():
+    """The checkout form. Reading it changes nothing: unpaid orders past their time are expired
+    by the job, and by placing an order (in its own transaction)."""
     today = clock.today()
-    if services.expire_due_orders():
-        db.session.commit()  # units of unpaid orders past their time are for sale again
     cart = current_cart()
     form = CheckoutForm()
-    errors: dict[str, str] = {}
     status = 200
     binding = session.setdefault(SESSION_CHECKOUT_BINDING, secrets.token_urlsafe(16))
     if request.method == "POST":
+        valid = form.validate()
         key = (form.idempotency_key.data or "").strip()[:64]
-        if not form.validate() or not key:
+        if "csrf_token" in form.errors or not key:
             abort(400)
-        digest = services.idempotency_digest(key, binding)
-        first = services.order_for_form(digest)
+        digest = placing.idempotency_digest(key, binding)
+        first = placing.order_for_form(digest)
         if first is not None:
             # This form made its order already in this browser session (double click, back and
             # resubmit, a retry after a dropped connection): show that order.
             _remember(first)
             return redirect(url_for(".order_page", number=first.number))
+        if not valid:  # the place and the cart are named too, all at once
+            show_on_form(form, checkout.refusals(cart.items(), form.fields(), today))
         try:
-            order, secret = checkout.place(
-                cart,
-                request.form,
-                today,
-                customer_id=current_user.get_id() and current_user.id,
-                idempotency_digest=digest,
-            )
-        except checkout.CheckoutError as error:
-            errors, status = error.errors, 400
-        except services.OrderError as error:
-            errors, status = {"cart": str(error)}, 400
+            done = valid and carry_out(form, lambda: _place(cart, form, today, digest))
         except DBAPIError:
-            message = _(
-                "The shop could not confirm your order just now. Send the form again in a "
-                "moment: it will not be ordered twice."
+            form.form_errors.append(
+                _(
+                    "The shop could not confirm your order just now. Send the form again in a "
+                    "moment: it will not be ordered twice."
+                )
             )
-            errors, status = {"cart": message}, 503
-        else:
+            done, status = None, 503
+        if done:
+            order, secret = done.value
             _remember(order)
             return redirect(url_for(".order_page", number=order.number, k=secret or None))
+        status = status if status != 200 else form_status(form)
     elif not form.idempotency_key.data:
         form.idempotency_key.data = secrets.token_urlsafe(24)
     view = cart_services.view(cart.items(), today)
@@ -73,13 +70,23 @@ def checkout_page():
         "orders/checkout.html",
         form=form,
         cart=view,
-        errors=errors,
+        errors=form.shown_errors(),
         posted=request.form,
         places=checkout.delivery_places(today),
         showrooms=list_showrooms(),
         methods=checkout.payment_methods(),
         shipping_per_parcel=current_app.config["SHIPPING_FEE_VND"],
     ), status
+
+
+def _place(cart, form: CheckoutForm, today, digest: str):
+    return checkout.place(
+        cart,
+        form.fields(),
+        today,
+        customer_id=current_user.get_id() and current_user.id,
+        idempotency_digest=digest,
+    )
 
 
 def _remember(order: Order) -> None:
@@ -102,40 +109,33 @@ def viewable_order(number: str) -> Order:
 
 @bp.get("/don-hang/<number>")
 def order_page(number: str):
-    services.expire_due_orders()
-    db.session.commit()
     order = viewable_order(number)
     _remember(order)
+    state = order.state_on(clock.utcnow())  # overdue and unpaid reads as expired
     return render_template(
         "orders/order.html",
         order=order,
+        state=state,
         form=OrderActionForm(),
-        vietqr=vietqr_for_order(order),
-        pickup_qr=pickup_qr_data_uri(order),
+        vietqr=vietqr_for_order(order, state),
+        pickup_qr=pickup_qr_data_uri(order, state),
         secret=request.args.get("k"),
-        may_cancel=transitions.may_cancel(order, "customer"),
+        may_cancel=state == order.status and transitions.may_cancel(order, "customer"),
     )
 
 
 @bp.post("/don-hang/<number>/huy")
 def cancel(number: str):
     order = viewable_order(number)
-    if not OrderActionForm().validate():
-        abort(400)
-    try:
-        services.change_status(
-            order,
-            OrderStatus.CANCELLED,
-            services.Actor(
-                "customer", order.contact_name, current_user.get_id() and current_user.id
-            ),
-            note=_("Cancelled by the customer"),
-        )
-    except services.InvalidTransition as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    actor = services.Actor(
+        "customer", order.contact_name, current_user.get_id() and current_user.id
+    )
+    if carry_out_flashed(
+        OrderActionForm(),
+        lambda: services.change_status(
+            order, OrderStatus.CANCELLED, actor, note=_("Cancelled by the customer")
+        ),
+    ):
         flash(_("Your order is cancelled."), "success")
     return redirect(url_for(".order_page", number=order.number))
 
@@ -149,4 +149,4 @@ def my_orders():
         .order_by(Order.created_at.desc())
         .limit(100)
     ).all()
-    return render_template("orders/mine.html", orders=orders)
+    return render_template("orders/mine.html", orders=orders, now=clock.utcnow())

@@ -1,25 +1,21 @@
-"""Placing orders and moving them through the transition table.
+"""Moving orders through the transition table, and finding the order a person may see.
 
 Every change of status is one conditional UPDATE (``… WHERE status = :seen``), so two requests can
 never both make the same change, and the stock side of a change (release, sale) happens exactly
-once with it. Callers commit; nothing here commits.
+once with it. Callers commit; nothing here commits. Placing an order: orders.placing; expiring
+unpaid ones: orders.expiry.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
@@ -29,13 +25,11 @@ from storefront.orders.models import (
     Fulfilment,
     Order,
     OrderEvent,
-    OrderLine,
     OrderPart,
     OrderStatus,
     PartStatus,
     PaymentMethod,
 )
-from storefront.register.codes import CODE_ALPHABET
 
 
 class OrderError(Refused):
@@ -74,38 +68,6 @@ class Actor:
 SYSTEM = Actor("system", "Hệ thống")
 
 
-@dataclass
-class PlacedLine:
-    product: Product
-    quantity: int
-    location_id: int
-
-
-@dataclass
-class OrderDraft:
-    """What checkout collected; prices and totals are never taken from here."""
-
-    fulfilment: str
-    payment_method: str
-    contact_name: str
-    contact_phone: str
-    contact_email: str | None
-    province_id: int | None = None
-    commune_id: int | None = None
-    address_line: str | None = None
-    pickup_showroom_id: int | None = None
-    note: str | None = None
-
-
-def new_order_number() -> str:
-    return "DH" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-
-
-def new_pickup_code() -> str:
-    """Six characters only the buyer sees; the showroom checks them at hand-over."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-
-
 def access_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -124,131 +86,6 @@ def may_view(
     if secret and hmac.compare_digest(access_digest(secret), order.access_digest):
         return True
     return bool(session_orders) and order.number in session_orders
-
-
-def shipping_fee(draft: OrderDraft, producer_count: int) -> int:
-    """Each producer ships its own parcel; pick-up costs nothing."""
-    if draft.fulfilment == Fulfilment.PICKUP:
-        return 0
-    return current_app.config["SHIPPING_FEE_VND"] * producer_count
-
-
-def idempotency_digest(key: str, session_binding: str) -> str:
-    """What an order keeps of its checkout form's key: a hash bound to the browser session the
-    form was given to, so a key replayed from another session finds no order."""
-    return hashlib.sha256(f"{session_binding}:{key}".encode()).hexdigest()
-
-
-def order_for_form(digest: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.idempotency_digest == digest))
-
-
-def place_order(
-    draft: OrderDraft,
-    lines: list[PlacedLine],
-    *,
-    customer_id: int | None,
-    idempotency_digest: str,
-) -> tuple[Order, str | None]:
-    """Create the order and reserve every line's units in the caller's transaction.
-
-    Returns (order, secret): the secret for the guest's link, or None when this form had already
-    made its order (a double submission gives back the first order). Raises SoldOut when any line
-    cannot be reserved; the caller rolls back and nothing is kept.
-    """
-    existing = order_for_form(idempotency_digest)
-    if existing is not None:
-        return existing, None
-    if not lines:
-        raise OrderError(_("Your cart is empty."))
-
-    secret = secrets.token_urlsafe(18)
-    order = Order(
-        number=new_order_number(),
-        idempotency_digest=idempotency_digest,
-        access_digest=access_digest(secret),
-        customer_id=customer_id,
-        fulfilment=draft.fulfilment,
-        payment_method=draft.payment_method,
-        contact_name=draft.contact_name,
-        contact_phone=draft.contact_phone,
-        contact_email=draft.contact_email,
-        province_id=draft.province_id,
-        commune_id=draft.commune_id,
-        address_line=draft.address_line,
-        pickup_showroom_id=draft.pickup_showroom_id,
-        note=draft.note,
-        pickup_code=new_pickup_code() if draft.fulfilment == Fulfilment.PICKUP else None,
-        subtotal_vnd=0,
-        total_vnd=0,
-        status=_first_status(draft.payment_method),
-    )
-    parts: dict[int, OrderPart] = {}
-    for line in lines:
-        product = line.product
-        part = parts.get(product.producer_id)
-        if part is None:
-            part = parts[product.producer_id] = OrderPart(
-                producer_id=product.producer_id, status=PartStatus.PENDING
-            )
-            order.parts.append(part)
-        order_line = OrderLine(
-            product_id=product.id,
-            location_id=line.location_id,
-            product_code=product.code,
-            product_name=product.name,
-            unit=product.unit,
-            producer_name=product.producer.name,
-            unit_price_vnd=product.price_vnd,
-            quantity=line.quantity,
-            line_total_vnd=product.price_vnd * line.quantity,
-        )
-        order.lines.append(order_line)
-        part.lines.append(order_line)
-    order.subtotal_vnd = sum(line.line_total_vnd for line in order.lines)
-    order.shipping_vnd = shipping_fee(draft, len(parts))
-    order.total_vnd = order.subtotal_vnd + order.shipping_vnd
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        order.pay_by = utcnow() + _payment_window(draft.payment_method)
-    order.events.append(
-        OrderEvent(
-            from_status=None,
-            to_status=order.status,
-            actor_id=customer_id,
-            actor_name=draft.contact_name,
-        )
-    )
-    db.session.add(order)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same form, submitted twice at the same moment: the other request made the order.
-        db.session.rollback()
-        first = order_for_form(idempotency_digest)
-        if first is None:
-            raise
-        return first, None
-    for line in order.lines:
-        try:
-            stock.reserve(line.product_id, line.location_id, line.quantity, reference=order.number)
-        except stock.OutOfStock as error:
-            raise SoldOut(line.product_name) from error
-    return order, secret
-
-
-def _first_status(payment_method: str) -> str:
-    if payment_method in (PaymentMethod.BANK_TRANSFER, PaymentMethod.CARD):
-        return OrderStatus.AWAITING_PAYMENT
-    return OrderStatus.PLACED
-
-
-def _payment_window(payment_method: str) -> timedelta:
-    hours = (
-        current_app.config["CARD_PAYMENT_TTL_HOURS"]
-        if payment_method == PaymentMethod.CARD
-        else current_app.config["TRANSFER_PAYMENT_TTL_HOURS"]
-    )
-    return timedelta(hours=hours)
 
 
 # --- changes of state ------------------------------------------------------------------------
@@ -409,25 +246,6 @@ def _follow_parts(order: Order) -> None:
         change_status(order, OrderStatus.DELIVERED, SYSTEM)
         if order.payment_method == PaymentMethod.CASH_ON_DELIVERY and order.paid_at is None:
             order.paid_at = utcnow()
-
-
-def expire_due_orders(now: datetime | None = None) -> int:
-    """Expire unpaid orders past their time and release their units. Safe to run anywhere, any
-    number of times (lazily from pages and from `flask orders expire`)."""
-    now = now or utcnow()
-    due = db.session.scalars(
-        select(Order)
-        .where(Order.status == OrderStatus.AWAITING_PAYMENT, Order.pay_by < now)
-        .options(selectinload(Order.parts).selectinload(OrderPart.lines))
-    ).all()
-    expired = 0
-    for order in due:
-        try:
-            change_status(order, OrderStatus.EXPIRED, SYSTEM, note="Quá hạn thanh toán")
-        except InvalidTransition:
-            continue  # paid or cancelled by someone else in the meantime
-        expired += 1
-    return expired
 
 
 def get_order(number: str) -> Order | None:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -5,37 +7,28 @@ from flask_login import current_user
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.extensions import csrf, db
+from storefront.orders import expiry
 from storefront.orders import services as orders
 from storefront.orders.checkout import stripe_enabled
 from storefront.orders.forms import OrderActionForm
 from storefront.orders.models import PaymentMethod
 from storefront.orders.routes import viewable_order
 from storefront.payments import bp, services, stripe_checkout
+from storefront.submissions import carry_out_flashed
 
 
 @bp.post("/don-hang/<number>/the")
 def card_start(number: str):
     """Send the buyer to Stripe's payment page for this order."""
-    orders.expire_due_orders()
+    expiry.expire_due_orders()  # an order past its time is not paid by card any more
     order = viewable_order(number)
-    if not OrderActionForm().validate() or not stripe_enabled():
+    if not stripe_enabled():
         abort(400)
-    try:
-        url = stripe_checkout.start_checkout(order)
-    except services.PaymentError:
-        abort(409, description=_("This order is not waiting for a card payment."))
-    except stripe_checkout.StripeUnavailable:
-        db.session.rollback()
-        flash(
-            _(
-                "The card payment service does not answer. Try again in a minute, or pay by "
-                "bank transfer."
-            ),
-            "error",
-        )
-        return redirect(url_for("orders.order_page", number=order.number))
-    db.session.commit()
-    return redirect(url, code=303)
+    start = partial(stripe_checkout.start_checkout, order)
+    let_through = (stripe_checkout.NotAwaitingCard,)  # 409: the order page has changed
+    if done := carry_out_flashed(OrderActionForm(), start, let_through=let_through):
+        return redirect(done.value, code=303)
+    return redirect(url_for("orders.order_page", number=order.number))
 
 
 @bp.get("/don-hang/<number>/the/xong")
@@ -76,16 +69,11 @@ def reconcile():
         upload = request.files.get("statement")
         if upload is None or not upload.filename:
             flash(_("Choose the bank statement CSV file."), "error")
-        else:
-            try:
-                result = services.import_statement(
-                    upload.read(), recorded_by=current_user.display_name
-                )
-            except services.PaymentError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-            else:
-                db.session.commit()
+        elif done := carry_out_flashed(
+            form,
+            lambda: services.import_statement(upload.read(), recorded_by=current_user.display_name),
+        ):
+            result = done.value
     return render_template(
         "payments/reconcile.html",
         form=form,
@@ -98,23 +86,22 @@ def reconcile():
 @bp.post("/office/payments/<number>/received")
 @roles_required(Role.OFFICE)
 def mark_received(number: str):
-    if not OrderActionForm().validate():
+    form = OrderActionForm()
+    if not form.validate():
         abort(400)
     order = orders.get_order(number)
     if order is None:
         abort(404)
-    try:
-        services.record_payment(
+    reference = request.form.get("reference", "")[:255] or None
+    if carry_out_flashed(
+        form,
+        lambda: services.record_payment(
             order,
             order.total_vnd,
             PaymentMethod.BANK_TRANSFER,
             recorded_by=current_user.display_name,
-            reference=request.form.get("reference", "")[:255] or None,
-        )
-    except (services.PaymentError, orders.InvalidTransition) as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+            reference=reference,
+        ),
+    ):
         flash(_("%(number)s is marked paid.", number=order.number), "success")
     return redirect(url_for(".reconcile"))

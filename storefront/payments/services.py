@@ -166,7 +166,7 @@ class StatementResult:
     unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, content, why)
 
 
-def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:  # noqa: C901
+def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:
     """Mark paid every awaiting order that a statement row pays: the row's content holds the
     order number and its credit equals the order's total. Rows that match nothing (or match
     wrongly) are listed, and change nothing.
@@ -174,6 +174,20 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:  # no
     The CSV needs a header with a content column (content/description/noi dung/dien giai) and an
     amount column (amount/credit/so tien/ghi co); amounts like 350000, 350.000 or 350,000.
     """
+    rows, content_col, amount_col = _read_statement(data)
+    result = StatementResult()
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        content = row[content_col] if content_col < len(row) else ""
+        amount = _amount(row[amount_col] if amount_col < len(row) else "")
+        _settle_row(result, row_number, content, amount, recorded_by)
+    return result
+
+
+def _read_statement(data: bytes) -> tuple[list[list[str]], int, int]:
+    """The statement's rows (header first) and its content and amount columns; the whole file is
+    read before any change, so a file that is not a statement changes nothing."""
     if len(data) > MAX_STATEMENT_BYTES:
         raise PaymentError(_("The statement file is larger than 2 MB."))
     text = _decode(data)
@@ -191,59 +205,60 @@ def import_statement(data: bytes, *, recorded_by: str) -> StatementResult:  # no
         raise PaymentError(
             _("The statement needs a header row with a content column and an amount column.")
         )
-    result = StatementResult()
-    for row_number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        content = row[content_col] if content_col < len(row) else ""
-        amount = _amount(row[amount_col] if amount_col < len(row) else "")
-        numbers = ORDER_NUMBER_RE.findall(content.upper().replace(" ", ""))
-        if amount is None:
-            result.unmatched.append((row_number, content, _("no amount")))
-            continue
-        if not numbers:
-            result.unmatched.append((row_number, content, _("no order number")))
-            continue
-        found = {
-            o.number: o for o in db.session.scalars(select(Order).where(Order.number.in_(numbers)))
-        }
-        order = next((found[number] for number in numbers if number in found), None)
-        if order is None:
-            result.unmatched.append((row_number, content, _("unknown order")))
-            continue
-        if reason := late_reason(order):
-            # Money for an order that gave its goods back: kept for the office, never lost.
-            _keep_statement_row(order, amount, content, reason, recorded_by)
-            result.to_review.append(order.number)
-            result.unmatched.append(
-                (row_number, content, _("order is %(status)s", status=order.status))
+    return rows, content_col, amount_col
+
+
+def _settle_row(
+    result: StatementResult, row_number: int, content: str, amount: int | None, recorded_by: str
+) -> None:
+    """One row: it pays its order, or its money is kept for review, or it is listed with why it
+    matched nothing."""
+    numbers = ORDER_NUMBER_RE.findall(content.upper().replace(" ", ""))
+    if amount is None:
+        result.unmatched.append((row_number, content, _("no amount")))
+        return
+    if not numbers:
+        result.unmatched.append((row_number, content, _("no order number")))
+        return
+    found = {
+        o.number: o for o in db.session.scalars(select(Order).where(Order.number.in_(numbers)))
+    }
+    order = next((found[number] for number in numbers if number in found), None)
+    if order is None:
+        result.unmatched.append((row_number, content, _("unknown order")))
+        return
+    if reason := late_reason(order):
+        # Money for an order that gave its goods back: kept for the office, never lost.
+        _keep_statement_row(order, amount, content, reason, recorded_by)
+        result.to_review.append(order.number)
+        result.unmatched.append(
+            (row_number, content, _("order is %(status)s", status=order.status))
+        )
+        return
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        result.unmatched.append(
+            (row_number, content, _("order is %(status)s", status=order.status))
+        )
+        return
+    try:
+        with db.session.begin_nested():
+            record_payment(
+                order,
+                amount,
+                PaymentMethod.BANK_TRANSFER,
+                recorded_by=recorded_by,
+                reference=f"statement row {row_number}",
+                note=content[:200],
             )
-            continue
-        if order.status != OrderStatus.AWAITING_PAYMENT:
-            result.unmatched.append(
-                (row_number, content, _("order is %(status)s", status=order.status))
-            )
-            continue
-        try:
-            with db.session.begin_nested():
-                record_payment(
-                    order,
-                    amount,
-                    PaymentMethod.BANK_TRANSFER,
-                    recorded_by=recorded_by,
-                    reference=f"statement row {row_number}",
-                    note=content[:200],
-                )
-        except PaymentError as error:  # the amount differs
-            _keep_statement_row(order, amount, content, ReviewReason.AMOUNT_DIFFERS, recorded_by)
-            result.to_review.append(order.number)
-            result.unmatched.append((row_number, content, str(error)))
-            continue
-        except orders.InvalidTransition as error:
-            result.unmatched.append((row_number, content, str(error)))
-            continue
-        result.paid.append(order.number)
-    return result
+    except PaymentError as error:  # the amount differs
+        _keep_statement_row(order, amount, content, ReviewReason.AMOUNT_DIFFERS, recorded_by)
+        result.to_review.append(order.number)
+        result.unmatched.append((row_number, content, str(error)))
+        return
+    except orders.InvalidTransition as error:
+        result.unmatched.append((row_number, content, str(error)))
+        return
+    result.paid.append(order.number)
 
 
 def _keep_statement_row(order: Order, amount: int, content: str, reason: str, by: str) -> None:

@@ -6,15 +6,17 @@ marked paid by the signed webhook alone.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import stripe
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.clock import utcnow
-from storefront.domain import Refused
+from storefront.domain import Conflict, Refused
 from storefront.extensions import db
 from storefront.links import absolute_url_for
 from storefront.orders import services as orders
@@ -22,11 +24,16 @@ from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.payments import services as payments
 from storefront.payments.models import Payment, ReviewReason, StripeEvent
 
+log = logging.getLogger(__name__)
 STRIPE_MIN_EXPIRY = timedelta(minutes=30)  # Stripe refuses sessions that expire sooner
 
 
 class StripeUnavailable(Refused):
-    pass
+    """Stripe did not answer; nothing was changed and the buyer may try again."""
+
+
+class NotAwaitingCard(Conflict, payments.PaymentError):
+    """The order is paid, expired or not paid by card (409: look at the order again)."""
 
 
 def client() -> stripe.StripeClient:
@@ -36,7 +43,7 @@ def client() -> stripe.StripeClient:
 def start_checkout(order: Order) -> str:
     """The URL of the Stripe-hosted payment page for this order (made once per order)."""
     if order.payment_method != PaymentMethod.CARD or order.status != OrderStatus.AWAITING_PAYMENT:
-        raise payments.PaymentError("this order is not waiting for a card payment")
+        raise NotAwaitingCard(_("This order is not waiting for a card payment."))
     if order.stripe_session_id and order.pay_by:
         expires_at = order.pay_by  # asked again: the same parameters, or Stripe refuses the key
     else:
@@ -83,7 +90,13 @@ def start_checkout(order: Order) -> str:
             params, options={"idempotency_key": f"checkout-{order.number}"}
         )
     except stripe.StripeError as error:
-        raise StripeUnavailable(str(error)) from error
+        log.warning("Stripe did not start a checkout for %s: %s", order.number, error)
+        raise StripeUnavailable(
+            _(
+                "The card payment service does not answer. Try again in a minute, or pay by "
+                "bank transfer."
+            )
+        ) from error
     order.stripe_session_id = session.id
     order.pay_by = expires_at  # the order waits as long as Stripe may take the money
     db.session.flush()

@@ -18,7 +18,7 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office import programme_reports, sales_reports
-from storefront.orders import services as orders
+from storefront.orders import placing
 from storefront.payments.services import record_payment
 from storefront.producers import stock as portal
 from storefront.showrooms import sale_recording
@@ -87,9 +87,11 @@ def typed_world(app_ctx):
         today=today(),
     )
     db.session.commit()
-    order, _secret = orders.place_order(
-        orders.OrderDraft("delivery", "bank_transfer", "Lan", "0912345678", None, address_line="x"),
-        [orders.PlacedLine(product, 1, inventory.warehouse_of(producer.id).id)],
+    order, _secret = placing.place_order(
+        placing.OrderDraft(
+            "delivery", "bank_transfer", "Lan", "0912345678", None, address_line="x"
+        ),
+        [placing.PlacedLine(product, 1, inventory.warehouse_of(producer.id).id)],
         customer_id=None,
         idempotency_digest="exports",
     )

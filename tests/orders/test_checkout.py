@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.inventory import services as stock
+from storefront.labels import ORDER_STATUS_NAMES
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderEvent, OrderStatus
 from storefront.outbox.models import OutboxMessage
@@ -19,6 +20,7 @@ from tests.factories import (
     make_user,
     stock_at_showroom,
 )
+from tests.hardening.snapshot import database_checksum
 from tests.zbar import decode_qr
 
 
@@ -222,13 +224,30 @@ def test_unpaid_transfer_expires_and_releases_once(client, two_producers, runner
     assert _warehouse_state(ginseng)[0] == (10, 0)
 
 
-def test_expiry_also_happens_lazily_when_pages_are_used(client, two_producers):
-    ginseng, _ = two_producers
+def test_an_overdue_order_reads_as_expired_and_reading_changes_nothing(client, two_producers):
+    ginseng, shoots = two_producers
     add_to_cart(client, ginseng, 4)
     order_url = checkout(client, payment_method="bank_transfer").location
     db.session.execute(Order.__table__.update().values(pay_by=utcnow() - timedelta(hours=1)))
     db.session.commit()
-    assert "hết hạn" in client.get(order_url).text
+    add_to_cart(client, shoots, 1)  # so the checkout page shows its form
+    before = database_checksum()
+
+    page = client.get(order_url)
+    assert client.get("/thanh-toan").status_code == 200
+    assert database_checksum() == before  # no order expired, no unit released by reading
+
+    status = re.search(r'class="order-status state-(\w+)">.*?<strong>([^<]+)', page.text)
+    assert status.groups() == ("expired", ORDER_STATUS_NAMES["expired"])
+    assert 'class="vietqr"' not in page.text  # nothing to pay any more
+    assert "/huy" not in page.text  # nor to cancel
+    overdue = _order()
+    assert overdue.status == OrderStatus.AWAITING_PAYMENT
+    assert _warehouse_state(ginseng)[0] == (10, 4)
+
+    # Placing an order expires the overdue ones in its transaction: their units are for sale.
+    assert checkout(client).status_code == 302
+    assert db.session.get(Order, overdue.id).status == OrderStatus.EXPIRED
     assert _warehouse_state(ginseng)[0] == (10, 0)
 
 

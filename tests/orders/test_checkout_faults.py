@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from storefront.extensions import db
-from storefront.orders import notifications
-from storefront.orders import services as orders
+from storefront.orders import notifications, placing
 from storefront.orders.models import Order
 from storefront.outbox.models import OutboxMessage, OutboxStatus
 from tests.checkout_helpers import add_to_cart, checkout, checkout_key, delivery_area
@@ -59,13 +58,13 @@ class Fault(Exception):
 
 
 def _after_the_order(monkeypatch):
-    real = orders.place_order
+    real = placing.place_order
 
     def place_then_fail(*args, **kwargs):
         real(*args, **kwargs)
         raise Fault("after the order was written")
 
-    monkeypatch.setattr(orders, "place_order", place_then_fail)
+    monkeypatch.setattr(placing, "place_order", place_then_fail)
 
 
 def _between_two_emails(monkeypatch):
@@ -152,8 +151,9 @@ def test_a_commit_that_reached_the_database_before_the_connection_dropped_is_not
     assert assert_every_order_has_its_emails() == 1  # one order, its e-mails once
 
 
-def test_order_emails_leave_after_the_response_not_during_it(client, cart_of_two_producers,
-                                                             smtp_server):
+def test_order_emails_leave_after_the_response_not_during_it(
+    client, cart_of_two_producers, smtp_server
+):
     response = checkout(client)
     assert response.status_code == 302
     assert smtp_server.messages == []  # the buyer did not wait for SMTP

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.orders import services as orders
+from storefront.orders import expiry
 from storefront.orders.models import Order
 from storefront.payments import services as payments
 from storefront.payments import stripe_checkout
@@ -188,10 +188,10 @@ def test_a_card_order_waits_as_long_as_its_stripe_session_can_be_paid(
     body = parse_qs(stripe_api.calls[0].request.body)
     expires_at = datetime.fromtimestamp(int(body["expires_at"][0]), UTC)
     assert expires_at >= utcnow() + timedelta(minutes=29)
-    assert orders.expire_due_orders(now=utcnow() + timedelta(minutes=10)) == 0
+    assert expiry.expire_due_orders(now=utcnow() + timedelta(minutes=10)) == 0
     db.session.commit()
     assert order_state(placed.number).status == "awaiting_payment"
-    assert orders.expire_due_orders(now=expires_at + timedelta(seconds=1)) == 1
+    assert expiry.expire_due_orders(now=expires_at + timedelta(seconds=1)) == 1
 
 
 @pytest.mark.parametrize(
@@ -491,7 +491,7 @@ def test_an_expired_session_gives_the_reserved_units_back_exactly_once(client, p
     deliver(
         client, event("checkout.session.expired", checkout_session(placed.number, total, "unpaid"))
     )
-    assert orders.expire_due_orders(now=utcnow() + timedelta(days=2)) == 0
+    assert expiry.expire_due_orders(now=utcnow() + timedelta(days=2)) == 0
     db.session.commit()
 
     after = order_state(placed.number)

@@ -12,7 +12,7 @@ from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.orders import services as orders
+from storefront.orders import placing
 from storefront.register.models import Producer, Showroom
 from tests.factories import make_producer, make_product, make_showroom, make_user, stock_at_showroom
 
@@ -55,8 +55,8 @@ def counter(app_ctx) -> Counter:
 
 
 def place_pickup(counter, payment_method="cash_at_pickup", quantity=2, key="pickup-1"):
-    order, _secret = orders.place_order(
-        orders.OrderDraft(
+    order, _secret = placing.place_order(
+        placing.OrderDraft(
             "pickup",
             payment_method,
             "Lan",
@@ -64,7 +64,7 @@ def place_pickup(counter, payment_method="cash_at_pickup", quantity=2, key="pick
             "lan@example.vn",
             pickup_showroom_id=counter.showroom.id,
         ),
-        [orders.PlacedLine(counter.tea, quantity, counter.location_id)],
+        [placing.PlacedLine(counter.tea, quantity, counter.location_id)],
         customer_id=None,
         idempotency_digest=key,
     )

@@ -75,9 +75,15 @@ def receive(
     reference: str | None = None,
 ) -> None:
     """Goods arrive at a location."""
-    _require_positive(quantity)
-    _ensure_level(product_id, location_id)
-    _change(product_id, location_id, quantity, 0, MovementKind.RECEIPT, actor, reason, reference)
+    put_in(
+        product_id,
+        location_id,
+        quantity,
+        kind=MovementKind.RECEIPT,
+        actor=actor,
+        reason=reason,
+        reference=reference,
+    )
 
 
 def adjust(

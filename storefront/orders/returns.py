@@ -24,13 +24,18 @@ from storefront.orders import transitions
 from storefront.orders.models import (
     Fulfilment,
     Order,
-    OrderEvent,
     OrderLine,
     OrderPart,
     OrderStatus,
     PartStatus,
 )
-from storefront.orders.services import Actor, InvalidTransition, OrderError, change_status
+from storefront.orders.services import (
+    Actor,
+    InvalidTransition,
+    OrderError,
+    change_status,
+    record_event,
+)
 
 MAX_REASON = 500
 
@@ -113,17 +118,8 @@ def record_return(
     if not any(line.returnable for line in part.lines):
         to_status = PartStatus.RETURNED
         _mark_part_returned(part, from_status, actor)
-    db.session.add(
-        OrderEvent(
-            order_id=order.id,
-            part_id=part.id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.user_id,
-            actor_name=actor.name,
-            note=f"{part.producer.name} — Hoàn hàng: {', '.join(summary)} ({reason})",
-        )
-    )
+    note = f"{part.producer.name} — Hoàn hàng: {', '.join(summary)} ({reason})"
+    record_event(order, part, from_status, to_status, actor, note)
     db.session.flush()
     _close_when_all_back(order, actor)
     return put_back

@@ -25,6 +25,7 @@ from storefront.orders.models import (
     Fulfilment,
     Order,
     OrderEvent,
+    OrderLine,
     OrderPart,
     OrderStatus,
     PartStatus,
@@ -119,16 +120,7 @@ def change_status(order: Order, to_status: str, actor: Actor, note: str | None =
     if result.rowcount != 1:
         raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
     db.session.refresh(order)
-    db.session.add(
-        OrderEvent(
-            order_id=order.id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.user_id,
-            actor_name=actor.name,
-            note=note,
-        )
-    )
+    record_event(order, None, from_status, to_status, actor, note)
     _apply_stock_side(order, from_status, to_status, actor)
     db.session.flush()
 
@@ -136,6 +128,42 @@ def change_status(order: Order, to_status: str, actor: Actor, note: str | None =
 def _guard_actor(order: Order, actor: Actor) -> None:
     if actor.role == "staff" and actor.showroom_id != order.pickup_showroom_id:
         raise InvalidTransition(_("This order is not for your showroom."))
+
+
+def record_event(
+    order: Order,
+    part: OrderPart | None,
+    from_status: str | None,
+    to_status: str,
+    actor: Actor,
+    note: str | None,
+) -> None:
+    """One line of the order's timeline: who moved it (or one producer's part) from what to what."""
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            part_id=part.id if part is not None else None,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            note=note,
+        )
+    )
+
+
+def _sell(order: Order, lines: list[OrderLine], actor: Actor, reason: str) -> None:
+    """The reserved units of ``lines`` leave stock as sold (shipped, or collected at a showroom)."""
+    for line in lines:
+        stock.commit_sale(
+            line.product_id,
+            line.location_id,
+            line.quantity,
+            actor=actor.name,
+            reference=order.number,
+            reserved=True,
+            reason=reason,
+        )
 
 
 def _apply_stock_side(order: Order, from_status: str, to_status: str, actor: Actor) -> None:
@@ -147,16 +175,7 @@ def _apply_stock_side(order: Order, from_status: str, to_status: str, actor: Act
             if part.status in transitions.PARTS_HOLDING:
                 part.status = PartStatus.CANCELLED
     elif to_status == OrderStatus.COLLECTED:
-        for line in order.lines:
-            stock.commit_sale(
-                line.product_id,
-                line.location_id,
-                line.quantity,
-                actor=actor.name,
-                reference=order.number,
-                reserved=True,
-                reason="Giao hàng tại điểm bán",
-            )
+        _sell(order, order.lines, actor, "Giao hàng tại điểm bán")
 
 
 def _release_open_lines(order: Order) -> None:
@@ -207,27 +226,8 @@ def change_part(
     if to_status == PartStatus.SHIPPED:
         part.carrier = carrier.strip()[:100]
         part.tracking_number = (tracking_number or "").strip()[:100] or None
-        for line in part.lines:
-            stock.commit_sale(
-                line.product_id,
-                line.location_id,
-                line.quantity,
-                actor=actor.name,
-                reference=order.number,
-                reserved=True,
-                reason="Gửi hàng cho khách",
-            )
-    db.session.add(
-        OrderEvent(
-            order_id=order.id,
-            part_id=part.id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.user_id,
-            actor_name=actor.name,
-            note=part.producer.name,
-        )
-    )
+        _sell(order, part.lines, actor, "Gửi hàng cho khách")
+    record_event(order, part, from_status, to_status, actor, part.producer.name)
     db.session.flush()
     _follow_parts(order)
 

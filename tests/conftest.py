@@ -85,17 +85,22 @@ def worker_name() -> str:
 def own_database_url(url: str | None, folder: Path) -> str:
     """The database this process tests on, never shared with another process of the run.
 
-    SQLite (no TEST_DATABASE_URL): a fresh file of its own in ``folder`` (a new one per process).
+    SQLite (no TEST_DATABASE_URL): a fresh file of its own in ``folder`` (a new one per process);
+    a SQLite file named in TEST_DATABASE_URL gets one file next to it per xdist worker.
     PostgreSQL: the database named in the URL for a serial run, and a database next to it per
     xdist worker (tests_gw0, tests_gw1, …); either is created when missing.
     """
     if not url:
         return f"sqlite:///{folder / (worker_name() + '.db')}"
-    url = database_url(url)
-    if not url.startswith("postgresql"):
-        return url
-    base = make_url(url)
-    name = base.database if worker_name() == "main" else f"{base.database}_{worker_name()}"
+    base = make_url(database_url(url))
+    serial = worker_name() == "main"
+    if base.get_backend_name() != "postgresql":
+        if serial or base.database in (None, "", ":memory:"):
+            return base.render_as_string(hide_password=False)
+        path = Path(base.database)
+        own = path.with_name(f"{path.stem}_{worker_name()}{path.suffix}")
+        return base.set(database=str(own)).render_as_string(hide_password=False)
+    name = base.database if serial else f"{base.database}_{worker_name()}"
     _create_postgres_database(base, name)
     return base.set(database=name).render_as_string(hide_password=False)
 

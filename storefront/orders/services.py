@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
 from storefront.clock import utcnow
@@ -31,6 +33,11 @@ from storefront.orders.models import (
     PartStatus,
     PaymentMethod,
 )
+
+if TYPE_CHECKING:
+    from flask_login import AnonymousUserMixin
+
+    from storefront.accounts.models import User
 
 
 class OrderError(Refused):
@@ -60,7 +67,7 @@ class Actor:
     showroom_id: int | None = None
 
     @classmethod
-    def of(cls, user, role: str | None = None) -> Actor:
+    def of(cls, user: User, role: str | None = None) -> Actor:
         return cls(
             role or user.role, user.display_name, user.id, user.producer_id, user.showroom_id
         )
@@ -74,7 +81,11 @@ def access_digest(secret: str) -> str:
 
 
 def may_view(
-    order: Order, *, user=None, secret: str | None = None, session_orders: list[str] | None = None
+    order: Order,
+    *,
+    user: User | AnonymousUserMixin | None = None,
+    secret: str | None = None,
+    session_orders: list[str] | None = None,
 ) -> bool:
     """The buyer (signed in), whoever holds the order's secret link, or the browser that placed
     it may see an order; nobody else."""
@@ -86,7 +97,7 @@ def may_view(
         return True
     if secret and hmac.compare_digest(access_digest(secret), order.access_digest):
         return True
-    return bool(session_orders) and order.number in session_orders
+    return order.number in (session_orders or [])
 
 
 # --- changes of state ------------------------------------------------------------------------
@@ -108,7 +119,7 @@ def change_status(order: Order, to_status: str, actor: Actor, note: str | None =
             _("This order cannot go from “%(a)s” to “%(b)s”.", a=from_status, b=to_status)
         )
     _guard_actor(order, actor)
-    values = {"status": to_status}
+    values: dict[str, object] = {"status": to_status}
     if to_status == OrderStatus.PAID:
         values["paid_at"] = utcnow()
     result = db.session.execute(
@@ -117,7 +128,7 @@ def change_status(order: Order, to_status: str, actor: Actor, note: str | None =
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult, result).rowcount != 1:
         raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
     db.session.refresh(order)
     record_event(order, None, from_status, to_status, actor, note)
@@ -220,11 +231,11 @@ def change_part(
         .values(status=to_status)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult, result).rowcount != 1:
         raise InvalidTransition(_("This order was changed meanwhile; reload the page."))
     db.session.refresh(part)
     if to_status == PartStatus.SHIPPED:
-        part.carrier = carrier.strip()[:100]
+        part.carrier = (carrier or "").strip()[:100]
         part.tracking_number = (tracking_number or "").strip()[:100] or None
         _sell(order, part.lines, actor, "Gửi hàng cho khách")
     record_event(order, part, from_status, to_status, actor, part.producer.name)

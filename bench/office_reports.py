@@ -33,7 +33,7 @@ from storefront.clock import today
 from storefront.demo.synthetic import load_synthetic, refresh_statistics
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.office import reports
+from storefront.office import sales_reports as reports
 from storefront.orders.models import Order, OrderEvent, OrderLine, OrderPart
 from storefront.register.models import Producer, Showroom
 from storefront.showrooms.models import Sale, SaleLine, SaleReturn

@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from storefront.extensions import db
+from storefront.inventory import services as stock
+from storefront.orders.models import Order
 from storefront.register.models import Region
 from tests.factories import make_region
 
@@ -112,3 +114,22 @@ def place_order(client, product, quantity=1, method="bank_transfer", **fields) -
     match = ORDER_URL_RE.search(response.headers["Location"])
     assert match, response.headers["Location"]
     return Placed(match.group(1), match.group(2))
+
+
+def the_order() -> Order:
+    """The one order a test placed, read afresh."""
+    db.session.expire_all()
+    return db.session.scalar(select(Order))
+
+
+def warehouse_state(product) -> tuple[tuple[int, int], int]:
+    """(quantity, reserved) at the producer's warehouse, and the ledger's sum there."""
+    db.session.expire_all()
+    location = stock.warehouse_of(product.producer_id).id
+    row = db.session.execute(
+        select(stock.StockLevel.quantity, stock.StockLevel.reserved).filter_by(
+            product_id=product.id, location_id=location
+        )
+    ).one()
+    return tuple(row), stock.ledger_sum(product.id, location)
+

@@ -12,7 +12,14 @@ from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderEvent, OrderStatus
 from storefront.outbox.models import OutboxMessage
 from storefront.vietqr import crc16_ccitt_false, parse_tlv
-from tests.checkout_helpers import add_to_cart, checkout, checkout_key, vietqr_png
+from tests.checkout_helpers import (
+    add_to_cart,
+    checkout,
+    checkout_key,
+    the_order,
+    vietqr_png,
+    warehouse_state,
+)
 from tests.factories import (
     make_producer,
     make_product,
@@ -22,22 +29,6 @@ from tests.factories import (
 )
 from tests.hardening.snapshot import database_checksum
 from tests.zbar import decode_qr
-
-
-def _order() -> Order:
-    db.session.expire_all()
-    return db.session.scalar(select(Order))
-
-
-def _warehouse_state(product):
-    db.session.expire_all()
-    location = stock.warehouse_of(product.producer_id).id
-    row = db.session.execute(
-        select(stock.StockLevel.quantity, stock.StockLevel.reserved).filter_by(
-            product_id=product.id, location_id=location
-        )
-    ).one()
-    return tuple(row), stock.ledger_sum(product.id, location)
 
 
 @pytest.fixture
@@ -56,7 +47,7 @@ def test_cash_on_delivery_order_with_two_producers(client, two_producers, app):
     add_to_cart(client, shoots, 1)
     response = checkout(client)
     assert response.status_code == 302
-    order = _order()
+    order = the_order()
     assert order.status == OrderStatus.PLACED
     assert order.contact_phone == "0912345678"
     assert len(order.parts) == 2
@@ -66,7 +57,7 @@ def test_cash_on_delivery_order_with_two_producers(client, two_producers, app):
         2 * fee,
         1060000 + 2 * fee,
     )
-    assert _warehouse_state(ginseng) == ((10, 2), 10)  # reserved, not yet sold
+    assert warehouse_state(ginseng) == ((10, 2), 10)  # reserved, not yet sold
     page = client.get(response.location).text
     assert order.number in page
     assert "1.060.000" in page
@@ -85,12 +76,12 @@ def test_lines_keep_the_price_they_were_bought_at(client, two_producers):
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 1)
     checkout(client, price_vnd="1", total="1", unit_price="1")  # a tampered form changes nothing
-    order = _order()
+    order = the_order()
     assert order.lines[0].unit_price_vnd == 450000
     assert order.subtotal_vnd == 450000
     ginseng.price_vnd = 500000
     db.session.commit()
-    assert _order().lines[0].unit_price_vnd == 450000
+    assert the_order().lines[0].unit_price_vnd == 450000
     assert (order.lines[0].product_name, order.lines[0].producer_name) == (
         "Hồng đảng sâm",
         "Kora Group",
@@ -105,7 +96,7 @@ def test_submitting_the_same_form_twice_makes_one_order(client, two_producers):
     second = checkout(client, key=key)
     assert first.status_code == second.status_code == 302
     assert db.session.scalar(select(func.count(Order.id))) == 1
-    assert _warehouse_state(ginseng)[0] == (10, 1)
+    assert warehouse_state(ginseng)[0] == (10, 1)
     assert client.get(second.location).status_code == 200
 
 
@@ -132,7 +123,7 @@ def test_bad_checkout_input_is_named_and_reserves_nothing(client, two_producers,
     assert response.status_code == 400
     assert f'id="{field}-error"' in response.text
     assert db.session.scalar(select(func.count(Order.id))) == 0
-    assert _warehouse_state(ginseng)[0] == (10, 0)
+    assert warehouse_state(ginseng)[0] == (10, 0)
 
 
 def test_more_than_in_stock_is_refused_with_a_clear_message(client, two_producers):
@@ -141,7 +132,7 @@ def test_more_than_in_stock_is_refused_with_a_clear_message(client, two_producer
     response = checkout(client)
     assert response.status_code == 400
     assert "Hồng đảng sâm" in response.text
-    assert _warehouse_state(ginseng)[0] == (10, 0)
+    assert warehouse_state(ginseng)[0] == (10, 0)
 
 
 @pytest.mark.parametrize("quantity", ["0", "-1", "abc", "100", "2.5", ""])
@@ -188,24 +179,24 @@ def test_pickup_reserves_at_the_showroom_that_has_the_goods(client, two_producer
     assert empty.name in refused.text
     done = checkout(client, fulfilment="pickup", showroom="SR-KT", payment_method="cash_at_pickup")
     assert done.status_code == 302
-    order = _order()
+    order = the_order()
     assert order.shipping_vnd == 0
     assert order.pickup_showroom_id == showroom.id
     location = stock.showroom_location(showroom.id).id
     assert stock.available(ginseng.id, location) == 1
-    assert _warehouse_state(ginseng)[0] == (10, 0)  # the warehouse is untouched
+    assert warehouse_state(ginseng)[0] == (10, 0)  # the warehouse is untouched
 
 
 def test_cancelling_releases_the_reservation_exactly_once(client, two_producers):
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 3)
     order_url = checkout(client).location
-    number = _order().number
+    number = the_order().number
     assert client.post(f"/don-hang/{number}/huy").status_code == 302
-    assert _order().status == OrderStatus.CANCELLED
-    assert _warehouse_state(ginseng)[0] == (10, 0)
+    assert the_order().status == OrderStatus.CANCELLED
+    assert warehouse_state(ginseng)[0] == (10, 0)
     client.post(f"/don-hang/{number}/huy")  # again: refused, nothing released twice
-    assert _warehouse_state(ginseng)[0] == (10, 0)
+    assert warehouse_state(ginseng)[0] == (10, 0)
     assert "đã huỷ" in client.get(order_url).text
 
 
@@ -213,15 +204,15 @@ def test_unpaid_transfer_expires_and_releases_once(client, two_producers, runner
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 4)
     checkout(client, payment_method="bank_transfer")
-    order = _order()
+    order = the_order()
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.pay_by > utcnow()
     order.pay_by = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert "1 unpaid" in runner.invoke(args=["orders", "expire"]).output
     assert "0 unpaid" in runner.invoke(args=["orders", "expire"]).output
-    assert _order().status == OrderStatus.EXPIRED
-    assert _warehouse_state(ginseng)[0] == (10, 0)
+    assert the_order().status == OrderStatus.EXPIRED
+    assert warehouse_state(ginseng)[0] == (10, 0)
 
 
 def test_an_overdue_order_reads_as_expired_and_reading_changes_nothing(client, two_producers):
@@ -241,28 +232,28 @@ def test_an_overdue_order_reads_as_expired_and_reading_changes_nothing(client, t
     assert status.groups() == ("expired", ORDER_STATUS_NAMES["expired"])
     assert 'class="vietqr"' not in page.text  # nothing to pay any more
     assert "/huy" not in page.text  # nor to cancel
-    overdue = _order()
+    overdue = the_order()
     assert overdue.status == OrderStatus.AWAITING_PAYMENT
-    assert _warehouse_state(ginseng)[0] == (10, 4)
+    assert warehouse_state(ginseng)[0] == (10, 4)
 
     # Placing an order expires the overdue ones in its transaction: their units are for sale.
     assert checkout(client).status_code == 302
     assert db.session.get(Order, overdue.id).status == OrderStatus.EXPIRED
-    assert _warehouse_state(ginseng)[0] == (10, 0)
+    assert warehouse_state(ginseng)[0] == (10, 0)
 
 
 def test_transitions_not_in_the_table_are_refused(client, two_producers):
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 1)
     checkout(client)
-    order = _order()
+    order = the_order()
     customer = orders.Actor("customer", "Lan")
     with pytest.raises(orders.InvalidTransition):
         orders.change_status(order, OrderStatus.PAID, customer)  # a buyer cannot mark it paid
     with pytest.raises(orders.InvalidTransition):
         orders.change_status(order, OrderStatus.COLLECTED, orders.Actor("office", "VP"))
     db.session.rollback()
-    assert _order().status == OrderStatus.PLACED
+    assert the_order().status == OrderStatus.PLACED
     assert db.session.scalar(select(func.count(OrderEvent.id))) == 1
 
 
@@ -271,7 +262,7 @@ def test_producer_ships_its_part_and_the_order_follows(client, auth, two_produce
     add_to_cart(client, ginseng, 2)
     add_to_cart(client, shoots, 1)
     checkout(client)
-    order = _order()
+    order = the_order()
     client.post("/logout")
     kora = make_user("hoa@kora.vn", role="producer", producer_code="KORA", name="Chị Hoa")
     dgtp = make_user("an@dgtp.vn", role="producer", producer_code="DGTP", name="Anh An")
@@ -285,22 +276,22 @@ def test_producer_ships_its_part_and_the_order_follows(client, auth, two_produce
     )  # not Kora's part
     no_carrier = client.post(f"/producer/orders/{kora_part.id}/shipped", data={"carrier": ""})
     assert no_carrier.status_code == 302
-    assert _warehouse_state(ginseng)[0] == (10, 2)
+    assert warehouse_state(ginseng)[0] == (10, 2)
     client.post(
         f"/producer/orders/{kora_part.id}/shipped",
         data={"carrier": "Viettel Post", "tracking": "VTP123"},
     )
-    assert _warehouse_state(ginseng) == ((8, 0), 8)  # sold: the ledger follows
-    assert _order().status == OrderStatus.PLACED  # Đăk Glei TP has not shipped yet
+    assert warehouse_state(ginseng) == ((8, 0), 8)  # sold: the ledger follows
+    assert the_order().status == OrderStatus.PLACED  # Đăk Glei TP has not shipped yet
     auth.logout()
     auth.login(dgtp)
     client.post(f"/producer/orders/{dgtp_part.id}/shipped", data={"carrier": "GHN"})
-    assert _order().status == OrderStatus.SHIPPED
+    assert the_order().status == OrderStatus.SHIPPED
     client.post(f"/producer/orders/{dgtp_part.id}/delivered")
     auth.logout()
     auth.login(kora)
     client.post(f"/producer/orders/{kora_part.id}/delivered")
-    final = _order()
+    final = the_order()
     assert final.status == OrderStatus.DELIVERED
     assert final.paid_at is not None
     assert "Viettel Post VTP123" in client.get(f"/don-hang/{final.number}", headers={}).text or True
@@ -310,7 +301,7 @@ def test_an_order_is_seen_only_by_its_buyer_or_with_its_link(client, app, two_pr
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 1)
     link = checkout(client).location
-    number = _order().number
+    number = the_order().number
     stranger = app.test_client()
     assert stranger.get(f"/don-hang/{number}").status_code == 404
     assert stranger.get(f"/don-hang/{number}?k=wrong").status_code == 404
@@ -334,7 +325,7 @@ def test_bank_transfer_order_page_shows_a_vietqr_that_decodes(client, two_produc
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 1)
     page = client.get(checkout(client, payment_method="bank_transfer").location).text
-    order = _order()
+    order = the_order()
     payload = decode_qr(vietqr_png(page), tmp_path)
     tags = parse_tlv(payload)
     assert tags["54"] == str(order.total_vnd)
@@ -349,7 +340,7 @@ def test_email_is_optional(client, two_producers):
     ginseng, _ = two_producers
     add_to_cart(client, ginseng, 1)
     assert checkout(client, email="").status_code == 302
-    assert _order().contact_email is None
+    assert the_order().contact_email is None
 
 
 def test_producer_dashboard_counts_orders_to_fulfil(client, auth, two_producers):

@@ -6,30 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront.extensions import db
-from storefront.inventory import services as stock
 from storefront.inventory.models import MovementKind, StockMovement
-from storefront.orders.models import Order, OrderEvent, OrderStatus, PartStatus
-from tests.checkout_helpers import add_to_cart, checkout
+from storefront.orders.models import OrderEvent, OrderStatus, PartStatus
+from tests.checkout_helpers import add_to_cart, checkout, the_order, warehouse_state
 from tests.factories import make_producer, make_product, make_user
 
 CANCEL_BUTTON = "/huy"
 
 
-def _order() -> Order:
-    db.session.expire_all()
-    return db.session.scalar(select(Order))
-
-
-def _warehouse(product):
-    """(quantity, reserved) at the producer's warehouse, and the ledger's sum there."""
-    db.session.expire_all()
-    location = stock.warehouse_of(product.producer_id).id
-    row = db.session.execute(
-        select(stock.StockLevel.quantity, stock.StockLevel.reserved).filter_by(
-            product_id=product.id, location_id=location
-        )
-    ).one()
-    return tuple(row), stock.ledger_sum(product.id, location)
 
 
 def _returns_in_ledger(product) -> int:
@@ -63,14 +47,14 @@ def _cod_order_with_kora_shipped(client, auth, shop):
     add_to_cart(client, ginseng, 2)
     add_to_cart(client, shoots, 1)
     url = checkout(client).location
-    order = _order()
+    order = the_order()
     kora_part = next(p for p in order.parts if p.producer.code == "KORA")
     _as(auth, make_user("hoa@kora.vn", role="producer", producer_code="KORA"))
     shipped = client.post(
         f"/producer/orders/{kora_part.id}/shipped", data={"carrier": "Viettel Post"}
     )
     assert shipped.status_code == 302
-    assert _warehouse(ginseng) == ((8, 0), 8)
+    assert warehouse_state(ginseng) == ((8, 0), 8)
     auth.logout()
     return url, order.number, kora_part.id
 
@@ -98,11 +82,11 @@ def test_the_buyer_cannot_cancel_once_a_part_has_shipped(client, auth, shop):
     events = db.session.scalar(select(func.count(OrderEvent.id)))
     refused = client.post(url.replace(number, f"{number}/huy"), follow_redirects=True)
     assert "đã được gửi đi" in refused.text  # says why, and who to ask
-    order = _order()
+    order = the_order()
     assert order.status == OrderStatus.PLACED
     assert sorted(p.status for p in order.parts) == [PartStatus.PENDING, PartStatus.SHIPPED]
-    assert _warehouse(shoots) == ((10, 1), 10)  # DGTP's units still reserved, nothing released
-    assert _warehouse(ginseng) == ((8, 0), 8)
+    assert warehouse_state(shoots) == ((10, 1), 10)  # DGTP's units still reserved, nothing released
+    assert warehouse_state(ginseng) == ((8, 0), 8)
     assert db.session.scalar(select(func.count(OrderEvent.id))) == events
 
 
@@ -111,8 +95,8 @@ def test_before_shipping_the_buyer_still_sees_the_button_and_can_cancel(client, 
     add_to_cart(client, ginseng, 1)
     url = checkout(client).location
     assert CANCEL_BUTTON in client.get(url).text
-    assert client.post(f"/don-hang/{_order().number}/huy").status_code == 302
-    assert _order().status == OrderStatus.CANCELLED
+    assert client.post(f"/don-hang/{the_order().number}/huy").status_code == 302
+    assert the_order().status == OrderStatus.CANCELLED
 
 
 def test_office_cancels_then_records_the_parcel_back_once(client, auth, shop):
@@ -122,18 +106,18 @@ def test_office_cancels_then_records_the_parcel_back_once(client, auth, shop):
     page = office.get(f"/office/orders/{number}").text
     assert "Hoàn hàng" in page
     office.post(f"/office/orders/{number}/cancel", data={"reason": "Khách đổi ý"})
-    order = _order()
+    order = the_order()
     assert order.status == OrderStatus.CANCELLED
-    assert _warehouse(shoots) == ((10, 0), 10)  # the unshipped part is released
-    assert _warehouse(ginseng) == ((8, 0), 8)  # the shipped parcel is still on its way
+    assert warehouse_state(shoots) == ((10, 0), 10)  # the unshipped part is released
+    assert warehouse_state(ginseng) == ((8, 0), 8)  # the shipped parcel is still on its way
 
     form = _return_form(office.get(f"/office/orders/{number}").text, kora_part)
     form["reason"] = "Khách từ chối nhận"
     answer = office.post(f"/office/orders/{number}/parts/{kora_part}/return", data=form)
     assert answer.status_code == 302
-    assert _warehouse(ginseng) == ((10, 0), 10)  # back in stock; the ledger sums to it
+    assert warehouse_state(ginseng) == ((10, 0), 10)  # back in stock; the ledger sums to it
     assert _returns_in_ledger(ginseng) == 1
-    order = _order()
+    order = the_order()
     assert {p.producer.code: p.status for p in order.parts} == {
         "KORA": PartStatus.RETURNED,
         "DGTP": PartStatus.CANCELLED,
@@ -143,7 +127,7 @@ def test_office_cancels_then_records_the_parcel_back_once(client, auth, shop):
         f"/office/orders/{number}/parts/{kora_part}/return", data=form, follow_redirects=True
     )
     assert "ghi nhận rồi" in again.text or "Chỉ kiện hàng đã gửi" in again.text
-    assert _warehouse(ginseng) == ((10, 0), 10)
+    assert warehouse_state(ginseng) == ((10, 0), 10)
     assert _returns_in_ledger(ginseng) == 1
 
 
@@ -151,11 +135,11 @@ def test_every_parcel_back_cancels_an_unpaid_shipped_order(client, auth, shop):
     ginseng, _ = shop
     add_to_cart(client, ginseng, 3)
     checkout(client)
-    order = _order()
+    order = the_order()
     part = order.parts[0]
     _as(auth, make_user("hoa@kora.vn", role="producer", producer_code="KORA"))
     client.post(f"/producer/orders/{part.id}/shipped", data={"carrier": "GHN"})
-    assert _order().status == OrderStatus.SHIPPED
+    assert the_order().status == OrderStatus.SHIPPED
     office = _office(client, auth)
     form = _return_form(office.get(f"/office/orders/{order.number}").text, part.id)
     line_id = next(k for k in form if k.startswith("ret-"))
@@ -164,23 +148,23 @@ def test_every_parcel_back_cancels_an_unpaid_shipped_order(client, auth, shop):
         f"/office/orders/{order.number}/parts/{part.id}/return",
         data={**form, line_id: "1", "reason": "Hộp móp"},
     )
-    assert _warehouse(ginseng) == ((8, 0), 8)
-    assert _order().parts[0].status == PartStatus.SHIPPED
+    assert warehouse_state(ginseng) == ((8, 0), 8)
+    assert the_order().parts[0].status == PartStatus.SHIPPED
     # Replaying that form changes nothing: it saw 0 units back, there is 1 now.
     office.post(
         f"/office/orders/{order.number}/parts/{part.id}/return",
         data={**form, line_id: "1", "reason": "Hộp móp"},
     )
-    assert _warehouse(ginseng) == ((8, 0), 8)
+    assert warehouse_state(ginseng) == ((8, 0), 8)
     rest = _return_form(office.get(f"/office/orders/{order.number}").text, part.id)
     assert rest[line_id] == "2"
     office.post(
         f"/office/orders/{order.number}/parts/{part.id}/return",
         data={**rest, "reason": "Khách từ chối nhận"},
     )
-    assert _warehouse(ginseng) == ((10, 0), 10)
+    assert warehouse_state(ginseng) == ((10, 0), 10)
     assert _returns_in_ledger(ginseng) == 2
-    final = _order()
+    final = the_order()
     assert final.parts[0].status == PartStatus.RETURNED
     assert final.status == OrderStatus.CANCELLED
     assert final.paid_at is None
@@ -200,9 +184,9 @@ def test_bad_returns_are_refused_and_change_nothing(client, auth, shop, change):
     form[line_id] = change.get("ret", form[line_id])
     answer = office.post(f"/office/orders/{number}/parts/{kora_part}/return", data=form)
     assert answer.status_code == 302
-    assert _warehouse(ginseng) == ((8, 0), 8)
+    assert warehouse_state(ginseng) == ((8, 0), 8)
     assert _returns_in_ledger(ginseng) == 0
-    assert _order().parts[0].status != PartStatus.RETURNED
+    assert the_order().parts[0].status != PartStatus.RETURNED
 
 
 def test_only_the_office_records_returns(client, auth, shop):
@@ -211,4 +195,4 @@ def test_only_the_office_records_returns(client, auth, shop):
     _as(auth, make_user("hoa2@kora.vn", role="producer", producer_code="KORA"))
     answer = client.post(f"/office/orders/{number}/parts/{kora_part}/return", data={"reason": "x"})
     assert answer.status_code in (302, 403, 404)
-    assert _warehouse(ginseng) == ((8, 0), 8)
+    assert warehouse_state(ginseng) == ((8, 0), 8)

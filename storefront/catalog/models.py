@@ -81,6 +81,8 @@ class Product(db.Model):
     price_vnd: Mapped[int] = mapped_column(Integer, index=True)
     description: Mapped[str | None] = mapped_column(Text)
     ean: Mapped[str | None] = mapped_column(String(14), unique=True)
+    # Weight of one packed unit as shipped, for delivery fees by weight band.
+    shipping_weight_grams: Mapped[int | None] = mapped_column(Integer)
     # Folded by catalog.search_document, kept in step by _refresh_search_text below, indexed by
     # catalog.search_index (FTS5 on SQLite, pg_trgm on PostgreSQL).
     search_name: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -118,6 +118,14 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")
+        # Traceability (storefront/traceability): /q/ scans are counted per product, batch and day
+        # (nothing about the person); without Redis each process writes its counts at most
+        # every SCAN_FLUSH_SECONDS; day counts older than SCAN_RETENTION_DAYS are summed by month.
+        self.SCAN_COUNTING = env.get("SCAN_COUNTING", "1") == "1"
+        self.SCAN_FLUSH_SECONDS = float(env.get("SCAN_FLUSH_SECONDS", 10))
+        self.SCAN_RETENTION_DAYS = int(env.get("SCAN_RETENTION_DAYS", 400))
+        # Shoppers' reports of suspicious labels, per client address (kept only by the limiter).
+        self.LABEL_REPORT_RATE_LIMIT = env.get("LABEL_REPORT_RATE_LIMIT", "5 per hour;20 per day")
         self.TESTING = False
 
 
@@ -131,6 +139,7 @@ class TestingConfig(Config):
         self.ALLOWED_HOSTS = [*self.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
         # One PBKDF2 round instead of scrypt's ~130 ms per test user; tests only.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+        self.SCAN_FLUSH_SECONDS = 0  # every scan written after its response: tests read it at once
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

@@ -11,6 +11,7 @@ from config import INSTANCE_DIR, Config
 from storefront import access_log, clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
 from storefront.outbox import services as outbox
+from storefront.traceability import scan_counts
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     _register_blueprints(app)
     errors.register(app)
     outbox.init_app(app)
+    scan_counts.init_app(app)
     access_log.init_app(app)
     formatting.register(app)
     labels.register(app)
@@ -72,6 +74,7 @@ FEATURES = (
     "accounts",
     "catalog",
     "qr",
+    "traceability",
     "showrooms",
     "producers",
     "cart",
@@ -102,6 +105,7 @@ def _register_cli(app: Flask) -> None:
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
     from storefront.outbox.cli import outbox_cli
+    from storefront.traceability.cli import scans_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -109,6 +113,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(scans_cli)
 
 
 @event.listens_for(Engine, "connect")

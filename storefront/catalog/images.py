@@ -37,8 +37,8 @@ class ImageRejected(Refused):
     pass
 
 
-def upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "products"
+def upload_folder(kind: str = "products") -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / kind
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -46,6 +46,12 @@ def upload_folder() -> Path:
 def store_product_image(data: bytes, product_code: str) -> str:
     """Check, clean and save an uploaded picture; returns the stored name (without size).
     Files are ``<name>-large.jpg`` and ``<name>-thumb.jpg``."""
+    return store_picture(data, product_code, "products")
+
+
+def store_picture(data: bytes, prefix: str, kind: str) -> str:
+    """A picture checked, cleaned and saved like a product's, in the ``kind`` folder of the
+    uploads (a shopper's photo of a suspicious label, say); returns its stored name."""
     if len(data) > current_app.config["MAX_IMAGE_BYTES"]:
         raise ImageRejected(
             _(
@@ -56,12 +62,12 @@ def store_product_image(data: bytes, product_code: str) -> str:
     if not _workers.acquire(timeout=WAIT_FOR_A_WORKER):
         raise ImageRejected(_("Many pictures are being processed; try again in a minute."))
     try:
-        return _store(data, product_code)
+        return _store(data, prefix, kind)
     finally:
         _workers.release()
 
 
-def _store(data: bytes, product_code: str) -> str:
+def _store(data: bytes, product_code: str, kind: str) -> str:
     try:
         image = decode(data)
     except ImageRejected:
@@ -78,7 +84,7 @@ def _store(data: bytes, product_code: str) -> str:
     else:
         image = image.convert("RGB")
     name = f"{product_code.lower()}-{secrets.token_hex(6)}"
-    folder = upload_folder()
+    folder = upload_folder(kind)
     for size_name, width in SIZES.items():
         copy = image.copy()
         copy.thumbnail((width, width))

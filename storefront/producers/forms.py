@@ -33,7 +33,17 @@ class PictureForm(FlaskForm):
 class ReceiveForm(FlaskForm):
     product = SelectField(_l("Product"), coerce=int)
     quantity = StringField(_l("Units received"), validators=[DataRequired(), Length(max=10)])
-    note = StringField(_l("Note (batch, date)"), validators=[Length(max=200)])
+    produced_on = StringField(_l("Production date"), validators=[Length(max=10)])
+    expires_on = StringField(_l("Use by (optional)"), validators=[Length(max=10)])
+    note = StringField(_l("Note"), validators=[Length(max=200)])
+
+
+class DeliveryForm(FlaskForm):
+    """Units of a batch a showroom received (where the batch went, for its /q/ page)."""
+
+    showroom = SelectField(_l("Showroom"))
+    quantity = StringField(_l("Units"), validators=[DataRequired(), Length(max=10)])
+    delivered_on = StringField(_l("Received on"), validators=[Length(max=10)])
 
 
 class CsrfOnlyForm(FlaskForm):

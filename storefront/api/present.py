@@ -8,6 +8,7 @@ from storefront.catalog import cards, listing, product_pages
 from storefront.catalog.models import CertificateStatus
 from storefront.formatting import web_address
 from storefront.links import absolute_url_for
+from storefront.traceability.batches import BatchCheck
 
 
 def product_summary(card: cards.ProductCard) -> dict:
@@ -109,6 +110,31 @@ def verification(result: product_pages.Verification, today: date) -> dict:
         "stars": result.certificate.stars if result.state == "valid" else None,
         "certificate": certificate(result.certificate, today) if result.certificate else None,
         "successor": certificate(result.successor, today) if result.successor else None,
+    }
+
+
+def batch_verification(check: BatchCheck, today: date) -> dict:
+    """/q/<product>/<batch> as data: the certificate check, and only what a shopper may see of
+    the batch."""
+    batch = check.batch
+    return {
+        **verification(check.verification, today),
+        "batch": {
+            "code": batch.code,
+            "produced_on": batch.produced_on,
+            "expires_on": batch.expires_on,
+            "expired": check.expired,
+            "quantity": batch.quantity,
+            "under_review": check.under_review,
+            "deliveries": [
+                {
+                    "showroom": {"code": d.showroom.code, "name": d.showroom.name},
+                    "quantity": d.quantity,
+                    "delivered_on": d.delivered_on,
+                }
+                for d in check.deliveries
+            ],
+        },
     }
 
 

@@ -184,6 +184,32 @@ class Verification(Schema):
     successor = fields.Nested(Certificate, allow_none=True)
 
 
+class BatchDelivery(Schema):
+    showroom = fields.Nested(Reference, required=True)
+    quantity = fields.Integer(required=True)
+    delivered_on = fields.Date(required=True)
+
+
+class Batch(Schema):
+    code = fields.String(required=True)
+    produced_on = fields.Date(required=True)
+    expires_on = fields.Date(allow_none=True, required=True)
+    expired = fields.Boolean(required=True, metadata={"description": "Past its use-by date today"})
+    quantity = fields.Integer(required=True, metadata={"description": "Units made"})
+    under_review = fields.Boolean(
+        required=True, metadata={"description": "The OCOP office is looking into this batch"}
+    )
+    deliveries = fields.List(
+        fields.Nested(BatchDelivery),
+        required=True,
+        metadata={"description": "Which showroom received how many units, and when"},
+    )
+
+
+class BatchVerification(Verification):
+    batch = fields.Nested(Batch, required=True)
+
+
 def list_of(item_schema, name: str) -> type[Schema]:
     """A ``{"items": [...]}`` envelope, so lists can grow fields without breaking clients."""
     return Schema.from_dict(

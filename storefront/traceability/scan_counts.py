@@ -33,13 +33,14 @@ from sqlalchemy import delete, func, insert, select
 
 from storefront import clock
 from storefront.extensions import db
-from storefront.traceability.models import Period, ScanCount, UnknownScanCount
+from storefront.catalog.models import Product
+from storefront.traceability.models import Period, ProductBatch, ScanCount, UnknownScanCount
 
 log = logging.getLogger(__name__)
 
 SCAN_HEADER = "X-Ocop-Scan"  # set by the page, read and removed by count_scans
-REDIS_HASH = "ocop:scan-counts"
-REDIS_FOLDING = "ocop:scan-counts:folding:"
+REDIS_HASH = "scan-counts"  # after CACHE_KEY_PREFIX ("ocop:")
+REDIS_FOLDING = "scan-counts:folding:"
 CODE_KEPT = 24
 _NOT_CODE = re.compile(r"[^A-Za-z0-9_/-]")
 _RENDERED = "scan_page_rendered"
@@ -128,16 +129,24 @@ def _redis(app: Flask):
     return client
 
 
+def _prefixed(app: Flask, name: str) -> str:
+    return f"{app.config.get('CACHE_KEY_PREFIX', '')}{name}"
+
+
 def _count(response: Response, key: str) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     client = _redis(app)
     if client is not None:
         try:
-            client.hincrby(REDIS_HASH, key, 1)
+            client.hincrby(_prefixed(app, REDIS_HASH), key, 1)
             return
         except Exception:  # noqa: BLE001 - Redis away: count in this process instead
             log.warning("scan count: Redis unavailable, counted in the process", exc_info=True)
-    if _buffer(app).add(key):
+    if not _buffer(app).add(key):
+        return
+    if app.config["SCAN_FLUSH_SECONDS"] <= 0:
+        _write_in_context(app)  # 0: every scan written at once (the tests read it back)
+    else:
         response.call_on_close(partial(_write_in_context, app))
 
 
@@ -214,11 +223,34 @@ def write_counts(counts: dict[str, int]) -> int:
                 )
         except (ValueError, IndexError):
             log.warning("scan count key not understood, dropped: %r", key)
+    known = _still_registered(known)
     if known:
         db.session.execute(insert(ScanCount), known)
     if unknown:
         db.session.execute(insert(UnknownScanCount), unknown)
     return sum(r["count"] for r in known + unknown)
+
+
+def _still_registered(rows: list[dict]) -> list[dict]:
+    """Counts of products (and batches) that still exist: one removed meanwhile is not counted."""
+    if not rows:
+        return rows
+    products = set(
+        db.session.scalars(
+            select(Product.id).where(Product.id.in_({r["product_id"] for r in rows}))
+        )
+    )
+    batch_ids = {r["batch_id"] for r in rows if r["batch_id"]}
+    batches = (
+        set(db.session.scalars(select(ProductBatch.id).where(ProductBatch.id.in_(batch_ids))))
+        if batch_ids
+        else set()
+    )
+    return [
+        r
+        for r in rows
+        if r["product_id"] in products and (r["batch_id"] is None or r["batch_id"] in batches)
+    ]
 
 
 def fold(app: Flask) -> int:
@@ -230,9 +262,10 @@ def fold(app: Flask) -> int:
         return written
     import redis
 
+    folding = _prefixed(app, REDIS_FOLDING)
     with contextlib.suppress(redis.ResponseError):  # no such hash: nothing counted since
-        client.rename(REDIS_HASH, f"{REDIS_FOLDING}{uuid.uuid4().hex}")
-    for name in client.scan_iter(match=f"{REDIS_FOLDING}*"):
+        client.rename(_prefixed(app, REDIS_HASH), f"{folding}{uuid.uuid4().hex}")
+    for name in client.scan_iter(match=f"{folding}*"):
         counts = {k.decode(): int(v) for k, v in client.hgetall(name).items()}
         written += write_counts(counts)
         db.session.commit()

@@ -32,8 +32,8 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy import delete, func, insert, select
 
 from storefront import clock
-from storefront.extensions import db
 from storefront.catalog.models import Product
+from storefront.extensions import db
 from storefront.traceability.models import Period, ProductBatch, ScanCount, UnknownScanCount
 
 log = logging.getLogger(__name__)

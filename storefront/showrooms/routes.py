@@ -28,6 +28,7 @@ def showroom(code: str):
 from storefront.showrooms import (  # noqa: E402, F401
     back_office_bp,
     back_office_routes,
+    batch_label_routes,
     pickup_routes,
     pos_bp,
     pos_routes,

@@ -26,3 +26,22 @@ def decode_qr(png: bytes, folder: Path) -> str:
         ["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True
     )
     return result.stdout.strip()
+
+
+def decode_pdf_qr(pdf: bytes, folder: Path) -> list[str]:
+    """Every QR code on the PDF's first page, read by zbar from a 300 dpi rendering (pdftoppm,
+    from Debian's poppler-utils), top left to bottom right as zbar finds them."""
+    for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
+        if shutil.which(tool) is None:
+            if os.environ.get("REQUIRE_BROWSER") == "1":
+                pytest.fail(f"REQUIRE_BROWSER=1 and {tool} is missing (apt-get install {package})")
+            pytest.skip(f"{tool} is not installed (apt-get install {package})")
+    (folder / "labels.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", "labels.pdf", "page"],
+        cwd=folder,
+        check=True,
+    )
+    page = next(folder.glob("page*.png"))
+    result = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True)
+    return result.stdout.split()

@@ -18,9 +18,11 @@ from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
+from storefront.inventory.models import StockLevel
 from storefront.office.models import ProgrammePlan
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
+from storefront.traceability.models import BatchDelivery, ProductBatch
 
 DATA_FILE = Path(__file__).parent / "data" / "ocop_demo.json"
 DEMO_ACTOR = "Dữ liệu demo"
@@ -63,6 +65,8 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     progress(f"{len(products)} products with certificates")
     _stock(products, showrooms, rng)
     progress("opening stock received and sent to the showrooms")
+    _batches(products, showrooms, today)
+    progress("production batches with their labels' codes and deliveries")
     return _accounts(showrooms)
 
 
@@ -265,6 +269,49 @@ def _stock(products, showrooms, rng) -> None:
                     rng.randint(1, 6),
                     actor=DEMO_ACTOR,
                     reason="Gửi bán ký gửi (dữ liệu demo)",
+                )
+
+
+def _batches(products, showrooms, today: date) -> None:
+    """Invented batches (dates, units and deliveries are demo data), one per product, delivered to
+    the showrooms that hold the product; the sample producer's first product has one past its
+    use-by date, to show what a shopper then sees."""
+    rng = random.Random("ocop-demo-batches")  # its own: the opening stock stays as it was
+    taken: set[str] = set()
+    expired_shown = False
+    for product in products:
+        made = today - timedelta(days=rng.randint(10, 120))
+        shelf_life = timedelta(days=rng.choice((180, 365, 730)))
+        expired = product.producer.code == SAMPLE_PRODUCER_CODE and not expired_shown
+        expired_shown = expired_shown or expired
+        expires = today - timedelta(days=5) if expired else made + shelf_life
+        batch = ProductBatch(
+            product_id=product.id,
+            code=new_product_code(rng, taken),
+            produced_on=made,
+            expires_on=expires,
+            quantity=rng.randint(60, 400),
+            note="Dữ liệu demo",
+            created_by_name=DEMO_ACTOR,
+        )
+        db.session.add(batch)
+        db.session.flush()
+        for showroom in showrooms:
+            level = db.session.scalar(
+                select(StockLevel.quantity).where(
+                    StockLevel.product_id == product.id,
+                    StockLevel.location_id == inventory.showroom_location(showroom.id).id,
+                )
+            )
+            if level:
+                db.session.add(
+                    BatchDelivery(
+                        batch_id=batch.id,
+                        showroom_id=showroom.id,
+                        quantity=level,
+                        delivered_on=made + timedelta(days=rng.randint(1, 9)),
+                        created_by_name=DEMO_ACTOR,
+                    )
                 )
 
 

@@ -3,9 +3,6 @@ a showroom that received a batch prints them too. Labels decode to /q/<product>/
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -16,23 +13,7 @@ from storefront.inventory.models import StockMovement
 from storefront.traceability.models import BatchDelivery, ProductBatch
 from tests.factories import make_product, make_showroom, make_user
 from tests.traceability.helpers import deliver, make_batch, producer_of
-
-
-def decode_pdf_qr(pdf: bytes, folder) -> list[str]:
-    """Every QR code on the PDF's first page, read by zbar from a 300 dpi rendering (poppler)."""
-    if shutil.which("pdftoppm") is None or shutil.which("zbarimg") is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 and pdftoppm or zbarimg is missing")
-        pytest.skip("pdftoppm (poppler-utils) or zbarimg (zbar-tools) is not installed")
-    (folder / "labels.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", "labels.pdf", "page"],
-        cwd=folder,
-        check=True,
-    )
-    page = next(folder.glob("page*.png"))
-    result = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True)
-    return result.stdout.split()
+from tests.zbar import decode_pdf_qr
 
 
 def test_receiving_stock_records_a_batch_with_a_code_and_dates(client, auth, app_ctx):

@@ -19,6 +19,7 @@ from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import placing
 from storefront.showrooms import sale_recording, transfers
+from storefront.traceability.models import BatchDelivery, LabelReport, ProductBatch
 from tests.factories import (
     make_producer,
     make_product,
@@ -68,6 +69,31 @@ TABLE = {
     "api.showroom_detail": ("GET", "/api/v1/showrooms/{showroom_x}", None, PUBLIC),
     "api.regions": ("GET", "/api/v1/regions", None, PUBLIC),
     "qr.image": ("GET", "/qr/{product_a}.png", None, PUBLIC),
+    "qr.verify_batch": ("GET", "/q/{product_a}/{batch_a}", None, PUBLIC),
+    "api.verify_batch": ("GET", "/api/v1/verify/{product_a}/{batch_a}", None, PUBLIC),
+    "traceability.report_form": ("GET", "/bao-cao-nhan/{product_a}?batch={batch_a}", None, PUBLIC),
+    "traceability.report_sent": ("GET", "/bao-cao-nhan/{product_a}/da-gui", None, PUBLIC),
+    "producers.batches_page": ("GET", "/producer/batches", None, PRODUCERS_ONLY),
+    "producers.record_delivery": (
+        "POST",
+        "/producer/batches/{batch_a_id}/deliveries",
+        {"showroom": "SX", "quantity": "1"},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.batch_label_pdf": (
+        "GET",
+        "/producer/batches/{batch_a_id}/labels.pdf",
+        None,
+        {**OWN_PRODUCT, "producer_a": 200},
+    ),
+    "showrooms.back_office.batch_list": ("GET", "/showroom/batches", None, STAFF_ONLY),
+    # Showroom Y received none of batch A: no labels of it there.
+    "showrooms.back_office.batch_label_pdf": (
+        "GET",
+        "/showroom/batches/{batch_a_id}/labels.pdf",
+        None,
+        SHOWROOM_X,
+    ),
     "showrooms.showroom_list": ("GET", "/diem-ban", None, PUBLIC),
     "showrooms.showroom": ("GET", "/diem-ban/{showroom_x}", None, PUBLIC),
     "accounts.login": ("GET", "/login", None, {"*": 200, **SIGNED_IN_REDIRECT}),
@@ -322,6 +348,40 @@ TABLE = {
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
     "office.sales_export": ("GET", "/office/sales/settlements.csv", None, OFFICE_ONLY),
+    "office.signals_page": ("GET", "/office/signals", None, OFFICE_ONLY),
+    "office.signals_export": ("GET", "/office/signals/unknown-codes.csv", None, OFFICE_ONLY),
+    "office.label_reports": ("GET", "/office/signals/reports?status=new", None, OFFICE_ONLY),
+    # The world's report came without a photo.
+    "office.label_report_photo": (
+        "GET",
+        "/office/signals/reports/{label_report}/photo.jpg",
+        None,
+        office(404),
+    ),
+    "office.answer_label_report": (
+        "POST",
+        "/office/signals/reports/{label_report}/answer",
+        {"reason": "Cảm ơn"},
+        office(302),
+    ),
+    "office.close_label_report": (
+        "POST",
+        "/office/signals/reports/{label_report}/close",
+        {"reason": "Đã xử lý"},
+        office(302),
+    ),
+    "office.suspend_batch": (
+        "POST",
+        "/office/batches/{batch_a_id}/suspend",
+        {"reason": "Kiểm tra"},
+        office(302),
+    ),
+    "office.lift_batch_review": (
+        "POST",
+        "/office/batches/{batch_a_id}/lift",
+        {"reason": "Xong"},
+        office(302),
+    ),
 }
 
 
@@ -375,6 +435,33 @@ def world(app_ctx, monkeypatch):
         idempotency_digest="role-matrix-pickup",
     )
     db.session.commit()
+    batch = ProductBatch(
+        product_id=product_a.id,
+        code="BAT234",
+        produced_on=today(),
+        quantity=50,
+        created_by_name="test",
+    )
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add(
+        BatchDelivery(
+            batch_id=batch.id,
+            showroom_id=showroom_x.id,
+            quantity=5,
+            delivered_on=today(),
+            created_by_name="test",
+        )
+    )
+    label_report = LabelReport(
+        product_id=product_a.id,
+        code_tried=product_a.code,
+        what_seen="x",
+        where_seen="y",
+        contact="shopper@x.vn",
+    )
+    db.session.add(label_report)
+    db.session.commit()
     values = {
         "product_a": product_a.code,
         "product_a_id": product_a.id,
@@ -390,6 +477,9 @@ def world(app_ctx, monkeypatch):
         "customer_id": users["customer"].id,
         "sale_x": sale.number,
         "pickup_x": pickup.number,
+        "batch_a": batch.code,
+        "batch_a_id": batch.id,
+        "label_report": label_report.id,
     }
     return {name: user.id for name, user in users.items()}, values
 

@@ -25,8 +25,10 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from functools import partial, wraps
+from typing import Any
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import delete, func, insert, select
@@ -72,11 +74,11 @@ def tag_unknown(response: Response, code_tried: str) -> Response:
     return response
 
 
-def count_scans(view):
+def count_scans(view: Callable[..., Any]) -> Callable[..., Response]:
     """Count every answer of this view (put it outside @cached_page) that a page tagged."""
 
     @wraps(view)
-    def counted(*args, **kwargs):
+    def counted(*args: Any, **kwargs: Any) -> Response:
         g.pop(_RENDERED, None)
         response = current_app.make_response(view(*args, **kwargs))
         tag = response.headers.pop(SCAN_HEADER, None)
@@ -118,7 +120,7 @@ def _buffer(app: Flask) -> _Buffer:
     return app.extensions.setdefault("scan_buffer", _Buffer())
 
 
-def _redis(app: Flask):
+def _redis(app: Flask) -> Any:
     client = app.extensions.get("scan_redis")
     if client is None and app.config.get("REDIS_URL"):
         import redis

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -33,13 +34,12 @@ class Window:
 
 def unknown_scans_by_day(window: Window) -> list[list]:
     """[day, scans of codes not in the register] for every day of the window (0 included)."""
-    counted = dict(
-        db.session.execute(
-            select(UnknownScanCount.day, func.sum(UnknownScanCount.count))
-            .where(UnknownScanCount.day.between(window.first, window.last))
-            .group_by(UnknownScanCount.day)
-        ).all()
-    )
+    rows = db.session.execute(
+        select(UnknownScanCount.day, func.sum(UnknownScanCount.count))
+        .where(UnknownScanCount.day.between(window.first, window.last))
+        .group_by(UnknownScanCount.day)
+    ).all()
+    counted = {day: int(n) for day, n in rows}
     return [[day, int(counted.get(day, 0))] for day in window.days()]
 
 
@@ -149,7 +149,7 @@ def signals_for(
         return ScanSignals(None, None, None, None, None, int(unknown or 0))
     in_window = ScanCount.day.between(window.first, window.last)
 
-    def total(*conditions) -> int:
+    def total(*conditions: Any) -> int:
         return int(
             db.session.scalar(
                 select(func.coalesce(func.sum(ScanCount.count), 0)).where(*conditions)

@@ -89,8 +89,9 @@ def test_batch_label_qr_opens_the_batch_on_a_phone(
     expect(form).to_be_visible()
     form.locator("select[name=layout]").select_option("a4-24")
     form.locator("input[name=count]").fill("2")
-    query = "layout=a4-24&count=2"
-    pdf = desktop_page.request.get(live_server.url(f"/producer/batches/{batch_id}/labels.pdf?{query}"))
+    # What the form's button opens in a new tab, fetched with the producer's session.
+    query = form.evaluate("f => new URLSearchParams(new FormData(f)).toString()")
+    pdf = desktop_page.request.get(live_server.url(f"{form.get_attribute('action')}?{query}"))
     assert pdf.headers["content-type"] == "application/pdf"
     decoded = decode_pdf_qr(pdf.body(), tmp_path)
     assert len(decoded) == 2
@@ -130,7 +131,8 @@ def test_five_scans_of_an_unknown_code_move_the_office_chart(live_server, phone_
     # The chart itself is drawn from those numbers (Chart.js, served by the shop).
     drawn = desktop_page.evaluate(
         """() => {
-          const chart = Chart.getChart(document.querySelector("canvas[data-chart-source='chart-unknown-by-day']"));
+          const canvas = "canvas[data-chart-source='chart-unknown-by-day']";
+          const chart = Chart.getChart(document.querySelector(canvas));
           const data = chart.data.datasets[0].data;
           return data[data.length - 1];
         }"""

@@ -24,6 +24,8 @@ def signals_page():
         names=signal_reports.SIGNAL_REPORTS,
         open_reports=reports.open_count(current_user),
         window_days=signal_reports.WINDOW_DAYS,
+        batches=signals.batches_to_look_at(signal_reports.window(today)),
+        form=ReasonForm(formdata=None),
     )
 
 
@@ -111,4 +113,5 @@ def lift_batch_review(batch_id: int):
 
 
 def _back() -> str:
-    return url_for(".label_reports")
+    """Back to the page the button was on: the signals or the reports' queue."""
+    return url_for(".signals_page" if request.form.get("back") == "signals" else ".label_reports")

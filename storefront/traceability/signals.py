@@ -171,3 +171,23 @@ def signals_for(
         ),
         unknown_code_scans=None,
     )
+
+
+def batches_to_look_at(window: Window) -> list[ProductBatch]:
+    """The batches behind the signals, for the office to act on: scanned after their use-by date
+    in the window, or scanned at least SCANS_PER_UNIT_WORTH_A_LOOK times per unit; those under
+    review first."""
+    expired = select(ScanCount.batch_id).where(
+        ScanCount.day.between(window.first, window.last), ScanCount.batch_expired.is_(True)
+    )
+    scans = func.sum(ScanCount.count)
+    beyond = (
+        select(ScanCount.batch_id)
+        .join(ProductBatch, ProductBatch.id == ScanCount.batch_id)
+        .group_by(ScanCount.batch_id, ProductBatch.quantity)
+        .having(scans >= ProductBatch.quantity * SCANS_PER_UNIT_WORTH_A_LOOK)
+    )
+    found = db.session.scalars(
+        select(ProductBatch).where(ProductBatch.id.in_(expired.union(beyond).subquery().select()))
+    ).all()
+    return sorted(found, key=lambda b: (b.suspended_at is None, b.product.name, b.code))

@@ -184,3 +184,25 @@ def test_signals_page_charts_unknown_codes_and_past_date_batches(client, auth, a
     csv = client.get("/office/signals/beyond-units.csv").text
     assert old.code in csv
     assert client.get("/office/signals/unknown-codes.xlsx").status_code == 200
+
+
+def test_the_office_acts_on_a_signal_from_the_signals_page(client, auth, app_ctx):
+    product = make_product()
+    copied = make_batch(product, 1, today() - timedelta(days=10))
+    quiet = make_batch(product, 100, today() - timedelta(days=10))
+    for _ in range(2):
+        client.get(f"/q/{product.code}/{copied.code}")  # 2 scans of its 1 unit
+    client.get(f"/q/{product.code}/{quiet.code}")
+    auth.login(make_user(role="office"))
+
+    page = client.get("/office/signals").text
+    assert f"/office/batches/{copied.id}/suspend" in page
+    assert f"/office/batches/{quiet.id}/suspend" not in page
+
+    done = client.post(
+        f"/office/batches/{copied.id}/suspend",
+        data={"reason": "Nhãn bị sao chép", "back": "signals"},
+    )
+    assert done.headers["Location"].endswith("/office/signals")
+    db.session.expire_all()
+    assert db.session.get(ProductBatch, copied.id).suspended_reason == "Nhãn bị sao chép"

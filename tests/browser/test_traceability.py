@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,19 @@ def test_office_signal_pages_fit_a_phone(live_server, phone_page, path):
     phone_page.goto(live_server.url(path))
     _shoot(phone_page, f"office{path.replace('/', '-')}-{PHONE_WIDTH}")
     assert_fits_phone(phone_page)
+
+
+def test_an_expired_batch_says_so_in_red_on_a_phone(live_server, phone_page):
+    with live_server.app.app_context():
+        batch = db.session.scalar(
+            select(ProductBatch).where(ProductBatch.expires_on < date.today()).limit(1)
+        )
+        path = f"/q/{batch.product.code}/{batch.code}"
+        db.session.remove()
+    phone_page.goto(live_server.url(path))
+    past = phone_page.locator(".batch-past")
+    expect(past).to_be_visible()
+    expect(past).to_contain_text(batch.expires_on.strftime("%d/%m/%Y"))
+    assert past.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)"  # --bad
+    assert_fits_phone(phone_page)
+    _shoot(phone_page, "batch-page-expired-390")

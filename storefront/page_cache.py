@@ -57,17 +57,32 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
             return view(*args, **kwargs)
         key = _key(query)
         stored = cache_get(key)
-        if stored is None:
+        if stored is None or _stock_changed_since(stored[2]):
+            catalog_generation.shown_on_this_page()  # start with none
+            watermark = catalog_generation.stock_watermark()
             response = _render_with_placeholder(view, args, kwargs)
             if response.status_code != 200 or response.is_streamed:
                 return _with_visitor_token(response)
-            stored = (response.get_data(), _headers_to_keep(response))
+            # A change this process learnt of while the page was made may or may not be in it:
+            # such a product is kept with version -1, so the page is made again next time.
+            versions = {
+                product_id: version if version <= watermark else -1
+                for product_id, version in catalog_generation.stock_versions(
+                    catalog_generation.shown_on_this_page()
+                ).items()
+            }
+            stored = (response.get_data(), _headers_to_keep(response), versions)
             cache_set(key, stored)
-        body, headers = stored
+        body, headers, _versions = stored
         response = current_app.response_class(body, headers=headers)
         return _with_visitor_token(response).make_conditional(request)
 
     return serve
+
+
+def _stock_changed_since(versions: dict[int, int]) -> bool:
+    """The page shows the stock of products changed since it was made."""
+    return bool(versions) and catalog_generation.stock_versions(versions) != versions
 
 
 def _same_for_everybody() -> bool:

@@ -111,8 +111,11 @@ class Matching:
     row matched. ``groups``: for each word typed, the folded words it may match as a word
     prefix (the word itself, or its corrections)."""
 
-    def __init__(self, groups: list[list[str]]):
+    def __init__(self, groups: list[list[str]], ids=None):
         self.groups = groups
+        # The product id column of the query narrowed down (products.id, or the listing read
+        # model's product_id).
+        self.ids = Product.id if ids is None else ids
 
     def apply(self, query):
         raise NotImplementedError
@@ -126,8 +129,8 @@ class Fts5Matching(Matching):
     """The FTS5 query runs once, materialised, and the products are joined to its rows; left to
     itself SQLite's planner would run the MATCH again for every listed product."""
 
-    def __init__(self, groups: list[list[str]]):
-        super().__init__(groups)
+    def __init__(self, groups: list[list[str]], ids=None):
+        super().__init__(groups, ids)
         expression = " AND ".join(
             "(" + " OR ".join(f'"{word}"*' for word in group) + ")" for group in self.groups
         )
@@ -144,7 +147,7 @@ class Fts5Matching(Matching):
         )
 
     def apply(self, query):
-        return query.join(self._matched, self._matched.c.product_id == Product.id)
+        return query.join(self._matched, self._matched.c.product_id == self.ids)
 
     def score(self) -> ColumnElement:
         return self._matched.c.score
@@ -152,6 +155,8 @@ class Fts5Matching(Matching):
 
 class TrigramMatching(Matching):
     def apply(self, query):
+        if self.ids is not Product.id:
+            query = query.join(Product, Product.id == self.ids)
         return query.where(
             *(
                 or_(*(_trigram_word_start(Product.search_text, w) for w in group))
@@ -181,8 +186,9 @@ def contains_words(column_, words: list[str]) -> ColumnElement:
     return and_(*(starts_a_word(column_, w) for w in words))
 
 
-def matching(groups: list[list[str]]) -> Matching:
-    return Fts5Matching(groups) if _dialect() == "sqlite" else TrigramMatching(groups)
+def matching(groups: list[list[str]], ids=None) -> Matching:
+    kind = Fts5Matching if _dialect() == "sqlite" else TrigramMatching
+    return kind(groups, ids)
 
 
 def candidate_words(word: str, limit: int = 400) -> list[tuple[str, int]]:

@@ -72,7 +72,7 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
                 ).items()
             }
             stored = (response.get_data(), _headers_to_keep(response), versions)
-            cache_set(key, stored)
+            cache_set(key, stored, current_app.config.get("PAGE_CACHE_SECONDS", 300))
         body, headers, _versions = stored
         response = current_app.response_class(body, headers=headers)
         return _with_visitor_token(response).make_conditional(request)
@@ -87,7 +87,7 @@ def _stock_changed_since(versions: dict[int, int]) -> bool:
 
 def _same_for_everybody() -> bool:
     return (
-        current_app.config["CACHE_TYPE"] != "NullCache"
+        current_app.config.get("PAGE_CACHE_SECONDS", 300) > 0
         and request.method in ("GET", "HEAD")
         and not current_user.is_authenticated
         and not session.get("_flashes")

@@ -49,10 +49,13 @@ def upgrade():
         "ix_listings_price": ["price_vnd", "product_id"],
         "ix_listings_newest": ["created_at", "product_id"],
         "ix_listings_name": ["name", "product_id"],
-        "ix_listings_group_featured": ["group", "star_order", "name", "product_id"],
-        "ix_listings_group_stars_price": ["group", "stars", "price_vnd", "product_id"],
-        "ix_listings_stars_price": ["stars", "price_vnd", "product_id"],
-        "ix_listings_region": ["region_id", "star_order", "name", "product_id"],
+        "ix_listings_group_featured": ["group", "star_order", "name", "product_id", "expires_on"],
+        "ix_listings_group_stars_price": [
+            "group", "stars", "price_vnd", "product_id", "expires_on"
+        ],
+        "ix_listings_stars_price": ["stars", "price_vnd", "product_id", "expires_on"],
+        "ix_listings_region": ["region_id", "star_order", "name", "product_id", "expires_on"],
+        "ix_listings_expires": ["expires_on"],
         "ix_listings_producer": ["producer_id"],
     }
     for name, columns in indexes.items():

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from storefront.caching import cache_get, cache_set
@@ -33,6 +33,7 @@ from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockLocation
 from storefront.numbers import parse_int
 from storefront.register import generation as catalog_generation
+from storefront.register.codes import CODE_PATTERN
 from storefront.register.models import Producer, Region, Showroom
 
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
@@ -175,12 +176,41 @@ def _search_page(
     regions: list[Region] | None,
 ) -> Page:
     listing = ProductListing
-    query = _listed_query(today)
-    score = None
+    filtered = _filtered(filters, today, regions)
+    query, score = filtered, None
     if terms:
         matching = search.matching(terms, listing.product_id)
-        query = matching.apply(query)
-        score = matching.score()
+        query, score = matching.apply(filtered), matching.score()
+    # A product's code (or EAN) typed whole finds that product first.
+    found = _found_by_code(filtered, filters.q) if terms else None
+    limit, offset = page_size, (filters.page - 1) * page_size
+    if found is not None:
+        query = query.where(listing.product_id != found)
+        limit, offset = (limit - 1, offset) if filters.page == 1 else (limit, offset - 1)
+    # The page's ids, read in the order of an index of the read model (24 rows, not a ranking
+    # of the whole catalogue), then the cards of those rows alone, by primary key (also when
+    # there are none: a page sends the same queries whatever the catalogue holds).
+    ids = list(
+        db.session.scalars(
+            query.order_by(*_order(filters, terms, score)).limit(limit).offset(offset)
+        )
+    )
+    if found is not None and filters.page == 1:
+        ids.insert(0, found)
+    rows = db.session.execute(
+        card_columns(today).add_columns(Product.id).where(Product.id.in_(ids))
+    ).all()
+    by_id = {row[-1]: to_card(row[:-1]) for row in rows}
+    cards = [by_id[product_id] for product_id in ids if product_id in by_id]
+    total = _total(query, (filters, terms, today)) + (found is not None)
+    outcome = search.SearchOutcome(terms) if terms else None
+    return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
+
+
+def _filtered(filters: CatalogFilters, today: date, regions: list[Region] | None) -> Select:
+    """The read model's rows the filters (not the search) keep."""
+    listing = ProductListing
+    query = _listed_query(today)
     if filters.stars:
         query = query.where(listing.stars == filters.stars)
     if filters.group:
@@ -202,38 +232,37 @@ def _search_page(
             )
         )
         query = query.where(at_showroom.exists())
+    return query
 
+
+def _order(filters: CatalogFilters, terms: search.SearchTerms, score) -> tuple:
+    listing = ProductListing
     sort = filters.effective_sort
     featured = (listing.star_order, listing.name, listing.product_id)
     if sort == "relevance":
         # A query of punctuation only has no words to rank by: most stars first then.
-        order = (
+        return (
             (*search.relevance(terms, score, listing.search_name), *featured) if terms else featured
         )
-    else:
-        order = {
-            "featured": featured,
-            "price_asc": (listing.price_vnd, listing.product_id),
-            "price_desc": (listing.price_vnd.desc(), listing.product_id),
-            "newest": (listing.created_at.desc(), listing.product_id.desc()),
-            "name": (listing.name, listing.product_id),
-        }[sort]
-    # The page's ids, read in the order of an index of the read model (24 rows, not a ranking
-    # of the whole catalogue), then the cards of those rows alone, by primary key (also when
-    # there are none: a page sends the same queries whatever the catalogue holds).
-    ids = list(
-        db.session.scalars(
-            query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size)
-        )
+    return {
+        "featured": featured,
+        "price_asc": (listing.price_vnd, listing.product_id),
+        "price_desc": (listing.price_vnd.desc(), listing.product_id),
+        "newest": (listing.created_at.desc(), listing.product_id.desc()),
+        "name": (listing.name, listing.product_id),
+    }[sort]
+
+
+def _found_by_code(filtered: Select, q: str) -> int | None:
+    """The product whose code or EAN is the whole query, if the filters keep it (one query by
+    unique index, made only when the query is one word that could be a code)."""
+    q = q.strip()
+    if not CODE_PATTERN.fullmatch(q):
+        return None
+    by_code = select(Product.id).where(or_(Product.code == q.upper(), Product.ean == q))
+    return db.session.scalar(
+        filtered.where(ProductListing.product_id.in_(by_code.scalar_subquery())).limit(1)
     )
-    rows = db.session.execute(
-        card_columns(today).add_columns(Product.id).where(Product.id.in_(ids))
-    ).all()
-    by_id = {row[-1]: to_card(row[:-1]) for row in rows}
-    cards = [by_id[product_id] for product_id in ids if product_id in by_id]
-    total = _total(query, (filters, terms, today))
-    outcome = search.SearchOutcome(terms) if terms else None
-    return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
 
 
 def _total(query: Select, asked: object) -> int:

@@ -72,7 +72,7 @@ def expected_rows() -> Select:
             Product.name,
             Product.search_name,
             Certificate.stars,
-            -Certificate.stars,
+            (-Certificate.stars).label("star_order"),
             Product.group,
             Product.region_id,
             Product.producer_id,
@@ -114,12 +114,17 @@ def refresh_stock_flags(product_ids: Iterable[int], session: Session | None = No
         return 0
     table = ProductListing.__table__
     now_in_stock = _in_stock_online(table.c.product_id)
-    flipped = session.execute(
-        update(table)
-        .where(table.c.product_id.in_(ids), table.c.in_stock_online != now_in_stock)
-        .values(in_stock_online=now_in_stock)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    # Through the connection: the ORM's statement listeners would count an UPDATE that flips
+    # nothing as a change of the catalogue.
+    flipped = (
+        session.connection()
+        .execute(
+            update(table)
+            .where(table.c.product_id.in_(ids), table.c.in_stock_online != now_in_stock)
+            .values(in_stock_online=now_in_stock)
+        )
+        .rowcount
+    )
     if flipped:
         generation.note_change(session)
     return flipped

@@ -245,7 +245,12 @@ class ProductListing(db.Model):
             "ix_listings_group_featured", "group", "star_order", "name", "product_id", "expires_on"
         ),
         Index(
-            "ix_listings_group_stars_price", "group", "stars", "price_vnd", "product_id", "expires_on"
+            "ix_listings_group_stars_price",
+            "group",
+            "stars",
+            "price_vnd",
+            "product_id",
+            "expires_on",
         ),
         Index("ix_listings_stars_price", "stars", "price_vnd", "product_id", "expires_on"),
         Index("ix_listings_region", "region_id", "star_order", "name", "product_id", "expires_on"),

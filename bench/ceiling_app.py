@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+from pathlib import Path
 
 from flask import Flask, Response, abort, render_template_string, send_file
 
@@ -47,9 +48,7 @@ COLUMNS = 'id, code, name, price_vnd, unit, "group"'
 
 def create() -> Flask:
     url = os.environ["DATABASE_URL"]
-    plan = (
-        json.loads(open(os.environ["CEILING_PLAN"]).read()) if "CEILING_PLAN" in os.environ else {}
-    )
+    plan = json.loads(Path(os.environ["CEILING_PLAN"]).read_text())
     app = Flask(__name__)
 
     @app.get("/healthz")

@@ -1,5 +1,6 @@
 """The listing read model (product_listings, one row per product the catalogue sells, with an
-index per sort) and stock_changes (per-product stock versions instead of the one generation row).
+index per sort), stock_changes (per-product stock versions instead of the one generation row)
+and, on PostgreSQL, a GIN index of the search text's words.
 
 Revision ID: b7d2e4f6a8c1
 Revises: a1e5c3d7f9b2
@@ -8,6 +9,7 @@ Revises: a1e5c3d7f9b2
 import sqlalchemy as sa
 from alembic import op
 
+from storefront.catalog import search_index
 from storefront.extensions import UtcDateTime
 
 revision = "b7d2e4f6a8c1"
@@ -69,9 +71,12 @@ def upgrade():
     )
     op.create_index(op.f("ix_stock_changes_changed_at"), "stock_changes", ["changed_at"])
     op.get_bind().execute(sa.text(FILL), {"yes": True})
+    if op.get_bind().dialect.name == "postgresql":  # words typed found by a prefix tsquery
+        op.execute(search_index.POSTGRES_WORDS_INDEX)
 
 
 def downgrade():
+    op.execute("DROP INDEX IF EXISTS ix_products_search_words")
     op.drop_index(op.f("ix_stock_changes_changed_at"), table_name="stock_changes")
     op.drop_table("stock_changes")
     op.drop_table("product_listings")

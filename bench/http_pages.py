@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 harness.start_gunicorn(port, args.workers, args.threads, server_env, work, app=app)
             )
             bases[side] = f"http://127.0.0.1:{port}"
-            harness.wait_until_up(bases[side], servers[-1])
+            harness.wait_until_up(bases[side], servers[-1], seconds=180)
         rows = _measure(args, pages, bases, queries)
         # Search speed itself: one client, nothing cached (else it measures the page cache).
         uncached = bases["shop without page cache"]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from storefront.caching import cache_get, cache_set
@@ -235,7 +235,9 @@ def _filtered(filters: CatalogFilters, today: date, regions: list[Region] | None
     return query
 
 
-def _order(filters: CatalogFilters, terms: search.SearchTerms, score) -> tuple:
+def _order(
+    filters: CatalogFilters, terms: search.SearchTerms, score: ColumnElement | None
+) -> tuple:
     listing = ProductListing
     sort = filters.effective_sort
     featured = (listing.star_order, listing.name, listing.product_id)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Exists, Select, and_, delete, event, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from storefront.catalog.models import (
     Certificate,
@@ -92,10 +92,12 @@ def expected_rows() -> Select:
     )
 
 
-def refresh_listing(product_ids: Iterable[int], session: Session | None = None) -> None:
+def refresh_listing(
+    product_ids: Iterable[int], session: Session | scoped_session | None = None
+) -> None:
     """Rewrite the read model's rows of these products from what they are made of now (a
     product no longer sellable loses its row). Two statements; called before COMMIT."""
-    session = session or db.session
+    session = session if session is not None else db.session
     ids = sorted(set(product_ids))
     if not ids:
         return
@@ -105,10 +107,12 @@ def refresh_listing(product_ids: Iterable[int], session: Session | None = None) 
     generation.note_change(session)
 
 
-def refresh_stock_flags(product_ids: Iterable[int], session: Session | None = None) -> int:
+def refresh_stock_flags(
+    product_ids: Iterable[int], session: Session | scoped_session | None = None
+) -> int:
     """Set ``in_stock_online`` of these products where their stock crossed zero; how many flipped
     (then the catalogue generation is raised: the cards say "In stock" or "Out of stock")."""
-    session = session or db.session
+    session = session if session is not None else db.session
     ids = sorted(set(product_ids))
     if not ids:
         return 0
@@ -193,7 +197,7 @@ def _note_bulk_statements(state) -> None:
         return
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
-    if name not in ("products", "certificates"):
+    if table is None or name not in ("products", "certificates"):
         return
     column = table.c.id if name == "products" else table.c.product_id
     found = select(column)

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, event, func, insert, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from storefront.clock import utcnow
 from storefront.extensions import db
@@ -104,7 +104,9 @@ def shown_on_this_page() -> set[int]:
     return g.pop("stock_shown", set()) if has_request_context() else set()
 
 
-def stock_changed(session: Session, product_id: int, location_id: int | None = None) -> None:
+def stock_changed(
+    session: Session | scoped_session, product_id: int, location_id: int | None = None
+) -> None:
     """Called by inventory.services for every stock change: written as the transaction commits,
     for the product and for its stock location (a page listing a showroom's shelf depends on
     the location: ``location_version_id``)."""
@@ -119,12 +121,12 @@ def location_version_id(location_id: int) -> int:
     return -location_id
 
 
-def stock_changed_in(session: Session) -> set[int]:
+def stock_changed_in(session: Session | scoped_session) -> set[int]:
     """The products whose stock this transaction changed so far."""
     return {i for i in session.info.get(_STOCK, ()) if i > 0}
 
 
-def note_change(session: Session) -> None:
+def note_change(session: Session | scoped_session) -> None:
     """This transaction changed what public pages show (raise the generation as it commits)."""
     session.info[_CHANGED] = True
 

@@ -11,6 +11,9 @@ page others are served. So:
 - a price change, a sale or a revoked certificate shows at once on the process that made it and
   within a second everywhere, with Redis or without, while a page served from the cache costs no
   query at all;
+- a page that shows stock numbers (a product page, a showroom's shelf, the API) is kept with the
+  stock version of each product (or showroom) it showed, and made again only when one of those
+  changed: a sale of one product leaves every other product's pages in the cache;
 - the form token (CSRF) is not part of the cached page: the page is kept with a placeholder that
   is replaced by the visitor's own token on the way out.
 

@@ -94,9 +94,10 @@ class Showroom(db.Model):
 
 class CatalogVersion(db.Model):
     """One row: a number that every transaction changing what the public pages show (products,
-    prices, pictures, certificates, producers, places, showrooms, stock) raises as it commits.
-    Cached pages carry it in their key (storefront/page_cache.py), so a change is seen at once by
-    every worker and instance."""
+    prices, pictures, certificates, producers, places, showrooms, the listing read model) raises
+    as it commits. Stock changes do not (StockChange below), unless a product's online stock
+    crosses zero. Cached pages carry it in their key (storefront/page_cache.py), so a change is
+    seen at once by every worker and instance."""
 
     __tablename__ = "catalog_version"
 

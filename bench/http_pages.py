@@ -291,6 +291,7 @@ def _selling_shop(args, base: str, pages, not_sold: str) -> dict:
     idle = {name: _best(base + path, args) for name, path in targets.items()}
     seller = _Seller(not_sold)
     seller.start()
+    seller.ready.wait()
     try:
         selling = {name: _best(base + path, args) for name, path in targets.items()}
     finally:
@@ -325,6 +326,7 @@ class _Seller(threading.Thread):
         self.changes = 0
         self.seconds = 0.0
         self._stopping = threading.Event()
+        self.ready = threading.Event()  # selling from now on
 
     def stop(self) -> None:
         self._stopping.set()
@@ -357,6 +359,7 @@ class _Seller(threading.Thread):
             ).all()
             db.session.rollback()
             started = time.monotonic()
+            self.ready.set()
             while not self._stopping.is_set():
                 product_id, location_id = rng.choice(stocked)
                 if self.changes % 2:

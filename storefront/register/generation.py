@@ -76,7 +76,7 @@ def current() -> int:
     now = time.monotonic()
     if known.value is None or now - known.read_at > GENERATION_MAX_AGE:
         _read(known)
-        known.read_at = now
+        known.read_at = time.monotonic()
     return known.value or 0
 
 

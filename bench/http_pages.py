@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update(env)  # the in-process app below reads the same settings
         started = time.perf_counter()
         code, version = _seed(0 if args.reuse else args.products)
-        print(f"{args.products} synthetic products in {time.perf_counter() - started:.0f} s")
+        if not args.reuse:
+            print(f"{args.products} synthetic products in {time.perf_counter() - started:.0f} s")
         pages = [
             (name, path.format(code=code), ceiling.format(code=code))
             for name, path, ceiling in PAGES

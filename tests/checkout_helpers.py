@@ -132,3 +132,4 @@ def warehouse_state(product) -> tuple[tuple[int, int], int]:
         )
     ).one()
     return tuple(row), stock.ledger_sum(product.id, location)
+

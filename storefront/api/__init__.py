@@ -54,3 +54,5 @@ def rate_limit_in_words(limit: str) -> str:
         else:
             parts.append(str(item))
     return ", ".join(parts)
+
+

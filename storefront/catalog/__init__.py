@@ -1,3 +1,4 @@
 from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
+

@@ -1,5 +1,4 @@
 """The transactional outbox: every e-mail the shop sends, from the moment it is decided."""
-
 from __future__ import annotations
 
 from datetime import datetime

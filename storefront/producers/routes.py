@@ -38,7 +38,9 @@ def producers_only():
 
 @bp.get("/")
 def dashboard():
-    return render_template("producers/dashboard.html", board=overview(current_user, clock.today()))
+    return render_template(
+        "producers/dashboard.html", board=overview(current_user, clock.today())
+    )
 
 
 # The product page's three forms, each as it is shown fresh for a product, and the field a
@@ -98,7 +100,9 @@ def change_price(code: str):
         product,
         "price_form",
         form,
-        lambda: products.change_price(current_user, product.id, form.price.data, form.version.data),
+        lambda: products.change_price(
+            current_user, product.id, form.price.data, form.version.data
+        ),
         _("The new price is saved and shown in the shop."),
     )
 

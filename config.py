@@ -54,14 +54,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # Public pages as everybody sees them (storefront/page_cache.py): in Redis, shared by
         # every worker and instance, when REDIS_URL is set; else in each process.
-        # PAGE_CACHE_SECONDS=0 turns the page cache off.
+        # PAGE_CACHE_SECONDS=0 turns the page cache off; the cache itself stays (the catalogue's
+        # totals per filter, kept by listing generation, for signed-in visitors too).
         self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
         self.CACHE_REDIS_URL = self.REDIS_URL
         self.CACHE_KEY_PREFIX = env.get("CACHE_KEY_PREFIX", "ocop:")
-        self.CACHE_DEFAULT_TIMEOUT = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.CACHE_DEFAULT_TIMEOUT = max(self.PAGE_CACHE_SECONDS, 300)
         self.CACHE_THRESHOLD = 2000  # pages kept per process without Redis
-        if self.CACHE_DEFAULT_TIMEOUT <= 0:
-            self.CACHE_TYPE = "NullCache"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         self.MAX_IMAGE_BYTES = int(env.get("MAX_IMAGE_BYTES", 5 * 1024 * 1024))

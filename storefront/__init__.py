@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
+    from storefront.catalog.cli import catalog_cli
     from storefront.demo.cli import seed_demo, seed_synthetic
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
@@ -108,6 +109,7 @@ def _register_cli(app: Flask) -> None:
     from storefront.traceability.cli import scans_cli
 
     app.cli.add_command(create_user)
+    app.cli.add_command(catalog_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_synthetic)
     app.cli.add_command(orders_cli)

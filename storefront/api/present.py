@@ -8,6 +8,7 @@ from storefront.catalog import cards, listing, product_pages
 from storefront.catalog.models import CertificateStatus
 from storefront.formatting import web_address
 from storefront.links import absolute_url_for
+from storefront.register import generation
 from storefront.traceability.batches import BatchCheck
 
 
@@ -33,6 +34,8 @@ def product_summary(card: cards.ProductCard) -> dict:
 
 
 def product_page(page: listing.Page, filters: listing.CatalogFilters) -> dict:
+    generation.stock_shown(page.product_ids)  # "available" is a number: kept per product
+
     def link(number: int) -> str:
         return absolute_url_for(
             "api.products",

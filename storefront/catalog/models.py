@@ -94,9 +94,7 @@ class Product(db.Model):
     # Invented demo values (price, stock) are shown as such.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UtcDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     # Bumped by every change: two people saving the same product at once cannot overwrite
     # each other silently (the second UPDATE finds no row with the version it read).
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
@@ -225,3 +223,54 @@ def _refresh_search_text(session, _context, _instances) -> None:
                 product.group,
                 place_names(region),
             )
+
+
+class ProductListing(db.Model):
+    """The listing read model: one row per product the catalogue sells (approved, listed, with
+    an active certificate), holding what lists filter and sort on, so a page reads its 24 rows
+    by index instead of ranking the join of products and certificates. Kept in step in the
+    transaction that changes its inputs by catalog.listing_model.refresh_listing; the certificate's
+    expiry date is kept so a page still leaves out what expired today before the cron ran.
+    ``flask --app wsgi catalog check-listing`` rebuilds it and reports any drift."""
+
+    __tablename__ = "product_listings"
+    __table_args__ = (
+        # One index per sort the catalogue offers (listing.SORTS), with the filters in front
+        # where a filter usually comes with a sort.
+        Index("ix_listings_featured", "star_order", "name", "product_id"),
+        Index("ix_listings_price", "price_vnd", "product_id"),
+        Index("ix_listings_newest", "created_at", "product_id"),
+        Index("ix_listings_name", "name", "product_id"),
+        Index(
+            "ix_listings_group_featured", "group", "star_order", "name", "product_id", "expires_on"
+        ),
+        Index(
+            "ix_listings_group_stars_price",
+            "group",
+            "stars",
+            "price_vnd",
+            "product_id",
+            "expires_on",
+        ),
+        Index("ix_listings_stars_price", "stars", "price_vnd", "product_id", "expires_on"),
+        Index("ix_listings_region", "region_id", "star_order", "name", "product_id", "expires_on"),
+        # Counting what is sellable today reads an index alone (expiry last in those above).
+        Index("ix_listings_expires", "expires_on"),
+        Index("ix_listings_producer", "producer_id"),
+    )
+
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(300))
+    search_name: Mapped[str] = mapped_column(Text, default="")
+    stars: Mapped[int]
+    # Stars negated: the ascending indexes below list most stars first ("featured").
+    star_order: Mapped[int]
+    group: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int] = mapped_column(Integer)
+    producer_id: Mapped[int] = mapped_column(Integer)
+    price_vnd: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_on: Mapped[date] = mapped_column(Date)
+    # Units available online (the producer's warehouse) above zero: changes only when stock
+    # crosses zero, so a sale does not touch the listing otherwise.
+    in_stock_online: Mapped[bool] = mapped_column(default=False, server_default=false())

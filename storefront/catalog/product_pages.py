@@ -18,6 +18,7 @@ from storefront.catalog.models import Certificate, CertificateStatus, Product, R
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.register import generation
 from storefront.register.codes import CODE_PATTERN
 from storefront.register.models import Producer, Showroom
 
@@ -85,6 +86,7 @@ def product_view(code: str, today: date) -> ProductView:
         .where(StockLevel.product_id == product.id)
         .order_by(Showroom.name)
     ).all()
+    generation.stock_shown([product.id])
     online = sum(a for a, kind, *_rest in levels if kind == LocationKind.WAREHOUSE)
     places = [
         StockPlace(kind, name, showroom_code, available)
@@ -152,19 +154,28 @@ def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
 def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int]]:
     """Certified products in stock at a showroom, with how many are available there."""
     at_showroom = (
-        select(StockLevel.product_id, (StockLevel.quantity - StockLevel.reserved).label("here"))
+        select(
+            StockLevel.product_id,
+            (StockLevel.quantity - StockLevel.reserved).label("here"),
+            StockLocation.id.label("location_id"),
+        )
         .join(StockLocation, StockLocation.id == StockLevel.location_id)
         .where(StockLocation.showroom_id == showroom_id)
         .subquery()
     )
     rows = db.session.execute(
         card_query(today)
-        .add_columns(at_showroom.c.here)
+        .add_columns(at_showroom.c.here, at_showroom.c.location_id)
         .join(at_showroom, at_showroom.c.product_id == Product.id)
         .where(at_showroom.c.here > 0)
         .order_by(Certificate.stars.desc(), Product.name)
     ).all()
-    return [(to_card(r[:-1]), r[-1]) for r in rows]
+    # The page changes with any stock change at the showroom (a product put on the shelf too).
+    locations = {r[-1] for r in rows} or set(
+        db.session.scalars(select(StockLocation.id).where(StockLocation.showroom_id == showroom_id))
+    )
+    generation.stock_shown({generation.location_version_id(i) for i in locations})
+    return [(to_card(r[:-2]), r[-2]) for r in rows]
 
 
 def existing_code(code: str) -> str | None:

@@ -9,7 +9,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, false, true
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -94,11 +94,25 @@ class Showroom(db.Model):
 
 class CatalogVersion(db.Model):
     """One row: a number that every transaction changing what the public pages show (products,
-    prices, pictures, certificates, producers, places, showrooms, stock) raises as it commits.
-    Cached pages carry it in their key (storefront/page_cache.py), so a change is seen at once by
-    every worker and instance."""
+    prices, pictures, certificates, producers, places, showrooms, the listing read model) raises
+    as it commits. Stock changes do not (StockChange below), unless a product's online stock
+    crosses zero. Cached pages carry it in their key (storefront/page_cache.py), so a change is
+    seen at once by every worker and instance."""
 
     __tablename__ = "catalog_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StockChange(db.Model):
+    """One row per product whose stock a transaction changed, written as it commits. Cached pages
+    that show a product's stock remember the last row they knew for it; each process reads the
+    new rows at most once a second (storefront/register/generation.py). Rows are only ever
+    added (no shared row is updated by a sale); those older than a day are deleted now and then."""
+
+    __tablename__ = "stock_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

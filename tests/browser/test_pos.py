@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import segno
 from sqlalchemy import func, select
 
+from storefront import qr_codes
 from storefront.accounts import services as accounts
 from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.clock import today
@@ -238,9 +238,8 @@ def write_y4m(path: Path, text: str, frames: int = 10) -> None:
     """A short greyscale video (4:2:0 Y4M) of the QR code for ``text``: what a fake camera
     shows Chromium."""
     width, height = 640, 480
-    qr = segno.make(text, error="m", micro=False)
     scale = 8
-    matrix = [list(row) for row in qr.matrix]
+    matrix = qr_codes.matrix(text)
     size = len(matrix) * scale
     left, top = (width - size) // 2, (height - size) // 2
     luma = bytearray(b"\xff" * (width * height))

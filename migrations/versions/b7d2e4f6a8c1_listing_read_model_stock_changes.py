@@ -3,7 +3,7 @@ index per sort), stock_changes (per-product stock versions instead of the one ge
 and, on PostgreSQL, a GIN index of the search text's words.
 
 Revision ID: b7d2e4f6a8c1
-Revises: a1e5c3d7f9b2
+Revises: a772e50a8178
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from storefront.catalog import search_index
 from storefront.extensions import UtcDateTime
 
 revision = "b7d2e4f6a8c1"
-down_revision = "a1e5c3d7f9b2"
+down_revision = "a772e50a8178"
 branch_labels = None
 depends_on = None
 

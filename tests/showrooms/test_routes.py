@@ -15,7 +15,7 @@ from storefront.orders.models import Order
 from storefront.showrooms import transfers
 from storefront.showrooms.models import Sale
 from tests.factories import make_product, make_user
-from tests.showrooms.helpers import place_pickup
+from tests.showrooms.helpers import open_shift, place_pickup
 
 JSON = {"Accept": "application/json"}
 
@@ -106,7 +106,7 @@ def test_a_bad_sale_is_refused_with_a_reason_and_changes_nothing(staff_x, client
 
 def test_the_counter_page_carries_its_shift_and_a_sale_from_before_it_is_refused(staff_x, client):
     page = client.get("/pos/").text
-    shift = re.search(r'"shift": "([^"]+)"', page).group(1)
+    shift = int(re.search(r'"shift": (\d+)', page).group(1))
     before = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     refused = post_sale(client, sold_at=before, shift=shift)
     assert refused.status_code == 422
@@ -210,6 +210,7 @@ def test_the_order_page_shows_the_pick_up_code_and_its_qr(counter, client):
 
 def test_the_producer_and_the_office_read_settlements(counter, client, auth):
     post_sale_as = make_user("x2@example.vn", "staff", showroom_code="KT")
+    open_shift(post_sale_as)
     auth.login(post_sale_as)
     post_sale(client)
     auth.logout()

@@ -4,11 +4,10 @@
 // the burst's characters are taken back out of that field, and what the person typed stays.
 const MAX_GAP_MS = 120; // a longer pause between two keys ends a burst
 const MAX_MEAN_GAP_MS = 40; // a scanner's keys come a few ms apart; a person types far slower
-const MAX_LEAD_GAP_MS = 60; // a key this long before the next is a person's, not the scanner's
 const MIN_LENGTH = 4; // shorter bursts are a person's quick fingers
 // Judged on the mean gap, not the largest one: a busy tablet may delay one key now and then.
-// A person's last letters may run into a burst: keys at its start followed by a long pause are
-// dropped from the scan (they stay in the field).
+// A pause longer than MAX_GAP_MS starts a new burst, so the letters of a name typed before the
+// scan are not part of it (they stay in the field).
 
 export function watchScanner(field, onScan, onTypedEnter) {
   let keys = []; // [key, time]
@@ -46,14 +45,9 @@ export function watchScanner(field, onScan, onTypedEnter) {
     true,
   );
 
-  // The scan at the end of the keys typed: the keys after the last long pause, if they came as
-  // fast as a scanner's; null when they did not.
+  // The keys since the last pause, if they came as fast as a scanner's; else null.
   function burstAtEnd(now) {
-    let start = 0;
-    while (start < keys.length - 1 && keys[start + 1][1] - keys[start][1] > MAX_LEAD_GAP_MS) {
-      start += 1;
-    }
-    const burst = keys.slice(start);
+    const burst = keys;
     if (burst.length < MIN_LENGTH) return null;
     const first = burst[0][1];
     const last = burst[burst.length - 1][1];

@@ -489,7 +489,9 @@ function showReceipt(record, answer) {
   const paid = record.payload;
   shownLines = sale.lines.map((l) => ({ ...l }));
   $("receipt-number").textContent = answer ? answer.number : `(${text.receipt_pending})`;
-  $("receipt-time").textContent = new Date(paid.sold_at).toLocaleString("vi-VN");
+  $("receipt-time").textContent = new Date(paid.sold_at).toLocaleString("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh", // the shop's time, whatever the device's clock zone
+  });
   $("receipt-lines").replaceChildren(
     ...shownLines.map((line) => {
       const row = document.createElement("tr");

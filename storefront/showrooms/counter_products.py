@@ -5,6 +5,7 @@ Prices and stars come from the database, never from the counter's screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -173,7 +174,7 @@ def _shelf_query(location_id: int) -> Select:
     )
 
 
-def _sellable(rows, today: date) -> list[CounterProduct]:
+def _sellable(rows: Iterable, today: date) -> list[CounterProduct]:
     """The rows' products that have an active certificate today, in the rows' order."""
     found = []
     for product, available in rows:

@@ -128,7 +128,7 @@ def drawer_count(shift: Shift, until: datetime | None = None) -> DrawerCount:
         )
     )
     return DrawerCount(
-        shift.opening_float_vnd, int(cash_sales), int(cash_returned), int(pickup_cash)
+        shift.opening_float_vnd, cash_sales or 0, cash_returned or 0, pickup_cash or 0
     )
 
 

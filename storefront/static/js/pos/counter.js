@@ -293,8 +293,10 @@ function typedEnter(value) {
 // --- the best sellers, one tap each ----------------------------------------------------------
 
 function renderBestSellers() {
+  // The showroom's best sellers still on the shelf, then (a new showroom) its most-starred.
   const onShelf = bestSellers.map((code) => known.get(code)).filter(Boolean);
-  const tiles = (onShelf.length ? onShelf : [...shelf].sort((a, b) => b.stars - a.stars)).slice(0, 12);
+  const others = [...shelf].sort((a, b) => b.stars - a.stars).filter((p) => !onShelf.includes(p));
+  const tiles = [...onShelf, ...others].slice(0, 12);
   $("best-sellers").replaceChildren(
     ...tiles.map((product) => {
       const tile = $("best-template").content.firstElementChild.cloneNode(true);

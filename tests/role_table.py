@@ -18,7 +18,7 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import placing
-from storefront.showrooms import sale_recording, transfers
+from storefront.showrooms import sale_recording, shifts, transfers
 from storefront.traceability.models import BatchDelivery, LabelReport, ProductBatch
 from tests.factories import (
     make_producer,
@@ -184,6 +184,24 @@ TABLE = {
     "producers.settlements": ("GET", "/producer/settlements", None, PRODUCERS_ONLY),
     "showrooms.pos.counter": ("GET", "/pos/", None, STAFF_ONLY),
     "showrooms.pos.catalogue": ("GET", "/pos/api/catalogue", None, STAFF_ONLY),
+    "showrooms.pos.find": ("GET", "/pos/api/find?q=san+pham", None, STAFF_ONLY),
+    "showrooms.pos.service_worker": ("GET", "/pos/sw.js", None, STAFF_ONLY),
+    # A shift is open already: a second one is refused (the form again, 400).
+    "showrooms.pos.open_shift": (
+        "POST",
+        "/pos/shift/open",
+        {"amount": "0"},
+        {**STAFF_ONLY, "staff_x": 400, "staff_y": 400},
+    ),
+    "showrooms.pos.shift": ("GET", "/pos/shift", None, STAFF_ONLY),
+    # Counted 1 đồng: not what either drawer should hold, and no reason given (400).
+    "showrooms.pos.close_shift": (
+        "POST",
+        "/pos/shift/close",
+        {"amount": "1"},
+        {**STAFF_ONLY, "staff_x": 400, "staff_y": 400},
+    ),
+    "showrooms.pos.shift_report": ("GET", "/pos/shifts/{shift_x}", None, SHOWROOM_X),
     # Showroom Y has none of product A on its shelf: the scan is refused there (422).
     "showrooms.pos.scan": (
         "GET",
@@ -208,6 +226,12 @@ TABLE = {
     "showrooms.pos.sale": ("GET", "/pos/sales/{sale_x}", None, SHOWROOM_X),
     "showrooms.pos.receipt": ("GET", "/pos/sales/{sale_x}/receipt", None, SHOWROOM_X),
     "showrooms.pos.void": ("POST", "/pos/sales/{sale_x}/void", {"reason": "x"}, SHOWROOM_X_ACTION),
+    "showrooms.pos.send_slip": (
+        "POST",
+        "/pos/sales/{sale_x}/send",
+        {"to": "khach@example.vn"},
+        SHOWROOM_X_ACTION,
+    ),
     "showrooms.pos.take_return": (
         "POST",
         "/pos/sales/{sale_x}/return",
@@ -419,6 +443,9 @@ def world(app_ctx, monkeypatch):
     )
     db.session.commit()
     stock_at_showroom(product_a, showroom_x, 5)
+    # Both counters are at work: a shift open at each, with a float of 100.000 ₫.
+    for staff in ("staff_x", "staff_y"):
+        shifts.open_shift(db.session.get(User, users[staff].id), 100_000)
     sale, _created = sale_recording.record_sale(
         db.session.get(User, users["staff_x"].id),
         "role-matrix-sale",
@@ -476,6 +503,7 @@ def world(app_ctx, monkeypatch):
         "certificate_a": product_a.certificates[0].id,
         "customer_id": users["customer"].id,
         "sale_x": sale.number,
+        "shift_x": sale.shift_id,
         "pickup_x": pickup.number,
         "batch_a": batch.code,
         "batch_a_id": batch.id,

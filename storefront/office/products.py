@@ -20,6 +20,7 @@ from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
+from storefront.register.barcodes import InvalidBarcode, read_ean13
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region
 
@@ -62,10 +63,10 @@ def clean_product(
             raise OfficeError(str(error), "price") from None
 
     def ean() -> str | None:
-        value = (data.ean or "").strip() or None
-        if value and not (value.isdecimal() and len(value) in (8, 12, 13, 14)):
-            raise OfficeError(_("A barcode (EAN/GTIN) is 8, 12, 13 or 14 digits."), "ean")
-        return value
+        try:
+            return read_ean13(data.ean)
+        except InvalidBarcode as error:
+            raise OfficeError(str(error), "ean") from None
 
     values = fields.clean(
         {

@@ -32,6 +32,7 @@ from storefront.showrooms import (  # noqa: E402, F401
     pickup_routes,
     pos_bp,
     pos_routes,
+    shift_routes,
 )
 
 bp.register_blueprint(pos_bp)

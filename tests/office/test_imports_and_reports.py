@@ -100,16 +100,28 @@ def test_a_csv_with_broken_rows_reports_each_by_row_and_column_and_imports_nothi
 
 
 def test_a_barcode_taken_or_repeated_in_the_file_is_reported(officer):
-    make_product(ean="8938505974011")
+    make_product(ean="8938505974019")
     text = (
         "name,producer,group,unit,price,ean\n"
-        "Cà phê,{p},food,túi,1000,8938505974011\n"
-        "Trà,{p},food,hộp,1000,8938505974028\n"
-        "Mật ong,{p},food,chai,1000,8938505974028\n"
+        "Cà phê,{p},food,túi,1000,8938505974019\n"
+        "Trà,{p},food,hộp,1000,8938505974026\n"
+        "Mật ong,{p},food,chai,1000,8938505974026\n"
     )
     code = make_producer().code
     checked = imports.check("products", text.format(p=code).encode())
     assert [(e.row, e.column) for e in checked.errors] == [(2, "ean"), (4, "ean")]
+
+
+def test_a_barcode_with_a_wrong_check_digit_is_refused_and_a_upc_a_is_kept_as_its_ean13(officer):
+    text = (
+        "name,producer,group,unit,price,ean\n"
+        "Cà phê,{p},food,túi,1000,8938505974018\n"  # one digit mistyped
+        "Trà,{p},food,hộp,1000,036000291452\n"  # a UPC-A
+        "Mật ong,{p},food,chai,1000,893850597\n"  # too short
+    )
+    checked = imports.check("products", text.format(p=make_producer().code).encode())
+    assert [(e.row, e.column) for e in checked.errors] == [(2, "ean"), (4, "ean")]
+    assert "check digit" in checked.errors[0].message
 
 
 def test_products_import_all_or_nothing(officer):

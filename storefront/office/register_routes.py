@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from storefront import clock
 from storefront.audit.services import AuditFilters, search
-from storefront.catalog.models import Certificate
+from storefront.catalog.models import Certificate, CertificateStatus
 from storefront.extensions import db
 from storefront.formatting import format_day
+from storefront.labels import CERTIFICATE_STATE_NAMES
 from storefront.office import bp, certificates
 from storefront.office import dashboard as board
 from storefront.office import producers as register
@@ -147,7 +148,12 @@ def _product_page(product, status=200, **forms):
     forms.setdefault("reason_form", ReasonForm(formdata=None))
     history = search(AuditFilters(q=product.code), limit=50)
     return render_template(
-        "office/product.html", product=product, history=history, today=clock.today(), **forms
+        "office/product.html",
+        product=product,
+        history=history,
+        today=clock.today(),
+        level_warnings={c.id: certificates.level_warning(c) for c in product.certificates},
+        **forms,
     ), status
 
 
@@ -257,15 +263,24 @@ def issue_certificate(code: str):
     )
     if not done:
         return _product_page(catalogue.get_product(code), 400, certificate_form=form)
-    flash(
-        _(
+    certificate = done.value
+    if certificate.status == CertificateStatus.ACTIVE:
+        recorded = _(
             "Certificate %(number)s is recorded: %(stars)d stars until %(date)s.",
-            number=done.value.decision_number,
-            stars=done.value.stars,
-            date=format_day(done.value.expires_on),
-        ),
-        "success",
-    )
+            number=certificate.decision_number,
+            stars=certificate.stars,
+            date=format_day(certificate.expires_on),
+        )
+    else:
+        recorded = _(
+            "Decision %(number)s is recorded as history (%(state)s).",
+            number=certificate.decision_number,
+            state=CERTIFICATE_STATE_NAMES[certificate.state_on(clock.today())],
+        )
+    flash(recorded, "success")
+    warning = certificates.level_warning(certificate)
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for(".product", code=product.code))
 
 

@@ -35,6 +35,15 @@ LEVEL_NAMES = {
     "national": _l("National"),
 }
 
+REGION_KIND_NAMES = {
+    "province": _l("province"),
+    "city": _l("city"),
+    "district": _l("district"),
+    "town": _l("town"),
+    "commune": _l("commune"),
+    "ward": _l("ward"),
+}
+
 SORT_NAMES = {
     "relevance": _l("Best match"),
     "featured": _l("Most stars"),

@@ -13,6 +13,8 @@ import pytest
 from flask import g
 
 from storefront.accounts.models import User
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
 from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
@@ -318,6 +320,7 @@ TABLE = {
     "office.import_csv": ("GET", "/office/import/products", None, OFFICE_ONLY),
     "office.confirm_import": ("POST", "/office/import/products/confirm", {}, office(400)),
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
+    "office.audit_entry": ("GET", "/office/audit/{audit_a}", None, OFFICE_ONLY),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
@@ -374,6 +377,7 @@ def world(app_ctx, monkeypatch):
         customer_id=None,
         idempotency_digest="role-matrix-pickup",
     )
+    audit_a = record("test", AuditArea.PRICE, "price.changed", product_a.name, after={"x": 1})
     db.session.commit()
     values = {
         "product_a": product_a.code,
@@ -390,6 +394,7 @@ def world(app_ctx, monkeypatch):
         "customer_id": users["customer"].id,
         "sale_x": sale.number,
         "pickup_x": pickup.number,
+        "audit_a": audit_a.id,
     }
     return {name: user.id for name, user in users.items()}, values
 

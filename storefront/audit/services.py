@@ -10,12 +10,14 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront import spreadsheets
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea, AuditEntry
 from storefront.clock import start_of_day
+from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.folding import fold
 
@@ -104,9 +106,9 @@ def to_csv(entries: list[AuditEntry]) -> bytes:
     )
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
-    """(field, before, after) for each field that differs, for the log's page."""
-    before = json.loads(entry.before) if entry.before else {}
-    after = json.loads(entry.after) if entry.after else {}
-    keys = sorted(set(before) | set(after))
-    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+def record_of(entry_id: int) -> AuditEntry:
+    """One entry; NotFound when there is none."""
+    entry = db.session.get(AuditEntry, entry_id)
+    if entry is None:
+        raise NotFound(_("No such entry in the audit log."))
+    return entry

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from storefront.audit.models import AuditEntry
+from storefront.audit.reading import ReadableEntry, describe
 from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.extensions import db
 from storefront.office.certificates import expiring
@@ -21,7 +22,7 @@ class Summary:
     pending: list[Product]
     expiring: list[Certificate]
     kpis: Report
-    recent: list[AuditEntry]
+    recent: list[ReadableEntry]
 
 
 def summary(today: date) -> Summary:
@@ -34,4 +35,6 @@ def summary(today: date) -> Summary:
     recent = db.session.scalars(
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
     ).all()
-    return Summary(list(pending), expiring(today, 90), programme_kpis(today), list(recent))
+    return Summary(
+        list(pending), expiring(today, 90), programme_kpis(today), [describe(e) for e in recent]
+    )

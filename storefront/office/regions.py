@@ -7,27 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.extensions import db
+from storefront.labels import REGION_KIND_NAMES
 from storefront.office import fields
 from storefront.office.csvfiles import RowError, read_rows
 from storefront.office.errors import NotFound, OfficeError
 from storefront.register.models import Region
 
 KINDS = ("province", "city", "district", "town", "commune", "ward")
-KIND_NAMES = {
-    "province": _l("province"),
-    "city": _l("city"),
-    "district": _l("district"),
-    "town": _l("town"),
-    "commune": _l("commune"),
-    "ward": _l("ward"),
-}
+KIND_NAMES = REGION_KIND_NAMES
 CSV_COLUMNS = ("code", "name", "kind")
 CSV_OPTIONAL = ("parent", "valid_from", "valid_to", "successor", "note")
 

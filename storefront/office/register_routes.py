@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from storefront import clock
+from storefront.audit.reading import describe
 from storefront.audit.services import AuditFilters, search
 from storefront.catalog.models import Certificate, CertificateStatus
 from storefront.extensions import db
@@ -146,7 +147,7 @@ def _product_page(product, status=200, **forms):
         RevokeForm(formdata=None, prefix="revoke", revoked_on=clock.today().isoformat()),
     )
     forms.setdefault("reason_form", ReasonForm(formdata=None))
-    history = search(AuditFilters(q=product.code), limit=50)
+    history = [describe(e) for e in search(AuditFilters(q=product.code), limit=50)]
     return render_template(
         "office/product.html",
         product=product,

@@ -8,8 +8,8 @@ GROUP_NAMES = {
     "drinks": _l("Drinks"),
     "herbal": _l("Herbal products"),
     "handicrafts": _l("Handicrafts"),
-    "plants": _l("Flowers, ornamental plants and animals"),
-    "tourism": _l("Community and eco-tourism services"),
+    "plants": _l("Ornamental plants and animals"),
+    "tourism": _l("Community tourism, eco-tourism and tourist sites"),
 }
 
 GROUP_BLURBS = {

@@ -11,6 +11,7 @@ from sqlalchemy import case, distinct, func, select
 
 from storefront.catalog.cards import active_certificate_join
 from storefront.catalog.models import Certificate, Product, ReviewStatus
+from storefront.collation import sort_key
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.office.charts import Report
@@ -158,7 +159,7 @@ def showrooms_per_district(today: date) -> Report:
             ]
             for r in districts
         ),
-        key=lambda row: row[0],
+        key=lambda row: sort_key(row[0]),
     )
     return Report(
         "showrooms",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
+from storefront.collation import sort_key
 from storefront.extensions import db
 from storefront.labels import REGION_KIND_NAMES
 from storefront.office import fields
@@ -51,7 +52,7 @@ def tree(regions: list[Region]) -> list[tuple[Region, int]]:
 
     def walk(parent_id: int | None, depth: int) -> None:
         for region in sorted(
-            children.get(parent_id, []), key=lambda r: (r.kind != "province", r.name)
+            children.get(parent_id, []), key=lambda r: (r.kind != "province", sort_key(r.name))
         ):
             if region.id not in seen:
                 seen.add(region.id)

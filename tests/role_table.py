@@ -19,6 +19,7 @@ from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
+from storefront.office.models import ProgrammePlan
 from storefront.orders import placing
 from storefront.showrooms import sale_recording, transfers
 from tests.factories import (
@@ -322,6 +323,16 @@ TABLE = {
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
     "office.audit_entry": ("GET", "/office/audit/{audit_a}", None, OFFICE_ONLY),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
+    "office.plan_list": ("GET", "/office/plans", None, OFFICE_ONLY),
+    "office.plan": ("GET", "/office/plans/{plan_a}", None, OFFICE_ONLY),
+    "office.plan_target": (
+        "POST",
+        "/office/plans/{plan_a}/targets",
+        {"region": "NOSUCH", "indicator": "showrooms", "target": "1"},
+        office(400),
+    ),
+    "office.plan_report": ("GET", "/office/plans/{plan_a}/report", None, OFFICE_ONLY),
+    "office.plan_report_xlsx": ("GET", "/office/plans/{plan_a}/report.xlsx", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
     "office.sales_export": ("GET", "/office/sales/settlements.csv", None, OFFICE_ONLY),
@@ -377,6 +388,20 @@ def world(app_ctx, monkeypatch):
         customer_id=None,
         idempotency_digest="role-matrix-pickup",
     )
+    plan_a = ProgrammePlan(
+        number="1/KH-UBND",
+        title="Kế hoạch 1/KH-UBND",
+        period_start=today().replace(month=1, day=1),
+        period_end=today().replace(month=12, day=31),
+        products_3_star_plus=10,
+        products_5_star=1,
+        cooperative_share_pct=50,
+        sme_share_pct=30,
+        modern_channels_low_pct=20,
+        modern_channels_high_pct=30,
+        showrooms_per_district=0,
+    )
+    db.session.add(plan_a)
     audit_a = record("test", AuditArea.PRICE, "price.changed", product_a.name, after={"x": 1})
     db.session.commit()
     values = {
@@ -395,6 +420,7 @@ def world(app_ctx, monkeypatch):
         "sale_x": sale.number,
         "pickup_x": pickup.number,
         "audit_a": audit_a.id,
+        "plan_a": plan_a.id,
     }
     return {name: user.id for name, user in users.items()}, values
 

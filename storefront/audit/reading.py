@@ -52,6 +52,9 @@ EVENT_NAMES = {
     "showroom.edited": _l("Showroom edited"),
     "showroom.closed": _l("Showroom closed"),
     "showroom.reopened": _l("Showroom reopened"),
+    "plan.created": _l("Plan recorded"),
+    "plan.edited": _l("Plan edited"),
+    "plan.target_set": _l("Plan target set for a unit"),
     "user.invited": _l("Account created"),
     "user.role_changed": _l("Role changed"),
     "user.activated": _l("Account reactivated"),
@@ -105,9 +108,29 @@ FIELD_LABELS = {
     "successor": _l("Became part of"),
     "note": _l("Note"),
     "opening_hours": _l("Opening hours"),
+    "number": _l("Number"),
+    "title": _l("Title"),
+    "period_start": _l("From"),
+    "period_end": _l("To"),
+    "products_3_star_plus": _l("Products with 3 stars or more"),
+    "products_5_star": _l("Products with 5 stars"),
+    "cooperative_share_pct": _l("Cooperatives among producers (%)"),
+    "sme_share_pct": _l("Enterprises (SMEs) among producers (%)"),
+    "modern_channels_low_pct": _l("Producers in modern channels, from (%)"),
+    "modern_channels_high_pct": _l("Producers in modern channels, to (%)"),
+    "certified": _l("Products with 3 stars or more"),
+    "showrooms": _l("Open showrooms"),
 }
 
-_DAYS = {"issued_on", "expires_on", "revoked_on", "valid_from", "valid_to"}
+_DAYS = {
+    "issued_on",
+    "expires_on",
+    "revoked_on",
+    "valid_from",
+    "valid_to",
+    "period_start",
+    "period_end",
+}
 _NAMED_VALUES = {
     "status": {**CERTIFICATE_STATE_NAMES, **REVIEW_STATUS_NAMES},
     "review_status": REVIEW_STATUS_NAMES,
@@ -138,15 +161,15 @@ def describe(entry: AuditEntry) -> ReadableEntry:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     ]
+    readable = [
+        (field_label(key), value_text(key, old), value_text(key, new)) for key, old, new in changed
+    ]
     return ReadableEntry(
         entry=entry,
         event=event_name(entry.action),
         actor=_("System") if entry.actor_name == SYSTEM else entry.actor_name,
-        detail=_detail(entry.action, before, after),
-        changes=[
-            (field_label(key), value_text(key, old), value_text(key, new))
-            for key, old, new in changed
-        ],
+        detail=_detail(entry.action, before, after, readable),
+        changes=readable,
     )
 
 
@@ -184,9 +207,9 @@ def value_text(key: str, value: object) -> str:
     return str(value)
 
 
-def _detail(action: str, before: dict, after: dict) -> str:
+def _detail(action: str, before: dict, after: dict, changes: list[tuple[str, str, str]]) -> str:
     """The event's one line: the change itself for a price or a count, the decision for a
-    certificate."""
+    certificate, the first fields that changed for an edit."""
     if action in ("price.changed", "stock.corrected"):
         key = "price_vnd" if action == "price.changed" else "quantity"
         return f"{value_text(key, before.get(key))} → {value_text(key, after.get(key))}"
@@ -202,4 +225,7 @@ def _detail(action: str, before: dict, after: dict) -> str:
             date=value_text("issued_on", after.get("issued_on")),
             level=value_text("level", after.get("level")).lower(),
         )
+    if before and changes:
+        shown = "; ".join(f"{label}: {old} → {new}" for label, old, new in changes[:3])
+        return shown + ("; …" if len(changes) > 3 else "")
     return ""

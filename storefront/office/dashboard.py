@@ -14,6 +14,8 @@ from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.extensions import db
 from storefront.office.certificates import expiring
 from storefront.office.charts import Report
+from storefront.office.models import ProgrammePlan
+from storefront.office.plans import plan_in_force
 from storefront.office.programme import programme_kpis
 
 
@@ -23,6 +25,7 @@ class Summary:
     expiring: list[Certificate]
     kpis: Report
     recent: list[ReadableEntry]
+    plan: ProgrammePlan | None  # in force today
 
 
 def summary(today: date) -> Summary:
@@ -36,5 +39,6 @@ def summary(today: date) -> Summary:
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
     ).all()
     return Summary(
-        list(pending), expiring(today, 90), programme_kpis(today), [describe(e) for e in recent]
+        list(pending), expiring(today, 90), programme_kpis(today), [describe(e) for e in recent],
+        plan_in_force(today),
     )

@@ -10,7 +10,7 @@ from storefront import clock
 from storefront.audit.models import AuditArea
 from storefront.audit.reading import AREA_NAMES, describe
 from storefront.audit.services import AuditFilters, record_of, search, to_csv
-from storefront.office import bp, exports, programme, programme_reports, sales_reports
+from storefront.office import bp, exports, plans, programme_reports, sales_reports
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
@@ -26,7 +26,7 @@ def report_page():
         reports=programme_reports.build_all(today),
         names=programme_reports.REPORTS,
         print_view=request.args.get("print") == "1",
-        plan=programme.current_plan(today),
+        plan=plans.plan_in_force(today),
     )
 
 

@@ -19,7 +19,7 @@ from storefront.audit.models import AuditArea, AuditEntry
 from storefront.clock import start_of_day
 from storefront.domain import NotFound
 from storefront.extensions import db
-from storefront.folding import fold
+from storefront.folding import contains_pattern, fold
 
 MAX_QUERY_LENGTH = 200
 
@@ -83,8 +83,7 @@ def search(filters: AuditFilters, limit: int | None = 200) -> list[AuditEntry]:
     """Entries matching every word of ``q`` (diacritics ignored), newest first."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     for word in fold(filters.q[:MAX_QUERY_LENGTH]).split()[:10]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(AuditEntry.search_text.like(f"%{escaped}%", escape="\\"))
+        query = query.where(AuditEntry.search_text.like(contains_pattern(word), escape="\\"))
     if filters.area in set(AuditArea):
         query = query.where(AuditEntry.area == filters.area)
     if filters.date_from:

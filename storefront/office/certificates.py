@@ -33,6 +33,7 @@ from storefront.catalog.models import (
     ReviewStatus,
 )
 from storefront.extensions import db
+from storefront.folding import contains_pattern, search_words
 from storefront.formatting import format_day
 from storefront.labels import LEVEL_NAMES
 from storefront.office import fields
@@ -325,15 +326,33 @@ def expiring(today: date, days: int = 90) -> list[Certificate]:
 
 
 def list_certificates(
-    today: date, status: str | None = None, limit: int = 500
+    today: date, status: str | None = None, limit: int = 500, q: str = ""
 ) -> list[Certificate]:
     """The latest certificates, or those in one state as of ``today``: an active certificate
-    past its date counts as expired whether or not the expiry job has marked it yet."""
+    past its date counts as expired whether or not the expiry job has marked it yet. With ``q``:
+    a decision number, a product's code or EAN, or words of its name ("%" and "_" literal); the
+    certificates whose decision number or product code it is exactly come first."""
     query = (
         select(Certificate)
+        .join(Product, Product.id == Certificate.product_id)
         .options(joinedload(Certificate.product).joinedload(Product.producer))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
+    q = (q or "").strip()[:200]
+    if q:
+        query = query.where(
+            or_(
+                Certificate.decision_number.ilike(contains_pattern(q), escape="\\"),
+                Product.code == q.upper(),
+                Product.ean == q,
+                and_(
+                    *(
+                        Product.search_text.like(contains_pattern(word), escape="\\")
+                        for word in search_words(q)[:10] or [q.lower()]
+                    )
+                ),
+            )
+        )
     past_date = and_(Certificate.status == CertificateStatus.ACTIVE, Certificate.expires_on < today)
     if status == CertificateStatus.ACTIVE:
         query = query.where(Certificate.status == status, not_(past_date))
@@ -341,7 +360,11 @@ def list_certificates(
         query = query.where(or_(Certificate.status == status, past_date))
     elif status in set(CertificateStatus):
         query = query.where(Certificate.status == status)
-    return list(db.session.scalars(query.limit(limit)))
+    found = list(db.session.scalars(query.limit(limit)))
+    exact = [
+        c for c in found if c.decision_number.lower() == q.lower() or c.product.code == q.upper()
+    ]
+    return exact + [c for c in found if c not in exact]
 
 
 def snapshot(certificate: Certificate) -> dict:

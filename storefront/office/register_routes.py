@@ -235,13 +235,14 @@ def _product_fields(form) -> catalogue.ProductFields:
 @bp.get("/certificates")
 def certificate_list():
     status = request.args.get("status") or None
+    q = request.args.get("q", "")[:200]
     today = clock.today()
     if status == "expiring":
         rows = certificates.expiring(today, 90)
     else:
-        rows = certificates.list_certificates(today, status)
+        rows = certificates.list_certificates(today, status, q=q)
     return render_template(
-        "office/certificates.html", certificates=rows, status=status, today=today
+        "office/certificates.html", certificates=rows, status=status, today=today, q=q
     )
 
 

@@ -284,6 +284,18 @@ TABLE = {
         {"cert-score": "80", "cert-stars": "4"},
         office(400),
     ),
+    "office.certificate_scan_upload": (
+        "POST",
+        "/office/certificates/{certificate_a}/scan",
+        {},
+        {"*": 403, "anonymous": LOGIN, "office": 302},
+    ),
+    "office.certificate_scan": (
+        "GET",
+        "/office/certificates/{certificate_a}/scan",
+        None,
+        {"*": 403, "anonymous": LOGIN, "office": 404},
+    ),
     "office.revoke_certificate": (
         "POST",
         "/office/certificates/{certificate_a}/revoke",

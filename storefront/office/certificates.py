@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import cast
 
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from storefront.catalog.certificates import (
     stars_for_score,
     usual_level,
 )
+from storefront.catalog.images import decision_folder, store_decision_scan
 from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -220,6 +222,41 @@ def revoke_certificate(
     )
     db.session.flush()
     return certificate
+
+
+def attach_decision_scan(actor: User, certificate_id: int, data: bytes) -> Certificate:
+    """Keep the scanned decision (PDF or picture, checked like product pictures) with its
+    certificate, replacing an earlier scan; shown to the office only."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound(_("No such certificate."))
+    if not data:
+        raise OfficeError(_("Choose the scanned decision (PDF, JPEG, PNG or WebP)."), "file")
+    stem = "".join(ch if ch.isalnum() else "-" for ch in certificate.product.code)
+    name = store_decision_scan(data, stem)
+    before = certificate.decision_scan
+    certificate.decision_scan = name
+    record(
+        actor,
+        AuditArea.CERTIFICATE,
+        "certificate.scan_attached",
+        label(certificate.product),
+        before={"decision_scan": before} if before else None,
+        after={"decision_scan": name, "decision_number": certificate.decision_number},
+    )
+    db.session.flush()
+    return certificate
+
+
+def decision_scan_path(certificate_id: int) -> Path:
+    """Where a certificate's scanned decision is kept; NotFound when it has none."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not certificate.decision_scan:
+        raise NotFound(_("This certificate has no scanned decision."))
+    path = decision_folder() / certificate.decision_scan
+    if not path.is_file():
+        raise NotFound(_("This certificate has no scanned decision."))
+    return path
 
 
 def expire_due(today: date) -> int:

@@ -59,6 +59,10 @@ class RevokeForm(FlaskForm):
     revoked_on = StringField(_l("Revocation date"), render_kw=DATE, validators=[Length(max=10)])
 
 
+class DecisionScanForm(FlaskForm):
+    file = FileField(_l("Scanned decision (PDF or picture)"), validators=[FileRequired()])
+
+
 class ShowroomForm(FlaskForm):
     code = StringField(_l("Code"), validators=[Length(max=32)])
     name = StringField(_l("Name"), validators=[Length(max=300)])

@@ -1,6 +1,6 @@
 """Office pages for the register: dashboard, producers, products and certificates."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,13 +17,14 @@ from storefront.office import producers as register
 from storefront.office import products as catalogue
 from storefront.office.forms import (
     CertificateForm,
+    DecisionScanForm,
     ProducerForm,
     ProductForm,
     ReasonForm,
     RevokeForm,
 )
 from storefront.office.web import act_and_return, producer_choices, region_choices
-from storefront.submissions import carry_out, form_status
+from storefront.submissions import carry_out, carry_out_flashed, form_status, messages
 
 
 @bp.get("/")
@@ -147,6 +148,7 @@ def _product_page(product, status=200, **forms):
         RevokeForm(formdata=None, prefix="revoke", revoked_on=clock.today().isoformat()),
     )
     forms.setdefault("reason_form", ReasonForm(formdata=None))
+    forms.setdefault("scan_form", DecisionScanForm(formdata=None, prefix="scan"))
     history = [describe(e) for e in search(AuditFilters(q=product.code), limit=50)]
     return render_template(
         "office/product.html",
@@ -284,6 +286,41 @@ def issue_certificate(code: str):
     if warning:
         flash(warning, "warning")
     return redirect(url_for(".product", code=product.code))
+
+
+@bp.post("/certificates/<int:certificate_id>/scan")
+def certificate_scan_upload(certificate_id: int):
+    form = DecisionScanForm(prefix="scan")
+    held = db.session.get(Certificate, certificate_id)
+    if held is None:
+        abort(404)
+    code = held.product.code
+    if not form.validate():
+        for message in messages(form):
+            flash(message, "error")
+        return redirect(url_for(".product", code=code))
+    done = carry_out_flashed(
+        form,
+        lambda: certificates.attach_decision_scan(
+            current_user, certificate_id, form.file.data.read()
+        ),
+    )
+    if done:
+        flash(
+            _("The scanned decision %(number)s is kept.", number=done.value.decision_number),
+            "success",
+        )
+    return redirect(url_for(".product", code=code))
+
+
+@bp.get("/certificates/<int:certificate_id>/scan")
+def certificate_scan(certificate_id: int):
+    path = certificates.decision_scan_path(certificate_id)
+    kind = "application/pdf" if path.suffix == ".pdf" else "image/jpeg"
+    response = Response(path.read_bytes(), mimetype=kind)  # a few MB at most (MAX_IMAGE_BYTES)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")

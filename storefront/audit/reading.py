@@ -227,6 +227,10 @@ def _detail(action: str, before: dict, after: dict, changes: list[tuple[str, str
             date=value_text("issued_on", after.get("issued_on")),
             level=value_text("level", after.get("level")).lower(),
         )
+    if action == "plan.target_set" and after:
+        indicator = next((k for k in after if k != "unit"), "")
+        target = value_text(indicator, after.get(indicator))
+        return f"{after.get('unit', '')}: {field_label(indicator)} {target}"
     if before and changes:
         shown = "; ".join(f"{label}: {old} → {new}" for label, old, new in changes[:3])
         return shown + ("; …" if len(changes) > 3 else "")

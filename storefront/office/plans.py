@@ -192,7 +192,7 @@ def set_unit_target(
             PlanUnitTarget.indicator == indicator,
         )
     )
-    before = {"region": region.code, indicator: existing.target} if existing else None
+    before = {"unit": region.name, indicator: existing.target} if existing else None
     if value == 0:
         if existing is not None:
             db.session.delete(existing)
@@ -210,7 +210,7 @@ def set_unit_target(
         "plan.target_set",
         _label(plan),
         before=before,
-        after={"region": region.code, indicator: value},
+        after={"unit": region.name, indicator: value},
     )
     return result
 

@@ -94,6 +94,12 @@ class Config:
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # The heading of the reports the office hands in (the province's people's committee and
+        # the office under it), as the province writes them.
+        self.REPORT_AUTHORITY = env.get("REPORT_AUTHORITY", "UBND tỉnh Quảng Ngãi")
+        self.REPORT_OFFICE = env.get(
+            "REPORT_OFFICE", "Văn phòng Điều phối Chương trình Mỗi xã một sản phẩm (OCOP)"
+        )
         # Checkout and payments
         self.SHIPPING_FEE_VND = int(env.get("SHIPPING_FEE_VND", 30000))  # per producer's parcel
         self.TRANSFER_PAYMENT_TTL_HOURS = int(env.get("TRANSFER_PAYMENT_TTL_HOURS", 24))

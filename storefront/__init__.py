@@ -11,6 +11,7 @@ from config import INSTANCE_DIR, Config
 from storefront import access_log, clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
 from storefront.outbox import services as outbox
+from storefront.register import places
 from storefront.traceability import scan_counts
 
 
@@ -29,6 +30,7 @@ def create_app(config: object | None = None) -> Flask:
     access_log.init_app(app)
     formatting.register(app)
     labels.register(app)
+    places.register(app)
     _register_cli(app)
 
     @app.get("/healthz")

@@ -8,8 +8,8 @@ GROUP_NAMES = {
     "drinks": _l("Drinks"),
     "herbal": _l("Herbal products"),
     "handicrafts": _l("Handicrafts"),
-    "plants": _l("Flowers, ornamental plants and animals"),
-    "tourism": _l("Community and eco-tourism services"),
+    "plants": _l("Ornamental plants and animals"),
+    "tourism": _l("Community tourism, eco-tourism and tourist sites"),
 }
 
 GROUP_BLURBS = {
@@ -33,6 +33,15 @@ LEVEL_NAMES = {
     "district": _l("District"),
     "province": _l("Province"),
     "national": _l("National"),
+}
+
+REGION_KIND_NAMES = {
+    "province": _l("province"),
+    "city": _l("city"),
+    "district": _l("district"),
+    "town": _l("town"),
+    "commune": _l("commune"),
+    "ward": _l("ward"),
 }
 
 SORT_NAMES = {

@@ -13,10 +13,13 @@ import pytest
 from flask import g
 
 from storefront.accounts.models import User
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
 from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
+from storefront.office.models import ProgrammePlan
 from storefront.orders import placing
 from storefront.showrooms import sale_recording, shifts, transfers
 from storefront.traceability.models import BatchDelivery, LabelReport, ProductBatch
@@ -331,6 +334,18 @@ TABLE = {
         {"cert-score": "80", "cert-stars": "4"},
         office(400),
     ),
+    "office.certificate_scan_upload": (
+        "POST",
+        "/office/certificates/{certificate_a}/scan",
+        {},
+        {"*": 403, "anonymous": LOGIN, "office": 302},
+    ),
+    "office.certificate_scan": (
+        "GET",
+        "/office/certificates/{certificate_a}/scan",
+        None,
+        {"*": 403, "anonymous": LOGIN, "office": 404},
+    ),
     "office.revoke_certificate": (
         "POST",
         "/office/certificates/{certificate_a}/revoke",
@@ -368,7 +383,18 @@ TABLE = {
     "office.import_csv": ("GET", "/office/import/products", None, OFFICE_ONLY),
     "office.confirm_import": ("POST", "/office/import/products/confirm", {}, office(400)),
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
+    "office.audit_entry": ("GET", "/office/audit/{audit_a}", None, OFFICE_ONLY),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
+    "office.plan_list": ("GET", "/office/plans", None, OFFICE_ONLY),
+    "office.plan": ("GET", "/office/plans/{plan_a}", None, OFFICE_ONLY),
+    "office.plan_target": (
+        "POST",
+        "/office/plans/{plan_a}/targets",
+        {"region": "NOSUCH", "indicator": "showrooms", "target": "1"},
+        office(400),
+    ),
+    "office.plan_report": ("GET", "/office/plans/{plan_a}/report", None, OFFICE_ONLY),
+    "office.plan_report_xlsx": ("GET", "/office/plans/{plan_a}/report.xlsx", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
     "office.sales_export": ("GET", "/office/sales/settlements.csv", None, OFFICE_ONLY),
@@ -461,6 +487,21 @@ def world(app_ctx, monkeypatch):
         customer_id=None,
         idempotency_digest="role-matrix-pickup",
     )
+    plan_a = ProgrammePlan(
+        number="1/KH-UBND",
+        title="Kế hoạch 1/KH-UBND",
+        period_start=today().replace(month=1, day=1),
+        period_end=today().replace(month=12, day=31),
+        products_3_star_plus=10,
+        products_5_star=1,
+        cooperative_share_pct=50,
+        sme_share_pct=30,
+        modern_channels_low_pct=20,
+        modern_channels_high_pct=30,
+        showrooms_per_district=0,
+    )
+    db.session.add(plan_a)
+    audit_a = record("test", AuditArea.PRICE, "price.changed", product_a.name, after={"x": 1})
     db.session.commit()
     batch = ProductBatch(
         product_id=product_a.id,
@@ -508,6 +549,8 @@ def world(app_ctx, monkeypatch):
         "batch_a": batch.code,
         "batch_a_id": batch.id,
         "label_report": label_report.id,
+        "audit_a": audit_a.id,
+        "plan_a": plan_a.id,
     }
     return {name: user.id for name, user in users.items()}, values
 

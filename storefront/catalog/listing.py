@@ -29,6 +29,7 @@ from storefront.catalog.cards import (
     to_card,
 )
 from storefront.catalog.models import Certificate, Product, ProductGroup, ProductListing
+from storefront.collation import by_name
 from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockLocation
 from storefront.numbers import parse_int
@@ -319,6 +320,6 @@ def list_producers(today: date) -> list[tuple[Producer, int]]:
         .outerjoin(counts, counts.c.producer_id == Producer.id)
         .where(Producer.active.is_(True))
         .options(joinedload(Producer.region))
-        .order_by(Producer.name, Producer.id)
+        .order_by(Producer.id)
     ).all()
-    return [(producer, count) for producer, count in rows]
+    return by_name(((producer, count) for producer, count in rows), lambda row: row[0].name)

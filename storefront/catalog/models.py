@@ -178,6 +178,8 @@ class Certificate(db.Model):
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # The scanned decision (PDF or picture) in UPLOAD_DIR/decisions, shown to the office.
+    decision_scan: Mapped[str | None] = mapped_column(String(200))
     # Demo certificates carry invented numbers and dates; the pages say so.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog.cards import ProductCard, card_query, to_card
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.collation import by_name
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
@@ -146,9 +147,9 @@ def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
     if producer is None:
         raise _no_such_code()
     rows = db.session.execute(
-        card_query(today).where(Product.producer_id == producer.id).order_by(Product.name)
+        card_query(today).where(Product.producer_id == producer.id).order_by(Product.id)
     ).all()
-    return producer, [to_card(r) for r in rows]
+    return producer, by_name((to_card(r) for r in rows), lambda card: card.name)
 
 
 def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int]]:

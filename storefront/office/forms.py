@@ -59,6 +59,10 @@ class RevokeForm(FlaskForm):
     revoked_on = StringField(_l("Revocation date"), render_kw=DATE, validators=[Length(max=10)])
 
 
+class DecisionScanForm(FlaskForm):
+    file = FileField(_l("Scanned decision (PDF or picture)"), validators=[FileRequired()])
+
+
 class ShowroomForm(FlaskForm):
     code = StringField(_l("Code"), validators=[Length(max=32)])
     name = StringField(_l("Name"), validators=[Length(max=300)])
@@ -114,3 +118,36 @@ class RoleForm(FlaskForm):
 
 class ExpiryRunForm(FlaskForm):
     days = IntegerField(validators=[Optional()])
+
+
+class PlanForm(FlaskForm):
+    """A programme plan and its province-wide targets."""
+
+    number = StringField(_l("Plan number"), validators=[Length(max=64)])
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    period_start = StringField(_l("From"), render_kw=DATE, validators=[Length(max=10)])
+    period_end = StringField(_l("To"), render_kw=DATE, validators=[Length(max=10)])
+    products_3_star_plus = StringField(
+        _l("Products with 3 stars or more"), validators=[Length(max=12)]
+    )
+    products_5_star = StringField(_l("Products with 5 stars"), validators=[Length(max=12)])
+    cooperative_share_pct = StringField(
+        _l("Cooperatives among producers (%)"), validators=[Length(max=12)]
+    )
+    sme_share_pct = StringField(
+        _l("Enterprises (SMEs) among producers (%)"), validators=[Length(max=12)]
+    )
+    modern_channels_low_pct = StringField(
+        _l("Producers in modern channels, from (%)"), validators=[Length(max=12)]
+    )
+    modern_channels_high_pct = StringField(
+        _l("Producers in modern channels, to (%)"), validators=[Length(max=12)]
+    )
+
+
+class UnitTargetForm(FlaskForm):
+    """One target of a plan for one unit of today (0 removes it)."""
+
+    region = SelectField(_l("Unit of today"))
+    indicator = SelectField(_l("Counts"))
+    target = StringField(_l("Target"), validators=[Length(max=12)])

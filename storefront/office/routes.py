@@ -4,6 +4,7 @@ from storefront.office import (  # noqa: F401
     import_routes,
     order_routes,
     people_routes,
+    plan_routes,
     register_routes,
     report_routes,
     signal_routes,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
+from storefront.collation import sort_key
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
@@ -49,12 +50,9 @@ def clean_showroom(data: ShowroomFields) -> dict:
 
 
 def list_showrooms() -> list[Showroom]:
-    return list(
-        db.session.scalars(
-            select(Showroom)
-            .options(joinedload(Showroom.region))
-            .order_by(Showroom.active.desc(), Showroom.level.desc(), Showroom.name)
-        )
+    showrooms = db.session.scalars(select(Showroom).options(joinedload(Showroom.region)))
+    return sorted(
+        showrooms, key=lambda s: (not s.active, s.level != "province", sort_key(s.name))
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storefront.cart import services as cart_services
 from storefront.catalog import regions as region_rules
+from storefront.collation import by_name
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -90,8 +91,8 @@ def delivery_places(today: date) -> list[ProvinceOption]:
             for r in regions
             if r.id in covered and r.kind in COMMUNE_KINDS and r.is_current(today)
         ]
-        options.append(ProvinceOption(province, sorted(communes, key=lambda r: r.name)))
-    return sorted(options, key=lambda o: o.region.name)
+        options.append(ProvinceOption(province, by_name(communes, lambda r: r.name)))
+    return by_name(options, lambda o: o.region.name)
 
 
 def place(

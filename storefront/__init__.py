@@ -74,6 +74,7 @@ FEATURES = (
     "qr",
     "showrooms",
     "producers",
+    "shop",
     "cart",
     "orders",
     "payments",

@@ -19,6 +19,7 @@ class AuditArea(enum.StrEnum):
     ROLE = "role"
     LISTING = "listing"
     REGISTER = "register"  # producers, products, showrooms, regions
+    SHOP = "shop"  # the operator's identity, the policy pages
 
 
 class AuditEntry(db.Model):

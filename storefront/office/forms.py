@@ -68,8 +68,22 @@ class ShowroomForm(FlaskForm):
     )
     region = SelectField(_l("Administrative unit"))
     address = StringField(_l("Address"), validators=[Length(max=500)])
-    opening_hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
-    phone = StringField(_l("Phone"), validators=[Length(max=32)])
+    opening_hours = StringField(
+        _l("Opening hours"),
+        validators=[Length(max=200)],
+        render_kw={"placeholder": "T2–T6 7:30–11:30, 13:30–17:00; T7 8:00–12:00"},
+    )
+    phone = StringField(_l("Phone"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    zalo_url = StringField(
+        _l("Zalo link"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://zalo.me/0901234567"},
+    )
+    coordinates = StringField(
+        _l("Coordinates (latitude, longitude)"),
+        validators=[Length(max=60)],
+        render_kw={"placeholder": "14.3545, 108.0076"},
+    )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 

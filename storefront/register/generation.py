@@ -32,6 +32,8 @@ WATCHED_TABLES = frozenset(
         "showrooms",
         "stock_locations",
         "stock_levels",
+        "shop_operator",
+        "policy_pages",
     }
 )
 GENERATION_MAX_AGE = 1.0  # seconds a process trusts the generation it read last

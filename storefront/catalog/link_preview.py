@@ -34,11 +34,11 @@ def product_preview(view: ProductView) -> ProductPreview:
 
 
 def product_image_url(product: Product) -> str:
-    """Absolute URL of the product's first picture, or of its group's drawing when it has none.
+    """Absolute URL of the product's first picture, or of its group's drawing (as a PNG: previews show no SVG) when it has none.
     (The one place that picks it: swap in the gallery's primary picture when there is one.)"""
     if product.images:
         return absolute_url_for("catalog.media", filename=product.images[0].filename + "-large.jpg")
-    return absolute_url_for("static", filename=f"img/groups/{product.group}.svg")
+    return absolute_url_for("static", filename=f"img/share/{product.group}.png")
 
 
 def product_json_ld(view: ProductView, description: str) -> dict[str, Any]:

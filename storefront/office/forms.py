@@ -128,3 +128,35 @@ class RoleForm(FlaskForm):
 
 class ExpiryRunForm(FlaskForm):
     days = IntegerField(validators=[Optional()])
+
+
+class OperatorForm(FlaskForm):
+    """Who sells: shown in every page's footer, on order confirmations and their e-mails."""
+
+    name = StringField(_l("Name of the operator"), validators=[Length(max=300)])
+    address = StringField(_l("Address"), validators=[Length(max=500)])
+    tax_code = StringField(_l("Tax code (MST)"), validators=[Length(max=20)])
+    phone = StringField(_l("Hotline"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    email = StringField(_l("E-mail"), validators=[Length(max=254)], render_kw={"type": "email"})
+    zalo_url = StringField(
+        _l("Zalo link"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://zalo.me/0901234567"},
+    )
+    moit_registration = StringField(
+        _l("Registration with the Ministry of Industry and Trade"), validators=[Length(max=100)]
+    )
+    moit_badge_url = StringField(
+        _l("Link of the Ministry's badge (online.gov.vn)"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://online.gov.vn/Home/WebDetails/…"},
+    )
+
+
+class PolicyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    body = TextAreaField(
+        _l("Text (Markdown: ## heading, - list, **bold**, [link](https://…))"),
+        validators=[Length(max=50_000)],
+        render_kw={"rows": 24},
+    )

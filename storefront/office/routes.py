@@ -6,5 +6,6 @@ from storefront.office import (  # noqa: F401
     people_routes,
     register_routes,
     report_routes,
+    shop_routes,
     web,
 )

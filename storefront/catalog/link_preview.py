@@ -34,8 +34,9 @@ def product_preview(view: ProductView) -> ProductPreview:
 
 
 def product_image_url(product: Product) -> str:
-    """Absolute URL of the product's first picture, or of its group's drawing (as a PNG: previews show no SVG) when it has none.
-    (The one place that picks it: swap in the gallery's primary picture when there is one.)"""
+    """Absolute URL of the product's first picture, or else of its group's drawing (as a PNG:
+    link previews show no SVG). The one place that picks it: swap in the gallery's primary
+    picture when there is one."""
     if product.images:
         return absolute_url_for("catalog.media", filename=product.images[0].filename + "-large.jpg")
     return absolute_url_for("static", filename=f"img/share/{product.group}.png")

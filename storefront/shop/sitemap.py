@@ -14,7 +14,7 @@ from datetime import date
 from math import ceil
 from xml.sax.saxutils import escape
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from storefront.catalog.cards import active_certificate_join, listed_clause
 from storefront.catalog.models import Certificate, Product
@@ -105,7 +105,7 @@ def products_sitemap(number: int, today: date) -> str | None:
     return _urlset(prefix + code for code in codes)
 
 
-def _sellable(query, today: date):
+def _sellable(query: Select, today: date) -> Select:
     return query.join(Certificate, active_certificate_join(today)).where(listed_clause())
 
 

@@ -1,16 +1,16 @@
 """Who sells and on what terms: the operator's identity and the policy pages.
 
-The footer of every page reads ``operator()``: kept in each process for the catalogue's generation
-(these tables are watched by storefront/register/generation.py), so a page costs no query for it
-and an office change shows at once. The policy pages show their template text (marked "mẫu — cần
-rà soát") until the office saves its own."""
+The footer of every page reads ``operator()`` (one query for a page made afresh; a change raises
+the catalogue's generation, storefront/register/generation.py, so no cached page keeps the old
+footer). The policy pages show their template text (marked "mẫu — cần rà soát") until the office
+saves its own."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
 
-from flask import current_app
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -19,7 +19,6 @@ from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.domain import NotFound, Refused
 from storefront.extensions import db
-from storefront.register import generation
 from storefront.rich_text import plain_text, render_markdown
 from storefront.shop.models import PolicyPage, ShopOperator
 from storefront.shop.policy_texts import POLICY_TEXTS, template_text
@@ -72,14 +71,14 @@ class PolicyView:
 
 
 def operator() -> OperatorFields:
-    """The operator as the pages show it: read once per catalogue generation in each process."""
-    known = generation.current()
-    cached = current_app.extensions.get("shop_operator")
-    if cached is not None and cached[0] == known:
-        return cached[1]
+    """The operator as the pages show it: one primary-key read per request that renders a page
+    (pages served from the page cache render nothing), so every instance shows a change at once."""
+    if has_request_context() and "shop_operator" in g:
+        return g.shop_operator
     row = db.session.get(ShopOperator, OPERATOR_ID)
     fields = _fields_of(row) if row else OperatorFields()
-    current_app.extensions["shop_operator"] = (known, fields)
+    if has_request_context():
+        g.shop_operator = fields
     return fields
 
 
@@ -98,6 +97,8 @@ def update_operator(actor: User, data: OperatorFields) -> OperatorFields:
     row.is_demo = False  # whoever saves it vouches for it
     db.session.flush()
     after = asdict(_fields_of(row))
+    if has_request_context():
+        g.pop("shop_operator", None)  # this request's pages show the new one
     if after != before:
         record(actor, AuditArea.SHOP, "operator.edited", row.name, before=before, after=after)
     return _fields_of(row)

@@ -342,3 +342,24 @@ def test_home_advertises_no_empty_group_and_fills_featured_rows(client, app_ctx)
     assert html.count('class="group-tile"') == 1
     featured = html[html.index('class="cards featured"') :]
     assert featured[: featured.index("</ul>")].count('class="card"') == 4
+
+
+def test_order_confirmation_and_its_email_say_who_sells(client, app_ctx):
+    from sqlalchemy import select
+
+    from storefront.outbox.models import OutboxMessage
+    from tests.checkout_helpers import place_order
+
+    _save_operator()
+    placed = place_order(client, make_product(stock=5), method="cod")
+    page = client.get(f"/don-hang/{placed.number}?k={placed.secret}").text
+    panel = page[page.index('id="seller-title"') : page.index('class="site-footer"')]
+    assert OPERATOR.name in panel
+    assert "6100123456" in panel
+    assert 'href="/chinh-sach/doi-tra-hoan-tien"' in panel
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "lan@example.vn")
+    ).one()
+    assert OPERATOR.name in mail.body_text
+    assert "6100123456" in mail.body_text
+    assert "http://shop.test/chinh-sach/doi-tra-hoan-tien" in mail.body_text

@@ -27,7 +27,7 @@ def robots():
 @bp.get("/sitemap.xml")
 @cached_page
 def sitemap_index():
-    return _text(sitemap.sitemap_index(clock.today()), "application/xml")
+    return _text(sitemap.sitemap_index(), "application/xml")
 
 
 @bp.get("/sitemap-pages.xml")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from math import ceil
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from sqlalchemy import Select, func, select
@@ -56,16 +57,18 @@ def robots_txt() -> str:
     return "\n".join(lines)
 
 
-def product_file_count(today: date) -> int:
-    """How many product files the index lists (at least one, so the index never changes shape)."""
-    total = db.session.scalar(_sellable(select(func.count(Product.id)), today)) or 0
-    return max(1, ceil(total / PRODUCTS_PER_FILE))
+def product_file_count() -> int:
+    """How many product files the index lists: products are split by id, PRODUCTS_PER_FILE ids a
+    file, so a file is one range of the primary key (no OFFSET, no count of the catalogue), and
+    a product keeps its file. At least one, so the index never changes shape."""
+    top = db.session.scalar(select(func.max(Product.id))) or 0
+    return max(1, ceil(top / PRODUCTS_PER_FILE))
 
 
-def sitemap_index(today: date) -> str:
+def sitemap_index() -> str:
     files = [absolute_url_for("shop.sitemap_pages")] + [
         absolute_url_for("shop.sitemap_products", number=n)
-        for n in range(1, product_file_count(today) + 1)
+        for n in range(1, product_file_count() + 1)
     ]
     entries = "".join(f"<sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in files)
     return f"{_HEAD}<sitemapindex {_NS}>\n{entries}</sitemapindex>\n"
@@ -83,26 +86,33 @@ def pages_sitemap() -> str:
         absolute_url_for("catalog.home"),
         absolute_url_for("catalog.catalogue"),
         absolute_url_for("showrooms.showroom_list"),
-        *(absolute_url_for("catalog.producer", code=code) for code in producers),
-        *(absolute_url_for("showrooms.showroom", code=code) for code in showrooms),
+        *(_prefix("catalog.producer") + quote(code) for code in producers),
+        *(_prefix("showrooms.showroom") + quote(code) for code in showrooms),
         *(absolute_url_for("shop.policy_page", slug=slug) for slug in POLICY_TEXTS),
     ]
     return _urlset(urls)
 
 
 def products_sitemap(number: int, today: date) -> str | None:
-    """The ``number``-th file of products (from 1): None past the last one."""
-    if number < 1 or number > product_file_count(today):
+    """The ``number``-th file of products (from 1): those the catalogue sells today among the
+    ids ((number - 1) × PRODUCTS_PER_FILE, number × PRODUCTS_PER_FILE]; None past the last file."""
+    if number < 1 or number > product_file_count():
         return None
     codes = db.session.scalars(
         _sellable(select(Product.code), today)
+        .where(
+            Product.id > (number - 1) * PRODUCTS_PER_FILE,
+            Product.id <= number * PRODUCTS_PER_FILE,
+        )
         .order_by(Product.id)
-        .offset((number - 1) * PRODUCTS_PER_FILE)
-        .limit(PRODUCTS_PER_FILE)
     )
-    # One url_for for the whole file: codes are letters and digits, safe in a path as they are.
-    prefix = absolute_url_for("catalog.product", code="CODE").removesuffix("CODE")
-    return _urlset(prefix + code for code in codes)
+    prefix = _prefix("catalog.product")
+    return _urlset(prefix + quote(code) for code in codes)
+
+
+def _prefix(endpoint: str) -> str:
+    """The absolute address of ``endpoint`` up to its code: one url_for for a whole file."""
+    return absolute_url_for(endpoint, code="CODE").removesuffix("CODE")
 
 
 def _sellable(query: Select, today: date) -> Select:

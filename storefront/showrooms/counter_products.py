@@ -94,7 +94,9 @@ def refuse_unless_sellable(product: Product, today: date) -> Certificate:
     raise ScanRefused(message, state or "uncertified")
 
 
-def _counter_product(product: Product, certificate: Certificate, available: int) -> CounterProduct:
+def _counter_product(
+    product: Product, certificate: Certificate, available: int
+) -> CounterProduct:
     return CounterProduct(
         id=product.id,
         code=product.code,

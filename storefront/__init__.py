@@ -79,6 +79,7 @@ FEATURES = (
     "traceability",
     "showrooms",
     "producers",
+    "shop",
     "cart",
     "orders",
     "payments",

@@ -282,15 +282,16 @@ def _total(query: Select, asked: object) -> int:
     return total
 
 
-def featured_products(today: date, limit: int = 8) -> list[ProductCard]:
-    """4★ and 5★ products for the home page, best first."""
+def featured_products(today: date, limit: int = 8, per_row: int = 4) -> list[ProductCard]:
+    """Products for the home page, best first (5★, 4★, then 3★ to fill the rows), in whole rows
+    of ``per_row`` (a row of 4 is also two rows of 2 on a phone) when there are enough."""
     rows = db.session.execute(
         card_query(today)
-        .where(Certificate.stars >= 4)
         .order_by(Certificate.stars.desc(), Product.created_at.desc(), Product.id)
         .limit(limit)
     ).all()
-    return [to_card(r) for r in rows]
+    whole = len(rows) - len(rows) % per_row if len(rows) >= per_row else len(rows)
+    return [to_card(r) for r in rows[:whole]]
 
 
 def group_counts(today: date) -> dict[str, int]:

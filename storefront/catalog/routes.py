@@ -1,7 +1,7 @@
 from flask import current_app, render_template, request, send_from_directory
 
 from storefront import clock
-from storefront.catalog import bp, listing, product_pages, search
+from storefront.catalog import bp, link_preview, listing, product_pages, search
 from storefront.catalog import regions as region_rules
 from storefront.catalog.images import upload_folder
 from storefront.page_cache import cached_page
@@ -55,7 +55,12 @@ def suggestions():
 @cached_page
 def product(code: str):
     view = product_pages.product_view(code, clock.today())
-    return render_template("catalog/product.html", view=view, product=view.product)
+    return render_template(
+        "catalog/product.html",
+        view=view,
+        product=view.product,
+        preview=link_preview.product_preview(view),
+    )
 
 
 @bp.get("/chu-the/<code>")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, CertificateStatus, Product
+from storefront.demo import shop_demo
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel
@@ -59,7 +60,8 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     producers[SAMPLE_PRODUCER_CODE] = _sample_producer(regions)
     progress(f"{len(producers)} producers")
     showrooms = _load_showrooms(data, regions)
-    progress(f"{len(showrooms)} showrooms")
+    shop_demo.load(showrooms)
+    progress(f"{len(showrooms)} showrooms, the shop's operator (demo)")
     products = _load_products(data, producers, rng)
     products += _sample_products(producers[SAMPLE_PRODUCER_CODE], rng, today)
     progress(f"{len(products)} products with certificates")

@@ -72,8 +72,22 @@ class ShowroomForm(FlaskForm):
     )
     region = SelectField(_l("Administrative unit"))
     address = StringField(_l("Address"), validators=[Length(max=500)])
-    opening_hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
-    phone = StringField(_l("Phone"), validators=[Length(max=32)])
+    opening_hours = StringField(
+        _l("Opening hours"),
+        validators=[Length(max=200)],
+        render_kw={"placeholder": "T2–T6 7:30–11:30, 13:30–17:00; T7 8:00–12:00"},
+    )
+    phone = StringField(_l("Phone"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    zalo_url = StringField(
+        _l("Zalo link"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://zalo.me/0901234567"},
+    )
+    coordinates = StringField(
+        _l("Coordinates (latitude, longitude)"),
+        validators=[Length(max=60)],
+        render_kw={"placeholder": "14.3545, 108.0076"},
+    )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 
@@ -151,3 +165,35 @@ class UnitTargetForm(FlaskForm):
     region = SelectField(_l("Unit of today"))
     indicator = SelectField(_l("Counts"))
     target = StringField(_l("Target"), validators=[Length(max=12)])
+
+
+class OperatorForm(FlaskForm):
+    """Who sells: shown in every page's footer, on order confirmations and their e-mails."""
+
+    name = StringField(_l("Name of the operator"), validators=[Length(max=300)])
+    address = StringField(_l("Address"), validators=[Length(max=500)])
+    tax_code = StringField(_l("Tax code (MST)"), validators=[Length(max=20)])
+    phone = StringField(_l("Hotline"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    email = StringField(_l("E-mail"), validators=[Length(max=254)], render_kw={"type": "email"})
+    zalo_url = StringField(
+        _l("Zalo link"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://zalo.me/0901234567"},
+    )
+    moit_registration = StringField(
+        _l("Registration with the Ministry of Industry and Trade"), validators=[Length(max=100)]
+    )
+    moit_badge_url = StringField(
+        _l("Link of the Ministry's badge (online.gov.vn)"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://online.gov.vn/Home/WebDetails/…"},
+    )
+
+
+class PolicyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    body = TextAreaField(
+        _l("Text (Markdown: ## heading, - list, **bold**, [link](https://…))"),
+        validators=[Length(max=50_000)],
+        render_kw={"rows": 24},
+    )

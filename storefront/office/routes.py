@@ -8,5 +8,6 @@ from storefront.office import (  # noqa: F401
     register_routes,
     report_routes,
     signal_routes,
+    shop_routes,
     web,
 )

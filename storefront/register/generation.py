@@ -47,6 +47,8 @@ WATCHED_TABLES = frozenset(
         "product_batches",  # a batch label's /q/ page
         "batch_deliveries",
         "product_listings",
+        "shop_operator",
+        "policy_pages",
     }
 )
 GENERATION_MAX_AGE = 1.0  # seconds a process trusts the generation it read last

@@ -9,7 +9,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, false, true
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -84,6 +84,10 @@ class Showroom(db.Model):
     address: Mapped[str | None] = mapped_column(String(500))
     opening_hours: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
+    zalo_url: Mapped[str | None] = mapped_column(String(300))
+    # Where it is on a map (WGS 84 degrees), for the OpenStreetMap and Google Maps links.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Address and hours invented for the demo are shown as such.

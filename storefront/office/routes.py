@@ -7,7 +7,7 @@ from storefront.office import (  # noqa: F401
     plan_routes,
     register_routes,
     report_routes,
-    signal_routes,
     shop_routes,
+    signal_routes,
     web,
 )

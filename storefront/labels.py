@@ -119,6 +119,19 @@ PAYMENT_REVIEW_REASONS = {
     "other_currency": _l("not in đồng (VND)"),
 }
 
+# The notices the law asks for, as the product page, the cart and the receipt print them (the
+# Vietnamese wording is the legal one), and as the office names them when setting a rule.
+NOTICE_TEXTS = {
+    "adults_only": _l("Not for sale to persons under 18."),
+    "not_a_medicine": _l(
+        "This food is not a medicine and does not replace medicines that treat disease."
+    ),
+}
+NOTICE_NAMES = {
+    "adults_only": _l("Alcohol: not for sale to persons under 18 (age confirmed at checkout)"),
+    "not_a_medicine": _l("Health supplement: not a medicine"),
+}
+
 
 def register(app) -> None:
     @app.context_processor
@@ -138,4 +151,6 @@ def register(app) -> None:
             "TRANSFER_STATUS_NAMES": TRANSFER_STATUS_NAMES,
             "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
+            "NOTICE_TEXTS": NOTICE_TEXTS,
+            "NOTICE_NAMES": NOTICE_NAMES,
         }

@@ -13,7 +13,7 @@ import pytest
 from flask import g
 
 from storefront.accounts.models import User
-from storefront.catalog.models import ProductImage
+from storefront.catalog.models import ProductImage, ProductNoticeRule
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -56,6 +56,7 @@ TABLE = {
     "catalog.product": ("GET", "/san-pham/{product_a}", None, PUBLIC),
     "catalog.producer": ("GET", "/chu-the/{producer_a}", None, PUBLIC),
     "catalog.media": ("GET", "/media/products/none-large.jpg", None, {"*": 404}),
+    "catalog.picture": ("GET", "/media/products/w/pa-0123456789ab-640.webp", None, {"*": 404}),
     "qr.verify": ("GET", "/q/{product_a}", None, PUBLIC),
     "api-docs.openapi_json": ("GET", "/api/openapi.json", None, PUBLIC),
     "api_pages.docs": ("GET", "/api/docs", None, PUBLIC),
@@ -318,6 +319,8 @@ TABLE = {
     "office.import_csv": ("GET", "/office/import/products", None, OFFICE_ONLY),
     "office.confirm_import": ("POST", "/office/import/products/confirm", {}, office(400)),
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
+    "office.notice_rules": ("GET", "/office/notices", None, OFFICE_ONLY),
+    "office.delete_notice_rule": ("POST", "/office/notices/{notice_rule}/delete", {}, office(302)),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
@@ -335,7 +338,8 @@ def world(app_ctx, monkeypatch):
     product_a = make_product(producer=producer_a, stock=10)
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
-    db.session.add(image)
+    notice_rule = ProductNoticeRule(group="drinks", subgroup="Rượu", notice="adults_only")
+    db.session.add_all([image, notice_rule])
     transfer = transfers.send_to_showroom(
         producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
     )
@@ -381,6 +385,7 @@ def world(app_ctx, monkeypatch):
         "producer_a": "PA",
         "version_a": product_a.version,
         "image_a": image.id,
+        "notice_rule": notice_rule.id,
         "transfer_a": transfer.id,
         "showroom_x": "SX",
         "order": order.number,

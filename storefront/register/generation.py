@@ -26,6 +26,7 @@ WATCHED_TABLES = frozenset(
     {
         "products",
         "product_images",
+        "product_notice_rules",
         "certificates",
         "producers",
         "regions",

@@ -134,6 +134,9 @@ NOTICE_NAMES = {
 
 
 def register(app) -> None:
+    # A global, not only in the context: the shop's macros (imported without context) read it.
+    app.jinja_env.globals["NOTICE_TEXTS"] = NOTICE_TEXTS
+
     @app.context_processor
     def labels():
         return {
@@ -151,6 +154,5 @@ def register(app) -> None:
             "TRANSFER_STATUS_NAMES": TRANSFER_STATUS_NAMES,
             "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
-            "NOTICE_TEXTS": NOTICE_TEXTS,
             "NOTICE_NAMES": NOTICE_NAMES,
         }

@@ -28,7 +28,7 @@ class DetailsForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 8, "maxlength": 5000})
     ingredients = TextAreaField(_l("Ingredients"), render_kw={"rows": 3, "maxlength": 2000})
     shelf_life = StringField(_l("Shelf life"), render_kw={"maxlength": 200})
-    storage = TextAreaField(_l("Storage"), render_kw={"rows": 2, "maxlength": 1000})
+    storage = TextAreaField(_l("Storage"), render_kw={"rows": 3, "maxlength": 1000})
     directions = TextAreaField(_l("How to use"), render_kw={"rows": 3, "maxlength": 2000})
     origin = StringField(_l("Origin (commune)"), render_kw={"maxlength": 200})
     shipping_weight = StringField(

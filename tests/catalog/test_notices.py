@@ -16,18 +16,14 @@ from tests.factories import make_product, make_user
 ADULTS = 'class="product-notice notice-adults_only"'
 MEDICINE = 'class="product-notice notice-not_a_medicine"'
 UNDER_18 = "Không bán cho người dưới 18 tuổi"
-NOT_A_MEDICINE = (
-    "Thực phẩm này không phải là thuốc, không có tác dụng thay thế thuốc chữa bệnh."
-)
+NOT_A_MEDICINE = "Thực phẩm này không phải là thuốc, không có tác dụng thay thế thuốc chữa bệnh."
 
 
 @pytest.fixture
 def shelf(app_ctx):
     wine = make_product("Rượu sâm dây", group="drinks", subgroup="Rượu", stock=10)
     juice = make_product("Nước yến sâm", group="drinks", subgroup="Đồ uống không cồn", stock=10)
-    pills = make_product(
-        "Viên sâm", group="herbal", subgroup="Thực phẩm bảo vệ sức khỏe", stock=10
-    )
+    pills = make_product("Viên sâm", group="herbal", subgroup="Thực phẩm bảo vệ sức khỏe", stock=10)
     tea = make_product("Trà gừng", group="food", stock=10)
     return wine, juice, pills, tea
 
@@ -68,7 +64,9 @@ def test_a_rule_on_the_whole_group_covers_every_product_of_it_and_its_removal_to
     wine, juice, _pills, tea = shelf
     office = make_user("office@example.vn", role="office")
     auth.login(office)
-    client.post("/office/notices", data={"group": "drinks", "subgroup": "", "notice": "adults_only"})
+    client.post(
+        "/office/notices", data={"group": "drinks", "subgroup": "", "notice": "adults_only"}
+    )
     auth.logout()
     assert ADULTS in client.get(f"/san-pham/{juice.code}").text
     assert ADULTS in client.get(f"/san-pham/{wine.code}").text
@@ -126,7 +124,9 @@ def test_with_the_age_confirmed_the_receipt_keeps_the_notices(client, office_rul
     }
     receipt = client.get(f"/don-hang/{placed.number}?k={placed.secret}").text
     assert ADULTS in receipt and MEDICINE in receipt
-    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "order_confirmation"))
+    mail = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.kind == "order_confirmation")
+    )
     assert UNDER_18 in mail.body_text and NOT_A_MEDICINE in mail.body_text
 
 

@@ -126,7 +126,9 @@ def test_saving_makes_the_demo_texts_the_producers(client, kora):
     kora.content_is_demo = True
     kora.description = "Viết cho bản demo."
     db.session.commit()
-    assert "demo-tag" in client.get(f"/san-pham/{kora.code}").text.split('id="about-title"')[1][:300]
+    assert (
+        "demo-tag" in client.get(f"/san-pham/{kora.code}").text.split('id="about-title"')[1][:300]
+    )
     _save(client, kora, **CONTENT)
     db.session.expire_all()
     assert db.session.get(Product, kora.id).content_is_demo is False

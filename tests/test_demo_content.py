@@ -46,7 +46,8 @@ def test_stars_the_demo_invented_carry_the_demo_tag(demo, client):
 
 def test_a_stand_in_producer_is_shown_as_demo_never_as_a_company_or_cooperative(demo, client):
     stand_in = db.session.scalar(select(Producer).where(Producer.code == "DGTP"))
-    assert stand_in.is_demo and stand_in.legal_form is None
+    assert stand_in.is_demo
+    assert stand_in.legal_form is None
     page = client.get("/chu-the/DGTP").text
     heading = page[page.index("<h1") : page.index("</h1>")]
     assert DEMO_TAG in heading
@@ -77,7 +78,8 @@ def test_products_carry_the_news_texts_and_the_notices_of_their_kind(demo, clien
     juice = _product("Nước Yến Sâm Kon Tum")
     assert "product-notice" not in client.get(f"/san-pham/{juice.code}").text
     nam = _product("Sâm dây Ngọc Linh củ khô")
-    assert nam.net_quantity == "200 g" and nam.origin.startswith("Phường Trường Chinh")
+    assert nam.net_quantity == "200 g"
+    assert nam.origin.startswith("Phường Trường Chinh")
 
 
 def test_the_plan_still_loads_without_its_number_and_period_in_the_data(demo):

@@ -59,14 +59,16 @@ def test_the_page_offers_every_width_in_webp_and_jpeg_and_loads_below_the_fold_l
 def test_a_width_is_made_once_then_served_from_disk(client, pictured):
     name = pictured.images[0].filename
     webp = _get(client, f"/media/products/w/{name}-640.webp")
-    assert webp.format == "WEBP" and webp.width == 640
+    assert webp.format == "WEBP"
+    assert webp.width == 640
     kept = _variants_folder() / f"{name}-640.webp"
     assert kept.exists()
     made_at = kept.stat().st_mtime_ns
     _get(client, f"/media/products/w/{name}-640.webp")
     assert kept.stat().st_mtime_ns == made_at
     jpeg = _get(client, f"/media/products/w/{name}-320.jpg")
-    assert jpeg.format == "JPEG" and jpeg.width == 320
+    assert jpeg.format == "JPEG"
+    assert jpeg.width == 320
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,8 @@ def test_a_refused_detail_changes_nothing(client, kora, field, value):
     assert 'class="errors"' in response.text
     db.session.expire_all()
     product = db.session.get(Product, kora.id)
-    assert product.ingredients is None and product.shipping_weight_grams is None
+    assert product.ingredients is None
+    assert product.shipping_weight_grams is None
     assert db.session.scalar(select(AuditEntry.id)) is None
 
 

@@ -128,8 +128,24 @@ PAYMENT_REVIEW_REASONS = {
     "other_currency": _l("not in đồng (VND)"),
 }
 
+# The notices the law asks for, as the product page, the cart and the receipt print them (the
+# Vietnamese wording is the legal one), and as the office names them when setting a rule.
+NOTICE_TEXTS = {
+    "adults_only": _l("Not for sale to persons under 18."),
+    "not_a_medicine": _l(
+        "This food is not a medicine and does not replace medicines that treat disease."
+    ),
+}
+NOTICE_NAMES = {
+    "adults_only": _l("Alcohol: not for sale to persons under 18 (age confirmed at checkout)"),
+    "not_a_medicine": _l("Health supplement: not a medicine"),
+}
+
 
 def register(app) -> None:
+    # A global, not only in the context: the shop's macros (imported without context) read it.
+    app.jinja_env.globals["NOTICE_TEXTS"] = NOTICE_TEXTS
+
     @app.context_processor
     def labels():
         return {
@@ -147,4 +163,5 @@ def register(app) -> None:
             "TRANSFER_STATUS_NAMES": TRANSFER_STATUS_NAMES,
             "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
+            "NOTICE_NAMES": NOTICE_NAMES,
         }

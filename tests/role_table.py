@@ -15,7 +15,7 @@ from flask import g
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
-from storefront.catalog.models import ProductImage
+from storefront.catalog.models import ProductImage, ProductNoticeRule
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -60,6 +60,7 @@ TABLE = {
     "catalog.product": ("GET", "/san-pham/{product_a}", None, PUBLIC),
     "catalog.producer": ("GET", "/chu-the/{producer_a}", None, PUBLIC),
     "catalog.media": ("GET", "/media/products/none-large.jpg", None, {"*": 404}),
+    "catalog.picture": ("GET", "/media/products/w/pa-0123456789ab-640.webp", None, {"*": 404}),
     "qr.verify": ("GET", "/q/{product_a}", None, PUBLIC),
     "shop.policy_page": ("GET", "/chinh-sach/bao-mat", None, PUBLIC),
     "shop.robots": ("GET", "/robots.txt", None, PUBLIC),
@@ -391,6 +392,8 @@ TABLE = {
     "office.audit_entry": ("GET", "/office/audit/{audit_a}", None, OFFICE_ONLY),
     "office.shop_operator": ("GET", "/office/shop", None, OFFICE_ONLY),
     "office.shop_policy": ("GET", "/office/shop/policies/giao-hang", None, OFFICE_ONLY),
+    "office.notice_rules": ("GET", "/office/notices", None, OFFICE_ONLY),
+    "office.delete_notice_rule": ("POST", "/office/notices/{notice_rule}/delete", {}, office(302)),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
     "office.plan_list": ("GET", "/office/plans", None, OFFICE_ONLY),
     "office.plan": ("GET", "/office/plans/{plan_a}", None, OFFICE_ONLY),
@@ -452,7 +455,8 @@ def world(app_ctx, monkeypatch):
     product_a = make_product(producer=producer_a, stock=10)
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
-    db.session.add(image)
+    notice_rule = ProductNoticeRule(group="drinks", subgroup="Rượu", notice="adults_only")
+    db.session.add_all([image, notice_rule])
     transfer = transfers.send_to_showroom(
         producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
     )
@@ -543,6 +547,7 @@ def world(app_ctx, monkeypatch):
         "producer_a": "PA",
         "version_a": product_a.version,
         "image_a": image.id,
+        "notice_rule": notice_rule.id,
         "transfer_a": transfer.id,
         "showroom_x": "SX",
         "order": order.number,

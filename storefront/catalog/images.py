@@ -28,6 +28,7 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS = {"JPEG": 40_000_000}
 MAX_PIXELS_DECODED_WHOLE = 12_000_000
 SIZES = {"large": 1200, "thumb": 400}
+VARIANTS_FOLDER = "sizes"  # the widths and formats pages ask for (catalog.pictures), made once
 IMAGE_WORKERS = 2  # pictures decoded at once per process; the others wait their turn
 WAIT_FOR_A_WORKER = 60  # seconds, then the upload is refused as "busy"
 _workers = threading.BoundedSemaphore(IMAGE_WORKERS)
@@ -137,6 +138,8 @@ def _too_many_pixels() -> str:
 def delete_product_image(name: str) -> None:
     for size_name in SIZES:
         (upload_folder() / f"{name}-{size_name}.jpg").unlink(missing_ok=True)
+    for variant in (upload_folder() / VARIANTS_FOLDER).glob(f"{name}-*"):
+        variant.unlink(missing_ok=True)
 
 
 # A scanned decision (quyết định công nhận) is read by people: kept larger than a product picture.

@@ -83,6 +83,16 @@ class Product(db.Model):
     ean: Mapped[str | None] = mapped_column(String(14), unique=True)
     # Weight of one packed unit as shipped, for delivery fees by weight band.
     shipping_weight_grams: Mapped[int | None] = mapped_column(Integer)
+    # What the producer tells a buyer, shown on the product page in this order (the description
+    # is Markdown, shown through storefront.rich_text only).
+    net_quantity: Mapped[str | None] = mapped_column(String(64))  # "500 g", "500 ml"
+    ingredients: Mapped[str | None] = mapped_column(Text)
+    shelf_life: Mapped[str | None] = mapped_column(String(200))
+    storage: Mapped[str | None] = mapped_column(Text)
+    directions: Mapped[str | None] = mapped_column(Text)  # how to use
+    origin: Mapped[str | None] = mapped_column(String(200))  # the commune it comes from
+    # Texts above written for the demo (not the producer's) are shown as such.
+    content_is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Folded by catalog.search_document, kept in step by _refresh_search_text below, indexed by
     # catalog.search_index (FTS5 on SQLite, pg_trgm on PostgreSQL).
     search_name: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -149,6 +159,29 @@ class ProductImage(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
+class ProductNotice(enum.StrEnum):
+    """Notices the law asks for on some kinds of product, on the page, the cart and the receipt."""
+
+    ADULTS_ONLY = "adults_only"  # alcohol: not sold to people under 18; checkout asks
+    NOT_A_MEDICINE = "not_a_medicine"  # health supplements
+
+
+class ProductNoticeRule(db.Model):
+    """The office's rule: every product of ``group`` (and, when ``subgroup`` is not empty, of
+    that subgroup only, compared folded) carries ``notice``."""
+
+    __tablename__ = "product_notice_rules"
+    __table_args__ = (
+        UniqueConstraint("group", "subgroup", "notice", name="uq_product_notice_rules"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group: Mapped[str] = mapped_column(String(32))
+    subgroup: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    notice: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Certificate(db.Model):
     """One OCOP certificate. The history is kept; at most one is active per product."""
 
@@ -182,6 +215,8 @@ class Certificate(db.Model):
     decision_scan: Mapped[str | None] = mapped_column(String(200))
     # Demo certificates carry invented numbers and dates; the pages say so.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The stars themselves invented by the demo (the news says "certified", not how many).
+    stars_is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     product: Mapped[Product] = relationship(
         back_populates="certificates", foreign_keys=[product_id]

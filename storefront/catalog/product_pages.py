@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from storefront.catalog import notices
 from storefront.catalog.cards import ProductCard, card_query, to_card
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
 from storefront.collation import by_name
@@ -39,6 +40,7 @@ class ProductView:
     history: list[Certificate]
     online_available: int
     showrooms: list[StockPlace]
+    notices: list[str]  # catalog.notices: the law's notices for this kind of product
 
     @property
     def sellable(self) -> bool:
@@ -58,7 +60,7 @@ def _no_such_code() -> NotFound:
 
 def product_view(code: str, today: date) -> ProductView:
     """Everything the product page shows. A product without an active certificate still has a
-    page (it says why it cannot be bought); an unknown code raises NotFound. Four queries."""
+    page (it says why it cannot be bought); an unknown code raises NotFound. Five queries."""
     wanted = _printed_form(code)
     if wanted is None:
         raise _no_such_code()
@@ -94,7 +96,14 @@ def product_view(code: str, today: date) -> ProductView:
         for available, kind, showroom_code, name in levels
         if kind == LocationKind.SHOWROOM and available > 0
     ]
-    return ProductView(product, active, list(product.certificates), max(online, 0), places)
+    return ProductView(
+        product,
+        active,
+        list(product.certificates),
+        max(online, 0),
+        places,
+        notices.notices_for(product),
+    )
 
 
 def _active_certificate(certificates: list[Certificate], today: date) -> Certificate | None:

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from storefront.labels import GROUP_NAMES, LEGAL_FORM_NAMES, LEVEL_NAMES, ROLE_NAMES
+from storefront.labels import GROUP_NAMES, LEGAL_FORM_NAMES, LEVEL_NAMES, NOTICE_NAMES, ROLE_NAMES
 
 DATE = {"type": "date"}
 
@@ -197,3 +197,13 @@ class PolicyForm(FlaskForm):
         validators=[Length(max=50_000)],
         render_kw={"rows": 24},
     )
+
+
+class NoticeRuleForm(FlaskForm):
+    group = SelectField(_l("OCOP group"), choices=choices(GROUP_NAMES))
+    subgroup = StringField(
+        _l("Subgroup (empty: the whole group)"),
+        validators=[Length(max=64)],
+        render_kw={"list": "subgroups"},
+    )
+    notice = SelectField(_l("Notice"), choices=choices(NOTICE_NAMES))

@@ -150,6 +150,20 @@ def list_products(review_status: str | None = None, q: str = "") -> list[Product
     return first + [p for p in found if p not in first]
 
 
+def subgroups_in_use() -> list[tuple[str, str]]:
+    """(group, subgroup) pairs the register uses, for the office's choices."""
+    return [
+        (group, subgroup)
+        for group, subgroup in db.session.execute(
+            select(Product.group, Product.subgroup)
+            .where(Product.subgroup.is_not(None), Product.subgroup != "")
+            .distinct()
+            .order_by(Product.group, Product.subgroup)
+        ).tuples()
+        if subgroup
+    ]
+
+
 def create_product(
     actor: User,
     data: ProductFields,

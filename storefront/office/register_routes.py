@@ -7,17 +7,20 @@ from flask_login import current_user
 from storefront import clock
 from storefront.audit.reading import describe
 from storefront.audit.services import AuditFilters, search
+from storefront.catalog import notices as catalog_notices
 from storefront.catalog.models import Certificate, CertificateStatus
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.labels import CERTIFICATE_STATE_NAMES
-from storefront.office import bp, certificates
+from storefront.office import bp, certificates, notices
 from storefront.office import dashboard as board
 from storefront.office import producers as register
 from storefront.office import products as catalogue
 from storefront.office.forms import (
     CertificateForm,
+    CsrfForm,
     DecisionScanForm,
+    NoticeRuleForm,
     ProducerForm,
     ProductForm,
     ReasonForm,
@@ -228,6 +231,40 @@ def _product_choices(form) -> None:
 def _product_fields(form) -> catalogue.ProductFields:
     return catalogue.ProductFields(
         **{name: form[name].data or "" for name in catalogue.ProductFields.__dataclass_fields__}
+    )
+
+
+# --- notices by kind of product --------------------------------------------------------------
+
+
+@bp.route("/notices", methods=["GET", "POST"])
+def notice_rules():
+    """The rules that put the law's notices (under-18, not a medicine) on a group's products."""
+    form = NoticeRuleForm()
+    if form.validate_on_submit() and carry_out(
+        form,
+        lambda: notices.add_rule(
+            current_user, form.group.data, form.subgroup.data or "", form.notice.data
+        ),
+    ):
+        flash(_("The notice is shown on the products of that group from now on."), "success")
+        return redirect(url_for(".notice_rules"))
+    return render_template(
+        "office/notices.html",
+        form=form,
+        rules=catalog_notices.rules(),
+        subgroups=catalogue.subgroups_in_use(),
+        delete_form=CsrfForm(),
+    ), form_status(form)
+
+
+@bp.post("/notices/<int:rule_id>/delete")
+def delete_notice_rule(rule_id: int):
+    return act_and_return(
+        CsrfForm(),
+        lambda: notices.remove_rule(current_user, rule_id),
+        lambda _rule: _("The rule is removed."),
+        url_for(".notice_rules"),
     )
 
 

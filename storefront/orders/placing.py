@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -37,6 +37,7 @@ class PlacedLine:
     product: Product
     quantity: int
     location_id: int
+    notices: list[str] = field(default_factory=list)  # kept on the order line (the receipt)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class OrderDraft:
     address_line: str | None = None
     pickup_showroom_id: int | None = None
     note: str | None = None
+    age_confirmed: bool = False
 
 
 def new_order_number() -> str:
@@ -116,6 +118,7 @@ def place_order(
         address_line=draft.address_line,
         pickup_showroom_id=draft.pickup_showroom_id,
         note=draft.note,
+        age_confirmed=draft.age_confirmed,
         pickup_code=new_pickup_code() if draft.fulfilment == Fulfilment.PICKUP else None,
         subtotal_vnd=0,
         total_vnd=0,
@@ -140,6 +143,7 @@ def place_order(
             unit_price_vnd=product.price_vnd,
             quantity=line.quantity,
             line_total_vnd=product.price_vnd * line.quantity,
+            notices=" ".join(line.notices),
         )
         order.lines.append(order_line)
         part.lines.append(order_line)

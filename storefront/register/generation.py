@@ -39,6 +39,7 @@ WATCHED_TABLES = frozenset(
     {
         "products",
         "product_images",
+        "product_notice_rules",
         "certificates",
         "producers",
         "regions",

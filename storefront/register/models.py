@@ -59,7 +59,8 @@ class Producer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    legal_form: Mapped[str] = mapped_column(String(32))
+    # None when the source names a brand and not its legal form.
+    legal_form: Mapped[str | None] = mapped_column(String(32))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -67,6 +68,9 @@ class Producer(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # A stand-in of the demo (the news names products, not who makes them): shown as demo, never
+    # as a real company or cooperative.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship()

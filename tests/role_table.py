@@ -77,6 +77,9 @@ TABLE = {
     "accounts.logout_everywhere": ("POST", "/tai-khoan/dang-xuat-moi-noi", None, {"*": 302}),
     "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
     "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
+    "accounts.reset_with_code": ("GET", "/quen-mat-khau/ma", None, PUBLIC),
+    # Development only (the tests run as development): refused in production.
+    "accounts.dev_outbox": ("GET", "/dev/outbox", None, PUBLIC),
     "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
     "producers.stock": ("GET", "/producer/stock", None, PRODUCERS_ONLY),
     "producers.ledger": ("GET", "/producer/ledger", None, PRODUCERS_ONLY),
@@ -134,6 +137,16 @@ TABLE = {
     "orders.order_page": ("GET", "/don-hang/{order}", None, {"*": 404, "customer": 200}),
     "orders.cancel": ("POST", "/don-hang/{order}/huy", {}, {"*": 404, "customer": 302}),
     "orders.my_orders": ("GET", "/tai-khoan/don-hang", None, {"*": 200, "anonymous": LOGIN}),
+    "orders.payment_status": (
+        "GET",
+        "/don-hang/{order}/trang-thai-thanh-toan",
+        None,
+        {"*": 404, "customer": 200},
+    ),
+    "orders.buy_again": ("POST", "/don-hang/{order}/mua-lai", {}, {"*": 404, "customer": 302}),
+    # The bank-notification webhooks are off without their keys: they do not exist then.
+    "payments.sepay_webhook": ("POST", "/payments/sepay/webhook", {}, {"*": 404}),
+    "payments.casso_webhook": ("POST", "/payments/casso/webhook", {}, {"*": 404}),
     "payments.card_start": ("POST", "/don-hang/{order}/the", {}, {"*": 404, "customer": 400}),
     "payments.card_return": (
         "GET",
@@ -257,6 +270,20 @@ TABLE = {
         "POST",
         "/office/orders/{order}/parts/{part_a}/return",
         {"reason": "check"},
+        office(302),
+    ),
+    # The order of the table is not shipped: marking a part delivered is refused (flashed).
+    "office.order_part_delivered": (
+        "POST",
+        "/office/orders/{order}/parts/{part_a}/delivered",
+        {},
+        office(302),
+    ),
+    "office.carriers": ("GET", "/office/carriers", None, OFFICE_ONLY),
+    "office.carrier_save": (
+        "POST",
+        "/office/carriers/ghn",
+        {"tracking_url": "https://donhang.ghn.vn/?order_code={code}"},
         office(302),
     ),
     "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),

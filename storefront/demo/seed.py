@@ -19,6 +19,7 @@ from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office.models import ProgrammePlan
+from storefront.orders.tracking import ensure_default_carriers
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
 
@@ -63,6 +64,7 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     progress(f"{len(products)} products with certificates")
     _stock(products, showrooms, rng)
     progress("opening stock received and sent to the showrooms")
+    ensure_default_carriers()  # a database emptied by hand keeps its tracking links
     return _accounts(showrooms)
 
 

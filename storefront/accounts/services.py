@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar, cast
 
 from flask import current_app
@@ -341,7 +341,7 @@ def reset_password_with_code(phone: str, code: str, new_password: str) -> User:
     return user
 
 
-def _spend_codes(user_id: int, now) -> None:
+def _spend_codes(user_id: int, now: datetime) -> None:
     db.session.execute(
         update(ResetCode)
         .where(ResetCode.user_id == user_id, ResetCode.spent_at.is_(None))

@@ -124,7 +124,7 @@ def pickup_ready(order: Order) -> None:
 
 def _headline(order: Order, to_status: str) -> str:
     number = order.number
-    return {
+    headlines: dict[str, str] = {
         OrderStatus.PAID: _("We received the payment for your order %(number)s.", number=number),
         OrderStatus.DELIVERED: _("Your order %(number)s is delivered.", number=number),
         OrderStatus.CANCELLED: _("Your order %(number)s is cancelled.", number=number),
@@ -132,7 +132,8 @@ def _headline(order: Order, to_status: str) -> str:
             "Your order %(number)s was not paid in time and is cancelled.", number=number
         ),
         OrderStatus.REFUNDED: _("Your order %(number)s is refunded.", number=number),
-    }[to_status]
+    }
+    return headlines[to_status]
 
 
 def _tell_buyer(order: Order, headline: str, kind: str, detail: str = "") -> None:
@@ -164,4 +165,5 @@ def producer_addresses(producer_id: int) -> list[str]:
             User.email.is_not(None),
         )
     ).all()
-    return sorted({a for a in [producer.email, *users] if a})
+    own = producer.email if producer is not None else None
+    return sorted({a for a in [own, *users] if a})

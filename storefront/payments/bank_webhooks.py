@@ -223,12 +223,10 @@ def _settle(transfer: IncomingTransfer) -> tuple[Payment, bool]:
             recorded_by=by, reference=reference, note=note,
         )
         return payment, False
-    record_payment(
+    payment = record_payment(
         order, transfer.amount, PaymentMethod.BANK_TRANSFER,
         recorded_by=by, reference=reference, note=note, by_system=True,
     )
-    payment = db.session.scalar(select(Payment).filter_by(order_id=order.id, reference=reference))
-    assert payment is not None
     return payment, True
 
 

@@ -46,7 +46,7 @@ def record_payment(
     reference: str | None = None,
     note: str | None = None,
     by_system: bool = False,
-) -> None:
+) -> Payment:
     """Money for ``order`` arrived. The full amount marks it paid (exactly once); a different
     amount is refused so a person looks at it. ``by_system``: confirmed by a provider (a
     webhook), not by a person of the office."""
@@ -61,7 +61,9 @@ def record_payment(
         )
     role = "system" if by_system or recorded_by == "stripe" else "office"
     orders.change_status(order, OrderStatus.PAID, orders.Actor(role, recorded_by), note=note)
-    _keep_payment(order, amount, method, recorded_by=recorded_by, reference=reference, note=note)
+    return _keep_payment(
+        order, amount, method, recorded_by=recorded_by, reference=reference, note=note
+    )
 
 
 def record_cash_at_pickup(order: Order, *, recorded_by: str) -> Payment:

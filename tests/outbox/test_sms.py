@@ -76,7 +76,8 @@ def test_an_sms_esms_refuses_is_retried_later_with_its_error(app_ctx, esms):
     kept = _reload(message.id)
     assert kept.status == OutboxStatus.PENDING
     assert kept.attempts == 1
-    assert "101" in kept.error and "Authorize Failed" in kept.error
+    assert "101" in kept.error
+    assert "Authorize Failed" in kept.error
     assert kept.next_attempt_at is not None
 
 

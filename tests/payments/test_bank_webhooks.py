@@ -293,7 +293,8 @@ def test_the_order_page_polls_until_the_transfer_is_in(client, order):
     waiting = client.get(f"/don-hang/{order}").text
     assert 'hx-trigger="every 5s"' in waiting
     assert f"/don-hang/{order}/trang-thai-thanh-toan" in waiting
-    assert 'data-copy="350000"' in waiting and f'data-copy="{order}"' in waiting
+    assert 'data-copy="350000"' in waiting
+    assert f'data-copy="{order}"' in waiting
 
     post_sepay(client, sepay_body(1, order, 350_000))
     fragment = client.get(f"/don-hang/{order}/trang-thai-thanh-toan")

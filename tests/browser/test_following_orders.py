@@ -201,7 +201,7 @@ def test_screenshots_of_my_orders_the_timeline_and_the_review_queue(
         page.goto(live_server.url(f"/don-hang/{cod.number}"))
         link = page.locator("a.tracking-link")
         expect(link).to_have_attribute("href", re.compile(r"viettelpost.*VTP20261130001"))
-        expect(page.locator(".timeline-step")).to_have_count(2)
+        expect(page.locator(".timeline-step")).to_have_count(3)  # placed, parcel, order shipped
         page.screenshot(path=str(SHOTS / f"order-timeline-{width}.png"), full_page=True)
         if width == PHONE_WIDTH:
             assert overflow(page) is None

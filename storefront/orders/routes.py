@@ -105,8 +105,8 @@ def viewable_order(number: str) -> Order:
     return order
 
 
-def _payment_view(order: Order) -> dict:
-    """The order's status and transfer panel (the part the page asks for again while waiting)."""
+def _order_view(order: Order) -> dict:
+    """What the order page shows of the order as it stands now (also its polled part)."""
     state = order.state_on(clock.utcnow())  # overdue and unpaid reads as expired
     vietqr = vietqr_for_order(order, state)
     return {
@@ -116,6 +116,11 @@ def _payment_view(order: Order) -> dict:
         "vietqr": vietqr,
         "waiting": vietqr is not None,
         "secret": request.args.get("k"),
+        "pickup_qr": pickup_qr_data_uri(order, state),
+        "may_cancel": state == order.status and transitions.may_cancel(order, "customer"),
+        "parcels": following.parcels(order),
+        "pictures": following.first_pictures({line.product_id for line in order.lines}),
+        "may_buy_again": following.may_buy_again(order),
     }
 
 
@@ -123,26 +128,18 @@ def _payment_view(order: Order) -> dict:
 def order_page(number: str):
     order = viewable_order(number)
     _remember(order)
-    view = _payment_view(order)
-    return render_template(
-        "orders/order.html",
-        **view,
-        pickup_qr=pickup_qr_data_uri(order, view["state"]),
-        may_cancel=view["state"] == order.status and transitions.may_cancel(order, "customer"),
-        parcels=following.parcels(order),
-        pictures=following.first_pictures({line.product_id for line in order.lines}),
-        may_buy_again=following.may_buy_again(order),
-    )
+    return render_template("orders/order.html", **_order_view(order))
 
 
 @bp.get("/don-hang/<number>/trang-thai-thanh-toan")
 def payment_status(number: str):
-    """The status and transfer panel alone, for the page's polling (htmx, every 5 s): once the
-    order is no longer waiting for its transfer the answer stops the polling."""
+    """The order's changing part alone, for the page's polling (htmx, every 5 s) while a transfer
+    is awaited; once the order no longer waits, the answer stops the polling."""
     order = viewable_order(number)
-    view = _payment_view(order)
     return render_template(
-        "orders/_payment.html", **view, just_paid=order.status == OrderStatus.PAID
+        "orders/_order_live.html",
+        **_order_view(order),
+        just_paid=order.status == OrderStatus.PAID,
     )
 
 

@@ -116,7 +116,8 @@ def test_a_transfer_order_turns_paid_within_seconds_of_the_webhook_without_a_rel
     expect(page.locator(".order-status strong")).to_have_text("đã thanh toán", timeout=12_000)
     assert page.evaluate("window.__notReloaded") is True  # htmx swapped the panel in place
     expect(page.locator(".pay-box")).to_have_count(0)
-    expect(page.locator("#order-payment")).not_to_have_attribute("hx-trigger", "every 5s")
+    expect(page.locator("#order-live")).not_to_have_attribute("hx-trigger", "every 5s")
+    expect(page.locator(".timeline-step")).to_have_count(2)  # placed, paid: swapped in too
     page.screenshot(path=str(SHOTS / "order-paid-by-webhook-390.png"), full_page=True)
     assert overflow(page) is None
     assert page_problems[page] == []

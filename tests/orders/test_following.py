@@ -9,7 +9,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from storefront.clock import today
 from storefront.extensions import db
+from storefront.office.sales_reports import sales_totals
 from storefront.orders.models import OrderStatus, PartStatus
 from storefront.orders.tracking import ensure_default_carriers
 from storefront.outbox.models import Channel, OutboxMessage
@@ -82,7 +84,10 @@ def test_a_shipped_cod_order_stays_on_the_producers_list_until_delivered_then_is
 
     order = the_order()
     assert order.status == OrderStatus.DELIVERED
-    assert order.paid_at is not None  # cash on delivery counts as paid: the sale is reported
+    assert order.paid_at is not None  # cash on delivery counts as paid
+    day = today()
+    by_producer = sales_totals(day, day, "producer")
+    assert sorted(units for units, _revenue in by_producer.values()) == [1, 2]  # in the reports
     assert {p.status for p in order.parts} == {PartStatus.DELIVERED}
     assert f"/producer/orders/{kora_part}/" not in client.get("/producer/orders").text
 

@@ -18,6 +18,7 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders import placing
+from storefront.orders.tracking import ensure_default_carriers
 from storefront.showrooms import sale_recording, transfers
 from tests.factories import (
     make_producer,
@@ -283,7 +284,7 @@ TABLE = {
     "office.carrier_save": (
         "POST",
         "/office/carriers/ghn",
-        {"tracking_url": "https://donhang.ghn.vn/?order_code={code}"},
+        {"tracking_url": "https://donhang.ghn.vn/?order_code={{code}}"},  # formatted once
         office(302),
     ),
     "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),
@@ -363,6 +364,7 @@ def world(app_ctx, monkeypatch):
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
     db.session.add(image)
+    ensure_default_carriers()  # the carriers the migration seeds (tests empty every table)
     transfer = transfers.send_to_showroom(
         producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
     )

@@ -210,3 +210,27 @@ def test_a_buyer_without_email_gets_sms(client, auth, shop):
     assert [m.channel for m in sms] == [Channel.SMS, Channel.SMS]
     assert [m.kind for m in sms] == ["order_confirmation", "order_parcel_shipped"]
     assert "billcode=JT77" in sms[1].body_text
+
+
+def test_a_delivered_parcel_that_comes_back_is_put_back_once_and_leaves_the_reports(
+    client, auth, shop
+):
+    ginseng, _ = shop
+    add_to_cart(client, ginseng, 2)
+    checkout(client)
+    part = _ship(client, auth, "KORA")
+    client.post(f"/producer/orders/{part}/delivered")
+    assert warehouse_state(ginseng) == ((8, 0), 8)
+    _as(auth, make_user("vp@ocop.vn", role="office"))
+    order = the_order()
+    line = order.lines[0]
+    form = {f"ret-{line.id}": "2", f"seen-{line.id}": "0", "reason": "Khách trả lại"}
+
+    first = client.post(f"/office/orders/{order.number}/parts/{part}/return", data=form)
+    again = client.post(f"/office/orders/{order.number}/parts/{part}/return", data=form)
+
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert warehouse_state(ginseng) == ((10, 0), 10)  # back once; the ledger sums to it
+    assert the_order().status == OrderStatus.REFUNDED  # it was paid (cash on delivery)
+    day = today()
+    assert sales_totals(day, day, "producer") == {}

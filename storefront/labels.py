@@ -126,6 +126,11 @@ PAYMENT_REVIEW_REASONS = {
     "other_session": _l("not the payment session this order started"),
     "not_a_payment": _l("not a one-off payment"),
     "other_currency": _l("not in đồng (VND)"),
+    "no_order_number": _l("the transfer content names no order"),
+    "unknown_order": _l("no order has the number in the transfer content"),
+    "amount_short": _l("less than the order's total"),
+    "amount_over": _l("more than the order's total"),
+    "already_paid": _l("the order was already paid"),
 }
 
 # The notices the law asks for, as the product page, the cart and the receipt print them (the

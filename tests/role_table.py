@@ -21,6 +21,7 @@ from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.office.models import ProgrammePlan
 from storefront.orders import placing
+from storefront.orders.tracking import ensure_default_carriers
 from storefront.showrooms import sale_recording, shifts, transfers
 from storefront.traceability.models import BatchDelivery, LabelReport, ProductBatch
 from tests.factories import (
@@ -112,6 +113,9 @@ TABLE = {
     "accounts.logout_everywhere": ("POST", "/tai-khoan/dang-xuat-moi-noi", None, {"*": 302}),
     "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
     "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
+    "accounts.reset_with_code": ("GET", "/quen-mat-khau/ma", None, PUBLIC),
+    # Development only (the tests run as development): refused in production.
+    "accounts.dev_outbox": ("GET", "/dev/outbox", None, PUBLIC),
     "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
     "producers.stock": ("GET", "/producer/stock", None, PRODUCERS_ONLY),
     "producers.ledger": ("GET", "/producer/ledger", None, PRODUCERS_ONLY),
@@ -169,6 +173,16 @@ TABLE = {
     "orders.order_page": ("GET", "/don-hang/{order}", None, {"*": 404, "customer": 200}),
     "orders.cancel": ("POST", "/don-hang/{order}/huy", {}, {"*": 404, "customer": 302}),
     "orders.my_orders": ("GET", "/tai-khoan/don-hang", None, {"*": 200, "anonymous": LOGIN}),
+    "orders.payment_status": (
+        "GET",
+        "/don-hang/{order}/trang-thai-thanh-toan",
+        None,
+        {"*": 404, "customer": 200},
+    ),
+    "orders.buy_again": ("POST", "/don-hang/{order}/mua-lai", {}, {"*": 404, "customer": 302}),
+    # The bank-notification webhooks are off without their keys: they do not exist then.
+    "payments.sepay_webhook": ("POST", "/payments/sepay/webhook", {}, {"*": 404}),
+    "payments.casso_webhook": ("POST", "/payments/casso/webhook", {}, {"*": 404}),
     "payments.card_start": ("POST", "/don-hang/{order}/the", {}, {"*": 404, "customer": 400}),
     "payments.card_return": (
         "GET",
@@ -318,6 +332,20 @@ TABLE = {
         {"reason": "check"},
         office(302),
     ),
+    # The order of the table is not shipped: marking a part delivered is refused (flashed).
+    "office.order_part_delivered": (
+        "POST",
+        "/office/orders/{order}/parts/{part_a}/delivered",
+        {},
+        office(302),
+    ),
+    "office.carriers": ("GET", "/office/carriers", None, OFFICE_ONLY),
+    "office.carrier_save": (
+        "POST",
+        "/office/carriers/ghn",
+        {"tracking_url": "https://donhang.ghn.vn/?order_code={{code}}"},  # formatted once
+        office(302),
+    ),
     "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),
     "office.new_product": ("GET", "/office/products/new", None, OFFICE_ONLY),
     "office.product": ("GET", "/office/products/{product_a}", None, OFFICE_ONLY),
@@ -455,6 +483,7 @@ def world(app_ctx, monkeypatch):
     product_a = make_product(producer=producer_a, stock=10)
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
+from storefront.orders.tracking import ensure_default_carriers
     notice_rule = ProductNoticeRule(group="drinks", subgroup="Rượu", notice="adults_only")
     db.session.add_all([image, notice_rule])
     transfer = transfers.send_to_showroom(

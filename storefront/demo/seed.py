@@ -22,6 +22,7 @@ from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel
 from storefront.office.models import ProgrammePlan
+from storefront.orders.tracking import ensure_default_carriers
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
 from storefront.traceability.models import BatchDelivery, ProductBatch
@@ -80,6 +81,7 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     progress("opening stock received and sent to the showrooms")
     _batches(products, showrooms, today)
     progress("production batches with their labels' codes and deliveries")
+    ensure_default_carriers()  # a database emptied by hand keeps its tracking links
     return _accounts(showrooms)
 
 

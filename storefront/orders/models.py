@@ -201,3 +201,18 @@ class OrderEvent(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="events")
     part: Mapped[OrderPart | None] = relationship()
+
+
+class Carrier(db.Model):
+    """A delivery company whose tracking page a parcel's number opens. The office edits the
+    URL templates (``{code}`` stands for the tracking number); the five big Vietnamese carriers
+    are seeded by the migration."""
+
+    __tablename__ = "carriers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # ghn, ghtk, viettelpost, …
+    name: Mapped[str] = mapped_column(String(100))
+    tracking_url: Mapped[str] = mapped_column(String(500))  # https://…{code}…
+    # Other ways producers write its name ("VTP", "Giao Hàng Nhanh"), comma-separated.
+    aliases: Mapped[str] = mapped_column(String(300), default="", server_default="")

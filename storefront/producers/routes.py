@@ -15,6 +15,7 @@ from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.catalog.models import Product
 from storefront.catalog.pricing import ChangedMeanwhile
+from storefront.orders.tracking import all_carriers
 from storefront.producers import bp, pictures, products
 from storefront.producers import orders as order_parts
 from storefront.producers.access import own_product
@@ -182,6 +183,7 @@ def orders():
     return render_template(
         "producers/orders.html",
         parts=order_parts.order_parts(current_user),
+        carriers=all_carriers(),
         form=CsrfOnlyForm(),
     )
 

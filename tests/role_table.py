@@ -483,9 +483,9 @@ def world(app_ctx, monkeypatch):
     product_a = make_product(producer=producer_a, stock=10)
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
-from storefront.orders.tracking import ensure_default_carriers
     notice_rule = ProductNoticeRule(group="drinks", subgroup="Rượu", notice="adults_only")
     db.session.add_all([image, notice_rule])
+    ensure_default_carriers()  # the carriers the migration seeds (tests empty every table)
     transfer = transfers.send_to_showroom(
         producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
     )

@@ -74,6 +74,7 @@ FEATURES = (
     "qr",
     "showrooms",
     "producers",
+    "delivery",
     "cart",
     "orders",
     "payments",
@@ -102,6 +103,7 @@ def _register_cli(app: Flask) -> None:
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
     from storefront.outbox.cli import outbox_cli
+    from storefront.register.cli import regions_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -109,6 +111,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(regions_cli)
 
 
 @event.listens_for(Engine, "connect")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from storefront.catalog.models import Certificate, CertificateStatus, Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office.models import ProgrammePlan
+from storefront.register import national
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
 
@@ -50,7 +52,8 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     today = today or date.today()
 
     regions = _load_regions(data)
-    progress(f"{len(regions)} administrative units")
+    progress(f"{len(regions)} administrative units of the programme")
+    national.sync(today, progress=lambda message: progress(f"national units: {message}"))
     _load_plan(data["programme"])
     progress("the programme plan and its targets")
     producers = _load_producers(data, regions)
@@ -175,6 +178,7 @@ def _load_products(data, producers, rng) -> list[Product]:
             subgroup=e.get("subgroup"),
             unit=e.get("unit") or "sản phẩm",
             price_vnd=int(e["price_vnd_demo"]),
+            shipping_weight_grams=plausible_weight(e.get("unit") or ""),
             is_demo=True,
         )
         stars = e.get("stars") or 3  # the source names no stars: the demo shows 3
@@ -184,6 +188,22 @@ def _load_products(data, producers, rng) -> list[Product]:
     db.session.add_all(products)
     db.session.flush()
     return products
+
+
+_AMOUNT = re.compile(r"(\d+)\s*(g|ml)\b")
+# Packed weight in grams by the kind of unit, when the unit names no amount.
+_PACKED = {"kg": 1100, "chai": 900, "hũ": 650, "lốc": 1200, "hộp": 450, "túi": 550}
+
+
+def plausible_weight(unit: str) -> int:
+    """A packed unit's shipping weight for the demo: what the unit says it holds ("hộp 300g",
+    "chai 500ml") plus its packing, else a usual weight for the kind of unit."""
+    unit = unit.casefold()
+    if match := _AMOUNT.search(unit):
+        amount = int(match.group(1))
+        packing = 350 if match.group(2) == "ml" or "chai" in unit or "hũ" in unit else 150
+        return amount + packing
+    return next((grams for word, grams in _PACKED.items() if unit.startswith(word)), 500)
 
 
 def _sample_products(producer, rng, today: date) -> list[Product]:

@@ -1,0 +1,92 @@
+"""The office sets the delivery fee rules (storefront.delivery.fees reads them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from storefront.accounts.models import User
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
+from storefront.delivery.models import DeliveryRate, Zone
+from storefront.domain import NotAllowed, NotFound, Refused
+from storefront.extensions import db
+
+MAX_GRAMS = 100_000
+MAX_FEE = 5_000_000
+MAX_DAYS = 60
+
+
+@dataclass(frozen=True)
+class RateFields:
+    zone: str
+    max_grams: int
+    fee_vnd: int
+    days_min: int
+    days_max: int
+
+
+def _office_only(actor: User) -> None:
+    if actor.role != "office":
+        raise NotAllowed(_("Only the OCOP office sets delivery fees."))
+
+
+def _snapshot(rate: DeliveryRate) -> dict:
+    return {
+        "zone": rate.zone,
+        "max_grams": rate.max_grams,
+        "fee_vnd": rate.fee_vnd,
+        "days": f"{rate.days_min}-{rate.days_max}",
+    }
+
+
+def set_rate(actor: User, fields: RateFields) -> DeliveryRate:
+    """Add the band, or change the one of the same zone and weight. Refuses an unknown zone,
+    a weight, fee or day count out of range, and days in the wrong order."""
+    _office_only(actor)
+    if fields.zone not in set(Zone):
+        raise Refused(_("Choose a zone."))
+    if not 0 < fields.max_grams <= MAX_GRAMS:
+        raise Refused(_("The weight band is from 1 g to %(n)d g.", n=MAX_GRAMS))
+    if not 0 <= fields.fee_vnd <= MAX_FEE:
+        raise Refused(_("The fee is from 0 to %(n)d đồng.", n=MAX_FEE))
+    if not 0 <= fields.days_min <= fields.days_max <= MAX_DAYS:
+        raise Refused(_("Days: the fewest first, at most %(n)d.", n=MAX_DAYS))
+    rate = db.session.scalar(
+        select(DeliveryRate).where(
+            DeliveryRate.zone == fields.zone, DeliveryRate.max_grams == fields.max_grams
+        )
+    )
+    before = _snapshot(rate) if rate is not None else None
+    if rate is None:
+        rate = DeliveryRate(zone=fields.zone, max_grams=fields.max_grams)
+        db.session.add(rate)
+    rate.fee_vnd, rate.days_min, rate.days_max = fields.fee_vnd, fields.days_min, fields.days_max
+    db.session.flush()
+    record(
+        actor,
+        AuditArea.REGISTER,
+        "delivery_rate.set",
+        f"{fields.zone} ≤ {fields.max_grams} g",
+        before=before,
+        after=_snapshot(rate),
+    )
+    return rate
+
+
+def delete_rate(actor: User, rate_id: int) -> None:
+    _office_only(actor)
+    rate = db.session.get(DeliveryRate, rate_id)
+    if rate is None:
+        raise NotFound(_("No such delivery fee rule."))
+    record(
+        actor,
+        AuditArea.REGISTER,
+        "delivery_rate.deleted",
+        f"{rate.zone} ≤ {rate.max_grams} g",
+        before=_snapshot(rate),
+    )
+    db.session.delete(rate)
+    db.session.flush()

@@ -35,6 +35,13 @@ LEVEL_NAMES = {
     "national": _l("National"),
 }
 
+# Where a parcel goes, seen from its producer's province (storefront.delivery.models.Zone).
+ZONE_NAMES = {
+    "province": _l("Same province"),
+    "region": _l("Same region (neighbouring provinces)"),
+    "nationwide": _l("Nationwide"),
+}
+
 SORT_NAMES = {
     "relevance": _l("Best match"),
     "featured": _l("Most stars"),
@@ -138,4 +145,5 @@ def register(app) -> None:
             "TRANSFER_STATUS_NAMES": TRANSFER_STATUS_NAMES,
             "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
+            "ZONE_NAMES": ZONE_NAMES,
         }

@@ -49,7 +49,11 @@ def covered_region_ids(regions: list[Region], code: str) -> set[int]:
 
 
 def all_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
+    """The programme's own units, with their history (the country's units since 2025, loaded
+    for delivery addresses by `flask regions sync`, are kept apart: Region.source)."""
+    return list(
+        db.session.scalars(select(Region).where(Region.source.is_(None)).order_by(Region.name))
+    )
 
 
 def filter_options(regions: list[Region], today: date) -> list[RegionOption]:

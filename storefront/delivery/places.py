@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,12 +91,17 @@ def find_commune(province: Region | None, typed: str | None, today: date) -> Reg
     options = communes(province, today)
     if typed.isdecimal():
         return next((c for c in options if str(c.id) == typed), None)
-    wanted = fold(typed)
-    exact = [c for c in options if fold(c.name) == wanted]
+    written = unicodedata.normalize("NFC", typed).casefold()
+    exact = [c for c in options if unicodedata.normalize("NFC", c.name).casefold() == written]
     if exact:
         return exact[0]
+    # Without accents a name can be two communes ("Xã Tân Thành", "Xã Tân Thạnh"): only a
+    # name that means one of them is taken.
+    folded = [c for c in options if fold(c.name) == fold(typed)]
+    if len(folded) == 1:
+        return folded[0]
     bare = [c for c in options if bare_name(c.name) == bare_name(typed)]
-    return bare[0] if len(bare) == 1 else None
+    return bare[0] if len(bare) == 1 and not folded else None
 
 
 def parcel_lines(

@@ -35,7 +35,9 @@ def act_and_return(form, action: Callable[[], T], success: Callable[[T], str], b
 
 
 def region_choices(blank: str | None = None) -> list[SelectChoice]:
-    regions = db.session.scalars(select(Region).order_by(Region.code))
+    regions = db.session.scalars(
+        select(Region).where(Region.source.is_(None)).order_by(Region.code)
+    )
     options = [SelectChoice(r.code, f"{r.name} ({r.code})") for r in regions]
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 

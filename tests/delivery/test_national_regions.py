@@ -40,19 +40,25 @@ def test_sync_loads_34_provinces_and_3321_communes_once_and_leaves_the_programme
     assert national_count(("province",)) == 34
     assert national_count(("commune", "ward", "special_zone")) == 3321
     hanoi = db.session.scalar(select(Region).where(Region.code == "VN-01"))
-    assert hanoi.name == "Thành phố Hà Nội" and hanoi.valid_from == date(2025, 7, 1)
+    assert hanoi.name == "Thành phố Hà Nội"
+    assert hanoi.valid_from == date(2025, 7, 1)
     hoan_kiem = db.session.scalar(select(Region).where(Region.code == "VN-00070"))
     assert (hoan_kiem.name, hoan_kiem.kind, hoan_kiem.parent) == ("Phường Hoàn Kiếm", "ward", hanoi)
-    assert db.session.scalar(
-        select(func.count()).select_from(Region).where(Region.parent_id == hanoi.id)
-    ) == 126
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Region).where(Region.parent_id == hanoi.id)
+        )
+        == 126
+    )
 
     second = runner.invoke(args=["regions", "sync"])
     assert second.exit_code == 0, second.output
-    assert "already up to date" in second.output and "3355 unchanged" in second.output
+    assert "already up to date" in second.output
+    assert "3355 unchanged" in second.output
     assert db.session.scalar(select(func.count()).select_from(Region)) == 2 + 3355
     db.session.expire_all()
-    assert kon_tum.successor.code == "QNG" and kon_tum.source is None
+    assert kon_tum.successor.code == "QNG"
+    assert kon_tum.source is None
 
 
 def test_a_new_decree_renames_moves_and_closes_units_without_deleting_them(app_ctx):

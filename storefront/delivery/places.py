@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from storefront.delivery.addresses import saved_for
 from storefront.extensions import db
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 SESSION_PROVINCE = personal_session_key("delivery_province")
 
 
-def _current(today: date):
+def _current(today: date) -> tuple[ColumnElement[bool], ...]:
     return (
         Region.source == NATIONAL_SOURCE,
         or_(Region.valid_from.is_(None), Region.valid_from <= today),

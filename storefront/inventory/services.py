@@ -376,4 +376,8 @@ def available_at_showrooms(product_ids: Iterable[int]) -> dict[tuple[int, int], 
         .join(StockLocation, StockLocation.id == StockLevel.location_id)
         .where(StockLocation.kind == LocationKind.SHOWROOM, StockLevel.product_id.in_(ids))
     ).tuples()
-    return {(showroom_id, product_id): units for showroom_id, product_id, units in rows}
+    return {
+        (showroom_id, product_id): units
+        for showroom_id, product_id, units in rows
+        if showroom_id is not None
+    }

@@ -69,7 +69,9 @@ def stripe_enabled() -> bool:
     return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
 
 
-def parcel_quotes(view: cart_services.CartView, fulfilment: str, province: Region | None):
+def parcel_quotes(
+    view: cart_services.CartView, fulfilment: str, province: Region | None
+) -> list[fees.ParcelQuote]:
     """Each producer's parcel with its fee and days (none for pick-up)."""
     if fulfilment == Fulfilment.PICKUP:
         return []

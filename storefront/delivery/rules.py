@@ -14,6 +14,22 @@ from storefront.delivery.models import DeliveryRate, Zone
 from storefront.domain import NotAllowed, NotFound, Refused
 from storefront.extensions import db
 
+# zone, up to grams, fee in đồng, days: a starting table in line with what the national carriers
+# ask for a parcel, loaded by the demo (the office sets its own at /office/giao-hang).
+STARTING_RATES = (
+    (Zone.SAME_PROVINCE, 1000, 22000, 1, 2),
+    (Zone.SAME_PROVINCE, 3000, 30000, 1, 2),
+    (Zone.SAME_PROVINCE, 5000, 38000, 1, 3),
+    (Zone.SAME_PROVINCE, 10000, 55000, 2, 3),
+    (Zone.SAME_REGION, 1000, 30000, 2, 3),
+    (Zone.SAME_REGION, 3000, 40000, 2, 4),
+    (Zone.SAME_REGION, 5000, 52000, 2, 4),
+    (Zone.SAME_REGION, 10000, 75000, 3, 5),
+    (Zone.NATIONWIDE, 1000, 38000, 3, 5),
+    (Zone.NATIONWIDE, 3000, 52000, 3, 6),
+    (Zone.NATIONWIDE, 5000, 68000, 4, 6),
+    (Zone.NATIONWIDE, 10000, 98000, 4, 7),
+)
 MAX_GRAMS = 100_000
 MAX_FEE = 5_000_000
 MAX_DAYS = 60
@@ -90,3 +106,16 @@ def delete_rate(actor: User, rate_id: int) -> None:
     )
     db.session.delete(rate)
     db.session.flush()
+
+
+def load_starting_rates() -> int:
+    """The starting table, where the office has set no rule yet (the demo). Returns how many
+    rules were added."""
+    if db.session.scalar(select(DeliveryRate.id).limit(1)) is not None:
+        return 0
+    db.session.add_all(
+        DeliveryRate(zone=z, max_grams=g, fee_vnd=f, days_min=a, days_max=b)
+        for z, g, f, a, b in STARTING_RATES
+    )
+    db.session.flush()
+    return len(STARTING_RATES)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, CertificateStatus, Product
+from storefront.delivery import rules
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office.models import ProgrammePlan
@@ -54,6 +55,7 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     regions = _load_regions(data)
     progress(f"{len(regions)} administrative units of the programme")
     national.sync(today, progress=lambda message: progress(f"national units: {message}"))
+    progress(f"{rules.load_starting_rates()} delivery fee rules")
     _load_plan(data["programme"])
     progress("the programme plan and its targets")
     producers = _load_producers(data, regions)

@@ -281,14 +281,15 @@ class PickupOption:
 
 def short_names(names: list[str]) -> list[str]:
     """What tells each name apart on a phone: the words every name starts with are dropped
-    ("Điểm giới thiệu … OCOP tỉnh Kon Tum" → "tỉnh Kon Tum")."""
+    ("Điểm giới thiệu … OCOP tỉnh Kon Tum" → "Tỉnh Kon Tum")."""
     if len(names) < 2:
         return names
     split = [name.split() for name in names]
     shared = 0
     while all(len(words) > shared + 1 for words in split) and len({w[shared] for w in split}) == 1:
         shared += 1
-    return [" ".join(words[shared:]) for words in split]
+    shortened = [" ".join(words[shared:]) for words in split]
+    return [s[:1].upper() + s[1:] if shared else s for s in shortened]
 
 
 def pickup_options(view: cart_services.CartView, showrooms: list[Showroom]) -> list[PickupOption]:

@@ -126,9 +126,9 @@ def test_pick_up_offers_only_showrooms_holding_every_item(client, app_ctx):
     disabled = re.search(choice.format("SR-DG"), page)
     assert "disabled" not in enabled[1]
     assert "checked" in enabled[1]
-    assert enabled[2] == "tỉnh Kon Tum"  # what tells them apart on a phone
+    assert enabled[2] == "Tỉnh Kon Tum"  # what tells them apart on a phone
     assert "disabled" in disabled[1]
-    assert disabled[2] == "huyện Đăk Glei"
+    assert disabled[2] == "Huyện Đăk Glei"
     assert "2 × Trà dây" in page[disabled.end() : disabled.end() + 300]
 
     refused = checkout(

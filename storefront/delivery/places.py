@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, or_, select
 from storefront.delivery.addresses import saved_for
 from storefront.extensions import db
 from storefront.folding import fold
+from storefront.ids import parse_id
 from storefront.page_cache import personal_session_key
 from storefront.register import national
 from storefront.register.models import NATIONAL_SOURCE, Region
@@ -66,7 +67,10 @@ def province(value: str | None, today: date) -> Region | None:
     value = (value or "").strip()
     if not value or len(value) > 32:
         return None
-    where = Region.id == int(value) if value.isdecimal() else Region.code == value
+    try:
+        where = Region.id == parse_id(value)
+    except ValueError:
+        where = Region.code == value
     return db.session.scalar(
         select(Region).where(where, Region.kind == "province", *_current(today))
     )
@@ -141,6 +145,8 @@ def convert_old_address(typed: str, today: date) -> TodaysAddress | None:
         if not old.province:
             return None
         units = ", ".join(p for p in (old.ward, old.district, old.province) if p)
+        if parse_address(units, mode=ParseMode.LEGACY, keep_street=True, level=3).street:
+            return None  # it would look a street up on the internet: never from here
         new = convert_address(units)
     except Exception as error:  # noqa: BLE001 (the converter raises bare Exceptions)
         log.info("Old address not converted (%s): %s", error, typed)

@@ -80,6 +80,7 @@ FEATURES = (
     "showrooms",
     "producers",
     "shop",
+    "delivery",
     "cart",
     "orders",
     "payments",
@@ -109,6 +110,7 @@ def _register_cli(app: Flask) -> None:
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
     from storefront.outbox.cli import outbox_cli
+    from storefront.register.cli import regions_cli
     from storefront.traceability.cli import scans_cli
 
     app.cli.add_command(create_user)
@@ -119,6 +121,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scans_cli)
+    app.cli.add_command(regions_cli)
 
 
 @event.listens_for(Engine, "connect")

@@ -44,6 +44,13 @@ REGION_KIND_NAMES = {
     "ward": _l("ward"),
 }
 
+# Where a parcel goes, seen from its producer's province (storefront.delivery.models.Zone).
+ZONE_NAMES = {
+    "province": _l("Same province"),
+    "region": _l("Same region (neighbouring provinces)"),
+    "nationwide": _l("Nationwide"),
+}
+
 SORT_NAMES = {
     "relevance": _l("Best match"),
     "featured": _l("Most stars"),
@@ -169,4 +176,5 @@ def register(app) -> None:
             "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
             "NOTICE_NAMES": NOTICE_NAMES,
+            "ZONE_NAMES": ZONE_NAMES,
         }

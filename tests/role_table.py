@@ -165,6 +165,15 @@ TABLE = {
         {**OWN_PRODUCT, "producer_a": 302},
     ),
     "cart.show": ("GET", "/gio-hang", None, PUBLIC),
+    "delivery.choose_province": ("GET", "/giao-hang/chon?province=VN-01", None, {"*": 302}),
+    "orders.delivery_choice": ("GET", "/thanh-toan/giao-den?province=VN-01", None, PUBLIC),
+    "office.delivery_rates": ("GET", "/office/giao-hang", None, OFFICE_ONLY),
+    "office.delete_delivery_rate": (
+        "POST",
+        "/office/giao-hang/999/xoa",
+        {},
+        {**OFFICE_ONLY, "office": 404},
+    ),
     "cart.add": ("POST", "/gio-hang/them", {"code": "{product_a}", "quantity": "1"}, {"*": 302}),
     "cart.update": ("POST", "/gio-hang/cap-nhat", {}, {"*": 302}),
     # With an empty cart, checkout sends everyone back to the cart.

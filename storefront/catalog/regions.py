@@ -50,7 +50,12 @@ def covered_region_ids(regions: list[Region], code: str) -> set[int]:
 
 
 def all_regions() -> list[Region]:
-    return by_name(db.session.scalars(select(Region)), lambda r: r.name)
+    """The programme's own units, with their history (the country's units since 2025, loaded
+    for delivery addresses by `flask regions sync`, are kept apart: Region.source), in
+    Vietnamese order."""
+    return by_name(
+        db.session.scalars(select(Region).where(Region.source.is_(None))), lambda r: r.name
+    )
 
 
 def filter_options(regions: list[Region], today: date) -> list[RegionOption]:

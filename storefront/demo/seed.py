@@ -17,12 +17,14 @@ from sqlalchemy import select
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ProductNoticeRule
+from storefront.delivery import rules
 from storefront.demo import shop_demo
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel
 from storefront.office.models import ProgrammePlan
 from storefront.orders.tracking import ensure_default_carriers
+from storefront.register import national
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
 from storefront.traceability.models import BatchDelivery, ProductBatch
@@ -63,7 +65,9 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     today = today or date.today()
 
     regions = _load_regions(data)
-    progress(f"{len(regions)} administrative units")
+    progress(f"{len(regions)} administrative units of the programme")
+    national.sync(today, progress=lambda message: progress(f"national units: {message}"))
+    progress(f"{rules.load_starting_rates()} delivery fee rules")
     _load_plan(data["programme"])
     progress("the programme plan and its targets")
     producers = _load_producers(data, regions)
@@ -201,6 +205,7 @@ def _load_products(data, producers, rng) -> list[Product]:
             subgroup=e.get("subgroup"),
             unit=e.get("unit") or "sản phẩm",
             price_vnd=int(e["price_vnd_demo"]),
+            shipping_weight_grams=plausible_weight(e.get("unit") or ""),
             is_demo=True,
         )
         stars = e.get("stars") or 3  # the source names no stars: the demo shows 3, tagged demo
@@ -227,7 +232,9 @@ def _describe(products: list[Product], content: dict) -> None:
         product.shelf_life = entry.get("shelf_life")
         product.storage = entry.get("storage")
         product.directions = entry.get("directions")
-        product.shipping_weight_grams = entry.get("shipping_weight_grams")
+        product.shipping_weight_grams = (
+            entry.get("shipping_weight_grams") or product.shipping_weight_grams
+        )
         product.net_quantity = _net_quantity(product.unit)
         product.origin = _place(product.region)
         product.content_is_demo = True  # even the news' texts are arranged by the demo
@@ -252,6 +259,22 @@ def _place(region: Region) -> str:
         names.append(unit.name)
         unit = unit.parent
     return ", ".join(names)
+
+
+_AMOUNT = re.compile(r"(\d+)\s*(g|ml)\b")
+# Packed weight in grams by the kind of unit, when the unit names no amount.
+_PACKED = {"kg": 1100, "chai": 900, "hũ": 650, "lốc": 1200, "hộp": 450, "túi": 550}
+
+
+def plausible_weight(unit: str) -> int:
+    """A packed unit's shipping weight for the demo: what the unit says it holds ("hộp 300g",
+    "chai 500ml") plus its packing, else a usual weight for the kind of unit."""
+    unit = unit.casefold()
+    if match := _AMOUNT.search(unit):
+        amount = int(match.group(1))
+        packing = 350 if match.group(2) == "ml" or "chai" in unit or "hũ" in unit else 150
+        return amount + packing
+    return next((grams for word, grams in _PACKED.items() if unit.startswith(word)), 500)
 
 
 def _sample_products(producer, rng, today: date) -> list[Product]:

@@ -207,3 +207,14 @@ class NoticeRuleForm(FlaskForm):
         render_kw={"list": "subgroups"},
     )
     notice = SelectField(_l("Notice"), choices=choices(NOTICE_NAMES))
+
+
+class DeliveryRateForm(FlaskForm):
+    """One band of the delivery fee table; numbers as typed ("30.000", "1 000"), checked by
+    storefront.delivery.rules.set_rate."""
+
+    zone = SelectField(_l("Destination"))
+    max_grams = StringField(_l("Parcel up to (grams)"), validators=[Length(max=20)])
+    fee = StringField(_l("Fee (đồng)"), validators=[Length(max=20)])
+    days_min = StringField(_l("Days, at least"), validators=[Length(max=5)])
+    days_max = StringField(_l("Days, at most"), validators=[Length(max=5)])

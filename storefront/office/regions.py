@@ -39,7 +39,10 @@ class RegionFields:
 
 
 def list_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.code)))
+    """The programme's own units (the country's, for delivery, are synced from a package)."""
+    return list(
+        db.session.scalars(select(Region).where(Region.source.is_(None)).order_by(Region.code))
+    )
 
 
 def tree(regions: list[Region]) -> list[tuple[Region, int]]:

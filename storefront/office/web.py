@@ -36,7 +36,9 @@ def act_and_return(form, action: Callable[[], T], success: Callable[[T], str], b
 
 
 def region_choices(blank: str | None = None) -> list[SelectChoice]:
-    regions = by_name(db.session.scalars(select(Region)), lambda r: r.name)
+    regions = by_name(
+        db.session.scalars(select(Region).where(Region.source.is_(None))), lambda r: r.name
+    )
     options = [SelectChoice(r.code, f"{r.name} ({r.code})") for r in regions]
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 

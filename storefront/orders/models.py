@@ -137,6 +137,11 @@ class OrderPart(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PartStatus.PENDING)
     carrier: Mapped[str | None] = mapped_column(String(100))
     tracking_number: Mapped[str | None] = mapped_column(String(100))
+    # This parcel's delivery fee and the days it was promised in, as quoted at checkout
+    # (storefront.delivery.fees); 0 and none for pick-up. The order's shipping_vnd is their sum.
+    shipping_vnd: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    days_min: Mapped[int | None] = mapped_column(Integer)
+    days_max: Mapped[int | None] = mapped_column(Integer)
 
     order: Mapped[Order] = relationship(back_populates="parts")
     producer: Mapped[Producer] = relationship()

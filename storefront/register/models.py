@@ -27,6 +27,9 @@ class LegalForm(enum.StrEnum):
     FARM = "farm"
 
 
+NATIONAL_SOURCE = "national"
+
+
 class Region(db.Model):
     """An administrative unit. Units are data: a tree with validity dates and successors."""
 
@@ -41,6 +44,9 @@ class Region(db.Model):
     valid_to: Mapped[date | None] = mapped_column(Date)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    # None: the programme's own units (with their history); NATIONAL_SOURCE: the country's units
+    # since 1 July 2025, loaded from the vietnam-provinces package by `flask regions sync`.
+    source: Mapped[str | None] = mapped_column(String(16), index=True)
 
     parent: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     successor: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[successor_id])

@@ -46,10 +46,11 @@ def absolute_picture_url(name: str) -> str:
 
 def primary_picture_url(product: Product) -> str:
     """The absolute URL of the product's first picture (1200 px JPEG, the size and format link
-    previews read best), or of its group's drawing when it has none: for Open Graph tags."""
+    previews read best), or of its group's drawing as a PNG when it has none (link previews show
+    no SVG): for Open Graph tags and the JSON-LD."""
     if product.images:
         return absolute_picture_url(product.images[0].filename)
-    return absolute_url_for("static", filename=f"img/groups/{product.group}.svg")
+    return absolute_url_for("static", filename=f"img/share/{product.group}.png")
 
 
 def variant_file(filename: str) -> Path:

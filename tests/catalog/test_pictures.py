@@ -104,4 +104,4 @@ def test_the_link_preview_picture_is_absolute(client, pictured):
     with current_app.test_request_context("/"):
         assert primary_picture_url(pictured).startswith(f"{base}/media/products/w/")
         assert primary_picture_url(pictured).endswith("-1200.jpg")
-        assert primary_picture_url(plain) == f"{base}/static/img/groups/food.svg"
+        assert primary_picture_url(plain) == f"{base}/static/img/share/food.png"

@@ -54,14 +54,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # Public pages as everybody sees them (storefront/page_cache.py): in Redis, shared by
         # every worker and instance, when REDIS_URL is set; else in each process.
-        # PAGE_CACHE_SECONDS=0 turns the page cache off.
+        # PAGE_CACHE_SECONDS=0 turns the page cache off; the cache itself stays (the catalogue's
+        # totals per filter, kept by listing generation, for signed-in visitors too).
         self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
         self.CACHE_REDIS_URL = self.REDIS_URL
         self.CACHE_KEY_PREFIX = env.get("CACHE_KEY_PREFIX", "ocop:")
-        self.CACHE_DEFAULT_TIMEOUT = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.CACHE_DEFAULT_TIMEOUT = max(self.PAGE_CACHE_SECONDS, 300)
         self.CACHE_THRESHOLD = 2000  # pages kept per process without Redis
-        if self.CACHE_DEFAULT_TIMEOUT <= 0:
-            self.CACHE_TYPE = "NullCache"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         self.MAX_IMAGE_BYTES = int(env.get("MAX_IMAGE_BYTES", 5 * 1024 * 1024))
@@ -106,6 +106,12 @@ class Config:
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # The heading of the reports the office hands in (the province's people's committee and
+        # the office under it), as the province writes them.
+        self.REPORT_AUTHORITY = env.get("REPORT_AUTHORITY", "UBND tỉnh Quảng Ngãi")
+        self.REPORT_OFFICE = env.get(
+            "REPORT_OFFICE", "Văn phòng Điều phối Chương trình Mỗi xã một sản phẩm (OCOP)"
+        )
         # Checkout and payments
         self.SHIPPING_FEE_VND = int(env.get("SHIPPING_FEE_VND", 30000))  # per producer's parcel
         self.TRANSFER_PAYMENT_TTL_HOURS = int(env.get("TRANSFER_PAYMENT_TTL_HOURS", 24))
@@ -135,6 +141,14 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")
+        # Traceability (storefront/traceability): /q/ scans are counted per product, batch and day
+        # (nothing about the person); without Redis each process writes its counts at most
+        # every SCAN_FLUSH_SECONDS; day counts older than SCAN_RETENTION_DAYS are summed by month.
+        self.SCAN_COUNTING = env.get("SCAN_COUNTING", "1") == "1"
+        self.SCAN_FLUSH_SECONDS = float(env.get("SCAN_FLUSH_SECONDS", 10))
+        self.SCAN_RETENTION_DAYS = int(env.get("SCAN_RETENTION_DAYS", 400))
+        # Shoppers' reports of suspicious labels, per client address (kept only by the limiter).
+        self.LABEL_REPORT_RATE_LIMIT = env.get("LABEL_REPORT_RATE_LIMIT", "5 per hour;20 per day")
         self.TESTING = False
 
 
@@ -148,6 +162,7 @@ class TestingConfig(Config):
         self.ALLOWED_HOSTS = [*self.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
         # One PBKDF2 round instead of scrypt's ~130 ms per test user; tests only.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+        self.SCAN_FLUSH_SECONDS = 0  # every scan written after its response: tests read it at once
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
         )

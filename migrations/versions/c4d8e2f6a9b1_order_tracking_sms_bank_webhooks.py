@@ -1,7 +1,7 @@
 """orders a customer can follow, SMS, transfers confirmed by themselves
 
 Revision ID: c4d8e2f6a9b1
-Revises: a1e5c3d7f9b2
+Revises: c4d8e2a6b1f3
 Create Date: 2026-11-30 15:45:00
 
 - carriers: the delivery companies whose tracking page a parcel's number opens (URL templates
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d8e2f6a9b1'
-down_revision = 'a1e5c3d7f9b2'
+down_revision = "c4d8e2a6b1f3"
 branch_labels = None
 depends_on = None
 

@@ -39,9 +39,7 @@ def producers_only():
 
 @bp.get("/")
 def dashboard():
-    return render_template(
-        "producers/dashboard.html", board=overview(current_user, clock.today())
-    )
+    return render_template("producers/dashboard.html", board=overview(current_user, clock.today()))
 
 
 # The product page's three forms, each as it is shown fresh for a product, and the field a
@@ -53,12 +51,15 @@ PRODUCT_FORMS: dict[str, tuple[Callable[[Product], FlaskForm], str]] = {
         ),
         "price",
     ),
-    "details_form": (
-        lambda product: DetailsForm(formdata=None, obj=product, prefix="details"),
-        "description",
-    ),
+    "details_form": (lambda product: _details_form(product), "description"),
     "picture_form": (lambda _product: PictureForm(formdata=None, prefix="picture"), "picture"),
 }
+
+
+def _details_form(product: Product) -> DetailsForm:
+    form = DetailsForm(formdata=None, obj=product, prefix="details")
+    form.shipping_weight.data = product.shipping_weight_grams or ""
+    return form
 
 
 def _product_page(product: Product, status: int = 200, **forms):
@@ -101,9 +102,7 @@ def change_price(code: str):
         product,
         "price_form",
         form,
-        lambda: products.change_price(
-            current_user, product.id, form.price.data, form.version.data
-        ),
+        lambda: products.change_price(current_user, product.id, form.price.data, form.version.data),
         _("The new price is saved and shown in the shop."),
     )
 
@@ -119,9 +118,13 @@ def update_details(code: str):
         lambda: products.update_details(
             current_user,
             product.id,
-            description=form.description.data,
-            unit=form.unit.data,
-            expected_version=form.version.data,
+            products.ProductContent(
+                **{
+                    name: form[name].data or ""
+                    for name in products.ProductContent.__dataclass_fields__
+                }
+            ),
+            form.version.data,
         ),
         _("The product details are saved."),
     )
@@ -201,4 +204,4 @@ def move_order(part_id: int, to_status: str):
 
 
 # The warehouse and consignment pages register on the same blueprint.
-from storefront.producers import stock_routes  # noqa: E402, F401
+from storefront.producers import batch_routes, stock_routes  # noqa: E402, F401

@@ -366,16 +366,17 @@ def test_bank_transfer_shows_a_vietqr_that_decodes(live_server, phone_page, page
     assert summary_amounts(page)["Giao hàng"] > 0
 
     box = page.locator(".pay-box")
-    facts = dict(
-        zip(
-            box.locator("dl.facts dt").all_inner_texts(),
-            box.locator("dl.facts dd").all_inner_texts(),
-            strict=True,
-        )
+    values = box.locator("dl.facts dd").evaluate_all(  # each value without its "Sao chép" button
+        "dds => dds.map(dd => [...dd.childNodes]"
+        ".filter(n => !(n.matches && n.matches('button.copy-button')))"
+        ".map(n => n.textContent).join('').trim())"
     )
+    facts = dict(zip(box.locator("dl.facts dt").all_inner_texts(), values, strict=True))
     assert vnd(facts["Số tiền"]) == total, facts
     assert facts["Nội dung chuyển khoản"].strip() == number, facts
     account = facts["Số tài khoản"].split()[0]
+    copied = box.locator("button.copy-button").evaluate_all("bs => bs.map(b => b.dataset.copy)")
+    assert copied == [account, str(total), number]  # what the "Sao chép" buttons copy
 
     payload = vietqr_payload(page)
     assert payload[-8:-4] == "6304", payload

@@ -109,7 +109,7 @@ TERMS = """# Điều khoản sử dụng
 POLICY_TEXTS: dict[str, tuple[str, str]] = {
     "giao-hang": ("Chính sách giao hàng", DELIVERY),
     "doi-tra-hoan-tien": ("Chính sách đổi trả và hoàn tiền", RETURNS),
-    "thanh-toan": ("Chính sách thanh toán", PAYMENT),
+    "hinh-thuc-thanh-toan": ("Chính sách thanh toán", PAYMENT),
     "bao-mat": ("Chính sách bảo vệ dữ liệu cá nhân", PRIVACY),
     "dieu-khoan": ("Điều khoản sử dụng", TERMS),
 }

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.accounts.models import Role, User
 from storefront.audit.models import AuditArea
@@ -75,7 +76,11 @@ def operator() -> OperatorFields:
     (pages served from the page cache render nothing), so every instance shows a change at once."""
     if has_request_context() and "shop_operator" in g:
         return g.shop_operator
-    row = db.session.get(ShopOperator, OPERATOR_ID)
+    try:
+        row = db.session.get(ShopOperator, OPERATOR_ID)
+    except SQLAlchemyError:  # an error page must still render when the database does not answer
+        db.session.rollback()
+        return OperatorFields()
     fields = _fields_of(row) if row else OperatorFields()
     if has_request_context():
         g.shop_operator = fields
@@ -210,7 +215,7 @@ def policy_links() -> list[tuple[str, str]]:
     names = {
         "giao-hang": _("Delivery"),
         "doi-tra-hoan-tien": _("Returns and refunds"),
-        "thanh-toan": _("Payment"),
+        "hinh-thuc-thanh-toan": _("Ways to pay"),
         "bao-mat": _("Privacy"),
         "dieu-khoan": _("Terms of use"),
     }

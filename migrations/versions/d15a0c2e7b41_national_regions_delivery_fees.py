@@ -1,7 +1,7 @@
 """national regions apart, delivery fee rules, saved addresses, each parcel's fee
 
 Revision ID: d15a0c2e7b41
-Revises: a1e5c3d7f9b2
+Revises: c4d8e2f6a9b1
 Create Date: 2026-11-30 15:30:00
 
 regions.source tells the country's units since 1 July 2025 (loaded by `flask regions sync`) from
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = "d15a0c2e7b41"
-down_revision = "a1e5c3d7f9b2"
+down_revision = "c4d8e2f6a9b1"
 branch_labels = None
 depends_on = None
 

@@ -9,9 +9,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 
+from storefront import collation
 from storefront.delivery.addresses import saved_for
 from storefront.extensions import db
 from storefront.folding import fold
@@ -37,9 +39,12 @@ def _current(today: date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def sort_key(region: Region) -> str:
-    """Alphabetical by the name people say: "Thành phố Hà Nội" under H, "Phường Ba Đình" under B."""
-    return bare_name(region.name)
+def sort_key(region: Region) -> Any:
+    """In Vietnamese order by the name people say: "Thành phố Hà Nội" under H, "Phường Ba Đình"
+    under B, "Đà Nẵng" after every D."""
+    words = _UNIT_WORDS.match(fold(region.name))
+    # fold keeps one character per character of an NFC name, so the prefix has the same length
+    return collation.sort_key(region.name[words.end() :] if words else region.name)
 
 
 def bare_name(name: str) -> str:

@@ -26,6 +26,7 @@ from storefront.inventory.models import (
     StockLocation,
     StockMovement,
 )
+from storefront.register import generation
 
 
 class StockError(Refused):
@@ -178,6 +179,7 @@ def release(
     )
     if result.rowcount != 1:
         raise InvalidQuantity("cannot release more than is reserved")
+    generation.stock_changed(db.session, product_id, location_id)
 
 
 def commit_sale(
@@ -209,6 +211,7 @@ def commit_sale(
         )
         if result.rowcount != 1:
             raise InvalidQuantity("the sale is larger than its reservation")
+        generation.stock_changed(db.session, product_id, location_id)
         _write_movement(
             product_id, location_id, -quantity, MovementKind.SALE, actor, reason, reference
         )
@@ -293,6 +296,7 @@ def _conditional_update(product_id: int, location_id: int, delta: int, reserve_d
     )
     if result.rowcount != 1:
         raise OutOfStock(product_id, location_id, max(taken, 1))
+    generation.stock_changed(db.session, product_id, location_id)
 
 
 def _write_movement(

@@ -5,7 +5,10 @@ from storefront.office import (  # noqa: F401
     import_routes,
     order_routes,
     people_routes,
+    plan_routes,
     register_routes,
     report_routes,
+    shop_routes,
+    signal_routes,
     web,
 )

@@ -49,6 +49,7 @@ class CheckoutFields:
     commune: str = ""
     address: str = ""
     showroom: str = ""
+    age_confirmed: bool = False  # "I am 18 or older", asked when a line is for adults only
 
 
 def payment_methods(fulfilment: str | None = None) -> list[str]:
@@ -190,6 +191,7 @@ def _check(
         contact_phone=fields.contact_phone,
         contact_email=fields.contact_email,
         note=fields.note,
+        age_confirmed=fields.age_confirmed,
     )
     errors: dict[str, str] = {}
     showroom = None
@@ -199,6 +201,11 @@ def _check(
         showroom = _pickup_showroom(fields, draft, errors)
     view = cart_services.view(items, today)
     _cart_problems(view, errors)
+    if view.adults_only and not fields.age_confirmed:
+        errors["age_confirmed"] = _(
+            "%(name)s is not sold to persons under 18: confirm that you are 18 or older.",
+            name=view.adults_only[0].product.name,
+        )
     return draft, showroom, view, errors
 
 
@@ -262,7 +269,7 @@ def _placed_line(
                 n=line.available_online,
                 name=line.product.name,
             )
-    return PlacedLine(line.product, line.quantity, location_id)
+    return PlacedLine(line.product, line.quantity, location_id, line.notices)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class PlacedLine:
     product: Product
     quantity: int
     location_id: int
+    notices: list[str] = field(default_factory=list)  # kept on the order line (the receipt)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class OrderDraft:
     address_line: str | None = None
     pickup_showroom_id: int | None = None
     note: str | None = None
+    age_confirmed: bool = False
     # Each producer's parcel: its fee and days (storefront.delivery.fees), by producer id.
     parcels: dict[int, Quote] = field(default_factory=dict)
 
@@ -125,6 +127,7 @@ def place_order(
         address_line=draft.address_line,
         pickup_showroom_id=draft.pickup_showroom_id,
         note=draft.note,
+        age_confirmed=draft.age_confirmed,
         pickup_code=new_pickup_code() if draft.fulfilment == Fulfilment.PICKUP else None,
         subtotal_vnd=0,
         total_vnd=0,
@@ -149,6 +152,7 @@ def place_order(
             unit_price_vnd=product.price_vnd,
             quantity=line.quantity,
             line_total_vnd=product.price_vnd * line.quantity,
+            notices=" ".join(line.notices),
         )
         order.lines.append(order_line)
         part.lines.append(order_line)

@@ -3,7 +3,6 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from storefront import clock
@@ -11,9 +10,8 @@ from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart import services as cart_services
 from storefront.cart.routes import current_cart
 from storefront.delivery import addresses, places
-from storefront.extensions import db
 from storefront.ids import parse_id
-from storefront.orders import bp, checkout, placing, services, transitions
+from storefront.orders import bp, checkout, following, placing, services, transitions
 from storefront.orders.forms import CheckoutForm, OrderActionForm
 from storefront.orders.models import Fulfilment, Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
@@ -196,21 +194,65 @@ def viewable_order(number: str) -> Order:
     return order
 
 
+def _order_view(order: Order) -> dict:
+    """What the order page shows of the order as it stands now (also its polled part)."""
+    state = order.state_on(clock.utcnow())  # overdue and unpaid reads as expired
+    vietqr = vietqr_for_order(order, state)
+    return {
+        "order": order,
+        "state": state,
+        "form": OrderActionForm(),
+        "vietqr": vietqr,
+        "waiting": vietqr is not None,
+        "secret": request.args.get("k"),
+        "pickup_qr": pickup_qr_data_uri(order, state),
+        "may_cancel": state == order.status and transitions.may_cancel(order, "customer"),
+        "parcels": following.parcels(order),
+        "pictures": following.first_pictures({line.product_id for line in order.lines}),
+        "may_buy_again": following.may_buy_again(order),
+    }
+
+
 @bp.get("/don-hang/<number>")
 def order_page(number: str):
     order = viewable_order(number)
     _remember(order)
-    state = order.state_on(clock.utcnow())  # overdue and unpaid reads as expired
+    return render_template("orders/order.html", **_order_view(order))
+
+
+@bp.get("/don-hang/<number>/trang-thai-thanh-toan")
+def payment_status(number: str):
+    """The order's changing part alone, for the page's polling (htmx, every 5 s) while a transfer
+    is awaited; once the order no longer waits, the answer stops the polling."""
+    order = viewable_order(number)
     return render_template(
-        "orders/order.html",
-        order=order,
-        state=state,
-        form=OrderActionForm(),
-        vietqr=vietqr_for_order(order, state),
-        pickup_qr=pickup_qr_data_uri(order, state),
-        secret=request.args.get("k"),
-        may_cancel=state == order.status and transitions.may_cancel(order, "customer"),
+        "orders/_order_live.html",
+        **_order_view(order),
+        just_paid=order.status == OrderStatus.PAID,
     )
+
+
+@bp.post("/don-hang/<number>/mua-lai")
+def buy_again(number: str):
+    """The same items back in the cart: only what is sold today; what was left out is said."""
+    order = viewable_order(number)
+    cart = current_cart()
+    done = carry_out_flashed(
+        OrderActionForm(), lambda: following.buy_again(order, cart, clock.today())
+    )
+    if done:
+        result = done.value
+        if result.added:
+            flash(_("Back in your cart: %(names)s.", names=", ".join(result.added)), "success")
+        if result.left_out:
+            flash(
+                _(
+                    "Not added, no longer sold: %(names)s.",
+                    names=", ".join(result.left_out),
+                ),
+                "warning",
+            )
+    return redirect(url_for("cart.show"))
 
 
 @bp.post("/don-hang/<number>/huy")
@@ -232,10 +274,7 @@ def cancel(number: str):
 @bp.get("/tai-khoan/don-hang")
 @login_required
 def my_orders():
-    orders = db.session.scalars(
-        select(Order)
-        .where(Order.customer_id == current_user.id)
-        .order_by(Order.created_at.desc())
-        .limit(100)
-    ).all()
-    return render_template("orders/mine.html", orders=orders, now=clock.utcnow())
+    """Đơn hàng của tôi: the customer's orders by status tab, with pictures."""
+    now = clock.utcnow()
+    mine = following.my_orders(current_user.id, request.args.get("tab"), now)
+    return render_template("orders/mine.html", mine=mine, tabs=following.TABS, now=now)

@@ -2,9 +2,11 @@ from sqlalchemy import func, select
 
 from storefront.accounts.models import User
 from storefront.catalog.models import Certificate, Product
+from storefront.delivery.models import DeliveryRate
 from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockMovement
 from storefront.office.models import ProgrammePlan
+from storefront.register.models import NATIONAL_SOURCE, Region
 from tests.factories import make_producer, make_showroom
 
 
@@ -25,6 +27,13 @@ def test_seed_demo_loads_the_programme_data_once(runner, app_ctx):
     assert plan.products_3_star_plus == 250
     assert plan.cooperative_share_pct == 50
     assert plan.modern_channels_high_pct == 30
+
+    # Delivery: today's national units, a fee table, and a plausible weight for every product.
+    national = select(func.count()).select_from(Region).where(Region.source == NATIONAL_SOURCE)
+    assert db.session.scalar(national.where(Region.kind == "province")) == 34
+    assert db.session.scalar(select(func.count()).select_from(DeliveryRate)) == 12
+    weights = db.session.scalars(select(Product.shipping_weight_grams)).all()
+    assert all(100 <= grams <= 5000 for grams in weights), weights
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0

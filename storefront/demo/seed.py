@@ -291,6 +291,7 @@ def _sample_products(producer, rng, today: date) -> list[Product]:
             group=group,
             unit=unit,
             price_vnd=price,
+            shipping_weight_grams=plausible_weight(unit),
             is_demo=True,
             listed=False,
         )

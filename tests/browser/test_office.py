@@ -117,7 +117,7 @@ def test_office_certifies_one_product_revokes_another_and_the_report_follows(
     shopper = page.context.browser.new_context(locale="vi-VN")
     shop_page = shopper.new_page()
     shop_page.goto(live_server.url(f"/san-pham/{revoked_code}"))
-    shop_page.locator("form.add-to-cart button[type=submit]").click()
+    shop_page.locator("form.add-to-cart").get_by_role("button", name="Thêm vào giỏ").click()
     shop_page.goto(live_server.url("/gio-hang"))
     expect(shop_page.locator(".cart-line")).to_contain_text(revoked_name)
     expect(shop_page.locator(".cart-line .cart-problem")).to_have_count(0)

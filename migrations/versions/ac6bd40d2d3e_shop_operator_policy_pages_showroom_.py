@@ -4,7 +4,7 @@ Who sells (one row the office fills in), the five policy pages once the office w
 then they show their template text), and a showroom's Zalo link and map coordinates.
 
 Revision ID: ac6bd40d2d3e
-Revises: a1e5c3d7f9b2
+Revises: c17a0b3e5d21
 Create Date: 2026-11-30 15:13:30.791892
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ac6bd40d2d3e'
-down_revision = 'a1e5c3d7f9b2'
+down_revision = "c17a0b3e5d21"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from storefront.catalog.models import Product
+from storefront.catalog.pictures import primary_picture_url
 from storefront.catalog.product_pages import ProductView
 from storefront.links import absolute_url_for
 from storefront.rich_text import plain_text
@@ -27,19 +27,10 @@ def product_preview(view: ProductView) -> ProductPreview:
     )
     return ProductPreview(
         url=absolute_url_for("catalog.product", code=product.code),
-        image=product_image_url(product),
+        image=primary_picture_url(product),
         description=description,
         json_ld=product_json_ld(view, description),
     )
-
-
-def product_image_url(product: Product) -> str:
-    """Absolute URL of the product's first picture, or else of its group's drawing (as a PNG:
-    link previews show no SVG). The one place that picks it: swap in the gallery's primary
-    picture when there is one."""
-    if product.images:
-        return absolute_url_for("catalog.media", filename=product.images[0].filename + "-large.jpg")
-    return absolute_url_for("static", filename=f"img/share/{product.group}.png")
 
 
 def product_json_ld(view: ProductView, description: str) -> dict[str, Any]:
@@ -50,7 +41,7 @@ def product_json_ld(view: ProductView, description: str) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
-        "image": [product_image_url(product)],
+        "image": [primary_picture_url(product)],
         "description": description,
         "sku": product.code,
         "brand": {"@type": "Brand", "name": product.producer.name},

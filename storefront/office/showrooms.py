@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
+from storefront.collation import sort_key
 from storefront.extensions import db
 from storefront.numbers import InvalidNumber, parse_degrees
 from storefront.office import fields
@@ -106,12 +107,9 @@ def coordinates_text(showroom: Showroom) -> str:
 
 
 def list_showrooms() -> list[Showroom]:
-    return list(
-        db.session.scalars(
-            select(Showroom)
-            .options(joinedload(Showroom.region))
-            .order_by(Showroom.active.desc(), Showroom.level.desc(), Showroom.name)
-        )
+    showrooms = db.session.scalars(select(Showroom).options(joinedload(Showroom.region)))
+    return sorted(
+        showrooms, key=lambda s: (not s.active, s.level != "province", sort_key(s.name))
     )
 
 

@@ -35,9 +35,11 @@ def showroom_open_now(showroom) -> bool | None:
 from storefront.showrooms import (  # noqa: E402, F401
     back_office_bp,
     back_office_routes,
+    batch_label_routes,
     pickup_routes,
     pos_bp,
     pos_routes,
+    shift_routes,
 )
 
 bp.register_blueprint(pos_bp)

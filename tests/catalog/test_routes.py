@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
+from storefront.catalog import listing_model
 from storefront.catalog.models import Certificate, Product
 from storefront.clock import today
 from storefront.extensions import db
@@ -216,6 +217,7 @@ def _seed_catalogue(size: int) -> dict:
             for pid in ids
         ],
     )
+    listing_model.rebuild(db.session.connection())  # bulk inserts pass by its listeners
     db.session.commit()
     return {"code": "B00001", "region": region.code}
 

@@ -13,12 +13,17 @@ import pytest
 from flask import g
 
 from storefront.accounts.models import User
-from storefront.catalog.models import ProductImage
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
+from storefront.catalog.models import ProductImage, ProductNoticeRule
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
+from storefront.office.models import ProgrammePlan
 from storefront.orders import placing
+from storefront.orders.tracking import ensure_default_carriers
 from storefront.showrooms import sale_recording, shifts, transfers
+from storefront.traceability.models import BatchDelivery, LabelReport, ProductBatch
 from tests.factories import (
     make_producer,
     make_product,
@@ -56,7 +61,13 @@ TABLE = {
     "catalog.product": ("GET", "/san-pham/{product_a}", None, PUBLIC),
     "catalog.producer": ("GET", "/chu-the/{producer_a}", None, PUBLIC),
     "catalog.media": ("GET", "/media/products/none-large.jpg", None, {"*": 404}),
+    "catalog.picture": ("GET", "/media/products/w/pa-0123456789ab-640.webp", None, {"*": 404}),
     "qr.verify": ("GET", "/q/{product_a}", None, PUBLIC),
+    "shop.policy_page": ("GET", "/chinh-sach/bao-mat", None, PUBLIC),
+    "shop.robots": ("GET", "/robots.txt", None, PUBLIC),
+    "shop.sitemap_index": ("GET", "/sitemap.xml", None, PUBLIC),
+    "shop.sitemap_pages": ("GET", "/sitemap-pages.xml", None, PUBLIC),
+    "shop.sitemap_products": ("GET", "/sitemap-products-1.xml", None, PUBLIC),
     "api-docs.openapi_json": ("GET", "/api/openapi.json", None, PUBLIC),
     "api_pages.docs": ("GET", "/api/docs", None, PUBLIC),
     "api.products": ("GET", "/api/v1/products?q=san", None, PUBLIC),
@@ -68,6 +79,31 @@ TABLE = {
     "api.showroom_detail": ("GET", "/api/v1/showrooms/{showroom_x}", None, PUBLIC),
     "api.regions": ("GET", "/api/v1/regions", None, PUBLIC),
     "qr.image": ("GET", "/qr/{product_a}.png", None, PUBLIC),
+    "qr.verify_batch": ("GET", "/q/{product_a}/{batch_a}", None, PUBLIC),
+    "api.verify_batch": ("GET", "/api/v1/verify/{product_a}/{batch_a}", None, PUBLIC),
+    "traceability.report_form": ("GET", "/bao-cao-nhan/{product_a}?batch={batch_a}", None, PUBLIC),
+    "traceability.report_sent": ("GET", "/bao-cao-nhan/{product_a}/da-gui", None, PUBLIC),
+    "producers.batches_page": ("GET", "/producer/batches", None, PRODUCERS_ONLY),
+    "producers.record_delivery": (
+        "POST",
+        "/producer/batches/{batch_a_id}/deliveries",
+        {"showroom": "SX", "quantity": "1"},
+        {**OWN_PRODUCT, "producer_a": 302},
+    ),
+    "producers.batch_label_pdf": (
+        "GET",
+        "/producer/batches/{batch_a_id}/labels.pdf",
+        None,
+        {**OWN_PRODUCT, "producer_a": 200},
+    ),
+    "showrooms.back_office.batch_list": ("GET", "/showroom/batches", None, STAFF_ONLY),
+    # Showroom Y received none of batch A: no labels of it there.
+    "showrooms.back_office.batch_label_pdf": (
+        "GET",
+        "/showroom/batches/{batch_a_id}/labels.pdf",
+        None,
+        SHOWROOM_X,
+    ),
     "showrooms.showroom_list": ("GET", "/diem-ban", None, PUBLIC),
     "showrooms.showroom": ("GET", "/diem-ban/{showroom_x}", None, PUBLIC),
     "accounts.login": ("GET", "/login", None, {"*": 200, **SIGNED_IN_REDIRECT}),
@@ -77,6 +113,9 @@ TABLE = {
     "accounts.logout_everywhere": ("POST", "/tai-khoan/dang-xuat-moi-noi", None, {"*": 302}),
     "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
     "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
+    "accounts.reset_with_code": ("GET", "/quen-mat-khau/ma", None, PUBLIC),
+    # Development only (the tests run as development): refused in production.
+    "accounts.dev_outbox": ("GET", "/dev/outbox", None, PUBLIC),
     "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
     "producers.stock": ("GET", "/producer/stock", None, PRODUCERS_ONLY),
     "producers.ledger": ("GET", "/producer/ledger", None, PRODUCERS_ONLY),
@@ -126,6 +165,15 @@ TABLE = {
         {**OWN_PRODUCT, "producer_a": 302},
     ),
     "cart.show": ("GET", "/gio-hang", None, PUBLIC),
+    "delivery.choose_province": ("GET", "/giao-hang/chon?province=VN-01", None, {"*": 302}),
+    "orders.delivery_choice": ("GET", "/thanh-toan/giao-den?province=VN-01", None, PUBLIC),
+    "office.delivery_rates": ("GET", "/office/giao-hang", None, OFFICE_ONLY),
+    "office.delete_delivery_rate": (
+        "POST",
+        "/office/giao-hang/999/xoa",
+        {},
+        {**OFFICE_ONLY, "office": 404},
+    ),
     "cart.add": ("POST", "/gio-hang/them", {"code": "{product_a}", "quantity": "1"}, {"*": 302}),
     "cart.update": ("POST", "/gio-hang/cap-nhat", {}, {"*": 302}),
     # With an empty cart, checkout sends everyone back to the cart.
@@ -134,6 +182,16 @@ TABLE = {
     "orders.order_page": ("GET", "/don-hang/{order}", None, {"*": 404, "customer": 200}),
     "orders.cancel": ("POST", "/don-hang/{order}/huy", {}, {"*": 404, "customer": 302}),
     "orders.my_orders": ("GET", "/tai-khoan/don-hang", None, {"*": 200, "anonymous": LOGIN}),
+    "orders.payment_status": (
+        "GET",
+        "/don-hang/{order}/trang-thai-thanh-toan",
+        None,
+        {"*": 404, "customer": 200},
+    ),
+    "orders.buy_again": ("POST", "/don-hang/{order}/mua-lai", {}, {"*": 404, "customer": 302}),
+    # The bank-notification webhooks are off without their keys: they do not exist then.
+    "payments.sepay_webhook": ("POST", "/payments/sepay/webhook", {}, {"*": 404}),
+    "payments.casso_webhook": ("POST", "/payments/casso/webhook", {}, {"*": 404}),
     "payments.card_start": ("POST", "/don-hang/{order}/the", {}, {"*": 404, "customer": 400}),
     "payments.card_return": (
         "GET",
@@ -283,6 +341,20 @@ TABLE = {
         {"reason": "check"},
         office(302),
     ),
+    # The order of the table is not shipped: marking a part delivered is refused (flashed).
+    "office.order_part_delivered": (
+        "POST",
+        "/office/orders/{order}/parts/{part_a}/delivered",
+        {},
+        office(302),
+    ),
+    "office.carriers": ("GET", "/office/carriers", None, OFFICE_ONLY),
+    "office.carrier_save": (
+        "POST",
+        "/office/carriers/ghn",
+        {"tracking_url": "https://donhang.ghn.vn/?order_code={{code}}"},  # formatted once
+        office(302),
+    ),
     "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),
     "office.new_product": ("GET", "/office/products/new", None, OFFICE_ONLY),
     "office.product": ("GET", "/office/products/{product_a}", None, OFFICE_ONLY),
@@ -304,6 +376,18 @@ TABLE = {
         "/office/products/{product_a}/certificates",
         {"cert-score": "80", "cert-stars": "4"},
         office(400),
+    ),
+    "office.certificate_scan_upload": (
+        "POST",
+        "/office/certificates/{certificate_a}/scan",
+        {},
+        {"*": 403, "anonymous": LOGIN, "office": 302},
+    ),
+    "office.certificate_scan": (
+        "GET",
+        "/office/certificates/{certificate_a}/scan",
+        None,
+        {"*": 403, "anonymous": LOGIN, "office": 404},
     ),
     "office.revoke_certificate": (
         "POST",
@@ -342,10 +426,59 @@ TABLE = {
     "office.import_csv": ("GET", "/office/import/products", None, OFFICE_ONLY),
     "office.confirm_import": ("POST", "/office/import/products/confirm", {}, office(400)),
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
+    "office.audit_entry": ("GET", "/office/audit/{audit_a}", None, OFFICE_ONLY),
+    "office.shop_operator": ("GET", "/office/shop", None, OFFICE_ONLY),
+    "office.shop_policy": ("GET", "/office/shop/policies/giao-hang", None, OFFICE_ONLY),
+    "office.notice_rules": ("GET", "/office/notices", None, OFFICE_ONLY),
+    "office.delete_notice_rule": ("POST", "/office/notices/{notice_rule}/delete", {}, office(302)),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
+    "office.plan_list": ("GET", "/office/plans", None, OFFICE_ONLY),
+    "office.plan": ("GET", "/office/plans/{plan_a}", None, OFFICE_ONLY),
+    "office.plan_target": (
+        "POST",
+        "/office/plans/{plan_a}/targets",
+        {"region": "NOSUCH", "indicator": "showrooms", "target": "1"},
+        office(400),
+    ),
+    "office.plan_report": ("GET", "/office/plans/{plan_a}/report", None, OFFICE_ONLY),
+    "office.plan_report_xlsx": ("GET", "/office/plans/{plan_a}/report.xlsx", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
     "office.sales_export": ("GET", "/office/sales/settlements.csv", None, OFFICE_ONLY),
+    "office.signals_page": ("GET", "/office/signals", None, OFFICE_ONLY),
+    "office.signals_export": ("GET", "/office/signals/unknown-codes.csv", None, OFFICE_ONLY),
+    "office.label_reports": ("GET", "/office/signals/reports?status=new", None, OFFICE_ONLY),
+    # The world's report came without a photo.
+    "office.label_report_photo": (
+        "GET",
+        "/office/signals/reports/{label_report}/photo.jpg",
+        None,
+        office(404),
+    ),
+    "office.answer_label_report": (
+        "POST",
+        "/office/signals/reports/{label_report}/answer",
+        {"reason": "Cảm ơn"},
+        office(302),
+    ),
+    "office.close_label_report": (
+        "POST",
+        "/office/signals/reports/{label_report}/close",
+        {"reason": "Đã xử lý"},
+        office(302),
+    ),
+    "office.suspend_batch": (
+        "POST",
+        "/office/batches/{batch_a_id}/suspend",
+        {"reason": "Kiểm tra"},
+        office(302),
+    ),
+    "office.lift_batch_review": (
+        "POST",
+        "/office/batches/{batch_a_id}/lift",
+        {"reason": "Xong"},
+        office(302),
+    ),
 }
 
 
@@ -359,7 +492,9 @@ def world(app_ctx, monkeypatch):
     product_a = make_product(producer=producer_a, stock=10)
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
-    db.session.add(image)
+    notice_rule = ProductNoticeRule(group="drinks", subgroup="Rượu", notice="adults_only")
+    db.session.add_all([image, notice_rule])
+    ensure_default_carriers()  # the carriers the migration seeds (tests empty every table)
     transfer = transfers.send_to_showroom(
         producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
     )
@@ -401,6 +536,48 @@ def world(app_ctx, monkeypatch):
         customer_id=None,
         idempotency_digest="role-matrix-pickup",
     )
+    plan_a = ProgrammePlan(
+        number="1/KH-UBND",
+        title="Kế hoạch 1/KH-UBND",
+        period_start=today().replace(month=1, day=1),
+        period_end=today().replace(month=12, day=31),
+        products_3_star_plus=10,
+        products_5_star=1,
+        cooperative_share_pct=50,
+        sme_share_pct=30,
+        modern_channels_low_pct=20,
+        modern_channels_high_pct=30,
+        showrooms_per_district=0,
+    )
+    db.session.add(plan_a)
+    audit_a = record("test", AuditArea.PRICE, "price.changed", product_a.name, after={"x": 1})
+    db.session.commit()
+    batch = ProductBatch(
+        product_id=product_a.id,
+        code="BAT234",
+        produced_on=today(),
+        quantity=50,
+        created_by_name="test",
+    )
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add(
+        BatchDelivery(
+            batch_id=batch.id,
+            showroom_id=showroom_x.id,
+            quantity=5,
+            delivered_on=today(),
+            created_by_name="test",
+        )
+    )
+    label_report = LabelReport(
+        product_id=product_a.id,
+        code_tried=product_a.code,
+        what_seen="x",
+        where_seen="y",
+        contact="shopper@x.vn",
+    )
+    db.session.add(label_report)
     db.session.commit()
     values = {
         "product_a": product_a.code,
@@ -408,6 +585,7 @@ def world(app_ctx, monkeypatch):
         "producer_a": "PA",
         "version_a": product_a.version,
         "image_a": image.id,
+        "notice_rule": notice_rule.id,
         "transfer_a": transfer.id,
         "showroom_x": "SX",
         "order": order.number,
@@ -418,6 +596,11 @@ def world(app_ctx, monkeypatch):
         "sale_x": sale.number,
         "shift_x": sale.shift_id,
         "pickup_x": pickup.number,
+        "batch_a": batch.code,
+        "batch_a_id": batch.id,
+        "label_report": label_report.id,
+        "audit_a": audit_a.id,
+        "plan_a": plan_a.id,
     }
     return {name: user.id for name, user in users.items()}, values
 

@@ -2,7 +2,7 @@
 cash given back carry their shift (replaces the signed shift note of the counter page)
 
 Revision ID: b5a98b3c6077
-Revises: a1e5c3d7f9b2
+Revises: b7d2e4f6a8c1
 Create Date: 2026-11-30 15:12:39.560589
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "b5a98b3c6077"
-down_revision = "a1e5c3d7f9b2"
+down_revision = "b7d2e4f6a8c1"
 branch_labels = None
 depends_on = None
 

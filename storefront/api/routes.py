@@ -5,6 +5,7 @@ from flask import render_template, url_for
 from storefront import clock
 from storefront.api import bp, pages, rate_limit, rate_limit_in_words, schemas
 from storefront.api.present import (
+    batch_verification,
     producer_summary,
     product_detail,
     product_page,
@@ -18,6 +19,7 @@ from storefront.catalog import regions as region_rules
 from storefront.extensions import limiter
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as showroom_services
+from storefront.traceability import batches
 
 limiter.limit(rate_limit)(bp)
 
@@ -62,6 +64,22 @@ def verify(code: str):
     today = clock.today()
     result = product_pages.verify(code, today)
     return verification(result, today)
+
+
+@bp.get("/verify/<code>/<batch_code>")
+@cached_page
+@bp.etag
+@bp.response(200, schemas.BatchVerification)
+@bp.alt_response(
+    404,
+    schema=schemas.ApiError,
+    description="The product, or this batch of it, is not registered: the label may be counterfeit",
+)
+def verify_batch(code: str, batch_code: str):
+    """What a batch label's QR opens (/q/<code>/<batch>): the certificate check, the batch's
+    dates, units made, whether the office has it under review, and the showrooms it went to"""
+    today = clock.today()
+    return batch_verification(batches.check_batch(code, batch_code, today), today)
 
 
 @bp.get("/producers")

@@ -19,6 +19,9 @@ class AuditArea(enum.StrEnum):
     ROLE = "role"
     LISTING = "listing"
     REGISTER = "register"  # producers, products, showrooms, regions
+    BATCH = "batch"  # batches put under review, and the review lifted
+    REPORT = "report"  # shoppers' reports of suspicious labels, answered or closed
+    SHOP = "shop"  # the operator's identity, the policy pages
 
 
 class AuditEntry(db.Model):

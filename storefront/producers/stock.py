@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from storefront import spreadsheets
+from storefront import clock, spreadsheets
 from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.clock import start_of_day
@@ -18,6 +18,8 @@ from storefront.inventory import services as inventory
 from storefront.inventory.models import MovementKind, StockLevel, StockMovement
 from storefront.numbers import OutOfRange, parse_int
 from storefront.producers.access import PortalError, own_product, producer_id_of
+from storefront.traceability import batches
+from storefront.traceability.models import ProductBatch
 
 MAX_BATCH = 1_000_000
 
@@ -37,17 +39,49 @@ def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
         raise PortalError(_("Enter a whole number of units.")) from None
 
 
-def receive_batch(actor: User, product_id: int, quantity: object, note: str = "") -> None:
-    """A new batch arrives at the producer's own warehouse."""
+def receive_batch(
+    actor: User,
+    product_id: int,
+    quantity: object,
+    note: str = "",
+    *,
+    produced_on: object = None,
+    expires_on: object = None,
+    today: date | None = None,
+) -> ProductBatch:
+    """A new batch arrives at the producer's own warehouse: the stock goes up and the batch is
+    recorded with a short code for its labels (production date: today unless given; expiry:
+    optional). Refused: a date that cannot be read, production in the future, expiry before it."""
     product = own_product(actor, product_id)
     warehouse = inventory.warehouse_of(product.producer_id)
+    units = parse_quantity(quantity)
+    batch = batches.new_batch(
+        actor,
+        product,
+        units,
+        _batch_day(produced_on, _("Production date")),
+        _batch_day(expires_on, _("Expiry date")),
+        today or clock.today(),
+        note,
+    )
     inventory.receive(
         product.id,
         warehouse.id,
-        parse_quantity(quantity),
+        units,
         actor=actor,
         reason=(note or "").strip() or _("New batch"),
+        reference=batch.code,
     )
+    return batch
+
+
+def _batch_day(raw: object, label: str) -> date | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    day = clock.parse_day(raw)
+    if day is None:
+        raise PortalError(_("%(label)s: choose a date.", label=label))
+    return day
 
 
 def correct_count(actor: User, product_id: int, counted: object, reason: str) -> int:

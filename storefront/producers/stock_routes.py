@@ -56,8 +56,11 @@ def receive():
             request.form.get("product", 0, type=parse_id),
             request.form.get("quantity"),
             request.form.get("note", ""),
+            produced_on=request.form.get("produced_on"),
+            expires_on=request.form.get("expires_on"),
+            today=clock.today(),
         ),
-        lambda _none: _("The batch is in the warehouse."),
+        lambda batch: _("The batch is in the warehouse: batch code %(code)s.", code=batch.code),
     )
     return redirect(url_for(".stock"))
 

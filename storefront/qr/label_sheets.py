@@ -120,8 +120,8 @@ def render_labels(labels: list[Label], layout: Layout) -> bytes:
     pdf.set_creator("OCOP Storefront")
     pdf.set_title("Nhãn kệ OCOP")
     pdf.set_lang("vi")
-    pdf.add_font(FONT, "", str(_font_path("DejaVuSans-vi.ttf")))
-    pdf.add_font(FONT, "B", str(_font_path("DejaVuSans-Bold-vi.ttf")))
+    pdf.add_font(FONT, "", str(font_path("DejaVuSans-vi.ttf")))
+    pdf.add_font(FONT, "B", str(font_path("DejaVuSans-Bold-vi.ttf")))
     pdf.set_draw_color(200)
     pdf.set_line_width(0.1)
     for index, label in enumerate(labels):
@@ -226,8 +226,8 @@ def _draw_name_block(
     name_size, detail_size = (7.5, 5.5) if small else (9.0, 6.5)
     unit = f"Đơn vị: {label.unit}"
     while True:
-        name_lines = _wrap(pdf, label.name, width, "B", name_size)
-        producer_lines = _wrap(pdf, label.producer_name, width, "", detail_size)
+        name_lines = wrap_words(pdf, label.name, width, "B", name_size)
+        producer_lines = wrap_words(pdf, label.producer_name, width, "", detail_size)
         name_h, detail_h = name_size * 0.42, detail_size * 0.45
         used = len(name_lines) * name_h + 0.3 + len(producer_lines) * detail_h
         with_unit = used + detail_h <= room and pdf.get_string_width(unit) <= width
@@ -249,7 +249,7 @@ def _draw_name_block(
         cursor += detail_h
 
 
-def _wrap(pdf: FPDF, text: str, width: float, style: str, size: float) -> list[str]:
+def wrap_words(pdf: FPDF, text: str, width: float, style: str, size: float) -> list[str]:
     """Words wrapped to ``width`` at ``size``; a word longer than the line is split, not cut."""
     pdf.set_font(FONT, style, size)
     lines: list[str] = []
@@ -286,7 +286,7 @@ def _qr_png(url: str) -> bytes:
 
 
 @cache
-def _font_path(name: str) -> Path:
+def font_path(name: str) -> Path:
     path = FONT_DIR / name
     if not path.is_file():
         raise FileNotFoundError(f"the label font {path} is missing")

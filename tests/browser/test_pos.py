@@ -8,9 +8,9 @@ import re
 import time
 from pathlib import Path
 
-import segno
 from sqlalchemy import select
 
+from storefront import qr_codes
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
@@ -146,9 +146,8 @@ def write_y4m(path: Path, text: str, frames: int = 10) -> None:
     """A short greyscale video (4:2:0 Y4M) of the QR code for ``text``: what a fake camera
     shows Chromium."""
     width, height = 640, 480
-    qr = segno.make(text, error="m", micro=False)
     scale = 8
-    matrix = [list(row) for row in qr.matrix]
+    matrix = qr_codes.matrix(text)
     size = len(matrix) * scale
     left, top = (width - size) // 2, (height - size) // 2
     luma = bytearray(b"\xff" * (width * height))

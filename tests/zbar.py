@@ -74,6 +74,6 @@ def decode_pdf_qr(pdf: bytes, folder: Path) -> list[str]:
     """Every QR code on the PDF's first page, read by zbar from a 300 dpi rendering, top left to
     bottom right as zbar finds them."""
     page = pdf_page_png(pdf, folder)
-    _require("zbarimg", "zbar-tools")
+    require_tool("zbarimg", "zbar-tools")
     result = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True)
     return result.stdout.split()

@@ -28,7 +28,7 @@ def decode_qr(png: bytes, folder: Path) -> str:
     return result.stdout.strip()
 
 
-def _require(tool: str, package: str) -> None:
+def require_tool(tool: str, package: str) -> None:
     if shutil.which(tool) is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 and {tool} is missing (apt-get install {package})")
@@ -37,7 +37,7 @@ def _require(tool: str, package: str) -> None:
 
 def pdf_page_png(pdf: bytes, folder: Path, dpi: int = 300) -> Path:
     """The PDF's first page as a PNG, drawn by poppler's pdftoppm as a printer would."""
-    _require("pdftoppm", "poppler-utils")
+    require_tool("pdftoppm", "poppler-utils")
     source = folder / "page.pdf"
     source.write_bytes(pdf)
     subprocess.run(
@@ -61,7 +61,7 @@ def pdf_page_png(pdf: bytes, folder: Path, dpi: int = 300) -> Path:
 
 def decode_all(image: Path) -> set[tuple[str, str]]:
     """Every code zbar reads in the image: (symbology, text), e.g. ("EAN-13", "893…")."""
-    _require("zbarimg", "zbar-tools")
+    require_tool("zbarimg", "zbar-tools")
     result = subprocess.run(["zbarimg", "-q", str(image)], capture_output=True, text=True)
     found = set()
     for line in result.stdout.splitlines():
@@ -74,6 +74,6 @@ def decode_pdf_qr(pdf: bytes, folder: Path) -> list[str]:
     """Every QR code on the PDF's first page, read by zbar from a 300 dpi rendering, top left to
     bottom right as zbar finds them."""
     page = pdf_page_png(pdf, folder)
-    _require("zbarimg", "zbar-tools")
+    require_tool("zbarimg", "zbar-tools")
     result = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True)
     return result.stdout.split()

@@ -34,6 +34,7 @@ from tests.browser.counter import (
     watched_page,
 )
 from tests.browser.pages import SCREENSHOT_DIR
+from tests.zbar import require_tool
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
     from playwright.sync_api import expect
@@ -341,8 +342,7 @@ def words_outside(pdf: Path, width_mm: float, height_mm: float) -> list[str]:
 def test_the_slip_prints_on_58_and_80_mm_rolls_as_tall_as_itself(
     live_server, shelf, browser, page_problems
 ):
-    if shutil.which("pdfinfo") is None or shutil.which("pdftoppm") is None:
-        raise AssertionError("poppler-utils (pdfinfo, pdftoppm) is needed: apt-get install it")
+    require_tool("pdfinfo", "poppler-utils")
     context, page = watched_page(browser, TABLET, page_problems)
     try:
         open_counter(page, live_server)

@@ -56,6 +56,17 @@ EVENT_NAMES = {
     "plan.created": _l("Plan recorded"),
     "plan.edited": _l("Plan edited"),
     "plan.target_set": _l("Plan target set for a unit"),
+    "product.details_changed": _l("Product texts changed"),
+    "notice_rule.added": _l("Notice rule added"),
+    "notice_rule.removed": _l("Notice rule removed"),
+    "operator.edited": _l("Seller's identity changed"),
+    "policy.edited": _l("Policy page edited"),
+    "delivery_rate.set": _l("Delivery fee band set"),
+    "delivery_rate.deleted": _l("Delivery fee band removed"),
+    "batch.suspended": _l("Batch put under review"),
+    "batch.review_lifted": _l("Batch review ended"),
+    "label_report.answered": _l("Label report answered"),
+    "label_report.closed": _l("Label report closed"),
     "user.invited": _l("Account created"),
     "user.role_changed": _l("Role changed"),
     "user.activated": _l("Account reactivated"),
@@ -69,6 +80,9 @@ AREA_NAMES = {
     AuditArea.ROLE: _l("Accounts and roles"),
     AuditArea.LISTING: _l("Listings"),
     AuditArea.REGISTER: _l("Producers, products, showrooms and places"),
+    AuditArea.BATCH: _l("Batches"),
+    AuditArea.REPORT: _l("Shoppers' label reports"),
+    AuditArea.SHOP: _l("The shop: seller and policies"),
 }
 
 FIELD_LABELS = {

@@ -212,7 +212,7 @@ def suspend_batch(actor: User, batch_id: int, reason: str) -> ProductBatch:
     record(
         actor,
         AuditArea.BATCH,
-        "suspend",
+        "batch.suspended",
         _batch_subject(batch),
         before={"under_review": False},
         after={"under_review": True},
@@ -231,7 +231,7 @@ def lift_suspension(actor: User, batch_id: int, note: str) -> ProductBatch:
     record(
         actor,
         AuditArea.BATCH,
-        "lift_review",
+        "batch.review_lifted",
         _batch_subject(batch),
         before={"under_review": True},
         after={"under_review": False},

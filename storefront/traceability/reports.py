@@ -169,7 +169,7 @@ def answer(actor: User, report_id: int, text: str, today: date) -> LabelReport:
         )
     found.status, found.answer = ReportStatus.ANSWERED, text[:MAX_ANSWER]
     found.answered_at, found.answered_by_name = utcnow(), actor.display_name
-    record(actor, AuditArea.REPORT, "answer", _subject(found), note=text[:400])
+    record(actor, AuditArea.REPORT, "label_report.answered", _subject(found), note=text[:400])
     return found
 
 
@@ -188,7 +188,7 @@ def close(actor: User, report_id: int, note: str) -> LabelReport:
     record(
         actor,
         AuditArea.REPORT,
-        "close",
+        "label_report.closed",
         _subject(found),
         before={"status": str(before)},
         after={"status": "closed"},

@@ -114,3 +114,28 @@ def test_one_office_navigation_on_every_office_page_payments_included(office_cli
     assert 'href="/office/payments"' in first
     header = office_client.get("/office/payments").text.split("<main")[0]
     assert 'href="/office/"' in header  # the header's "Office" leads to the dashboard
+
+
+def test_every_area_of_the_log_has_a_name_in_words():
+    from storefront.audit.models import AuditArea
+    from storefront.audit.reading import AREA_NAMES
+
+    assert set(AREA_NAMES) == set(AuditArea)
+
+
+def test_every_event_the_code_records_is_named_in_words():
+    """Every dotted event key written by a service has its name in the list (an unknown key
+    would be shown as its raw words, untranslated)."""
+    import re
+    from pathlib import Path
+
+    from storefront.audit.reading import EVENT_NAMES
+
+    source = Path(__file__).resolve().parents[2] / "storefront"
+    recorded = set()
+    for module in source.rglob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        for call in re.finditer(r"record\((.{0,200}?)\)", text, re.S):
+            recorded.update(re.findall(r'"([a-z_]+\.[a-z_]+)"', call.group(1)))
+    assert recorded
+    assert recorded - set(EVENT_NAMES) == set()

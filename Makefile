@@ -48,6 +48,7 @@ install: $(VENV)/.installed $(VENDOR)/.copied $(VENDOR)/barcode-detector/.copied
 
 run: install
 	$(BIN)/flask db upgrade
+	$(BIN)/flask regions sync  # the addresses to deliver to, in step with the pinned vietnam-provinces
 	$(BIN)/flask seed-demo
 	@echo "OCOP Storefront on http://127.0.0.1:$(PORT)  (stop with Ctrl+C)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)

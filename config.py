@@ -54,14 +54,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # Public pages as everybody sees them (storefront/page_cache.py): in Redis, shared by
         # every worker and instance, when REDIS_URL is set; else in each process.
-        # PAGE_CACHE_SECONDS=0 turns the page cache off.
+        # PAGE_CACHE_SECONDS=0 turns the page cache off; the cache itself stays (the catalogue's
+        # totals per filter, kept by listing generation, for signed-in visitors too).
         self.CACHE_TYPE = "RedisCache" if self.REDIS_URL else "SimpleCache"
         self.CACHE_REDIS_URL = self.REDIS_URL
         self.CACHE_KEY_PREFIX = env.get("CACHE_KEY_PREFIX", "ocop:")
-        self.CACHE_DEFAULT_TIMEOUT = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.CACHE_DEFAULT_TIMEOUT = max(self.PAGE_CACHE_SECONDS, 300)
         self.CACHE_THRESHOLD = 2000  # pages kept per process without Redis
-        if self.CACHE_DEFAULT_TIMEOUT <= 0:
-            self.CACHE_TYPE = "NullCache"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         self.MAX_IMAGE_BYTES = int(env.get("MAX_IMAGE_BYTES", 5 * 1024 * 1024))
@@ -87,6 +87,18 @@ class Config:
         self.OUTBOX_MAX_ATTEMPTS = int(env.get("OUTBOX_MAX_ATTEMPTS", 6))
         self.OUTBOX_RETRY_SECONDS = int(env.get("OUTBOX_RETRY_SECONDS", 60))
         self.OUTBOX_BATCH_SIZE = int(env.get("OUTBOX_BATCH_SIZE", 200))
+        # SMS (storefront/outbox/sms.py): SMS_PROVIDER=esms sends through eSMS.vn; unset, text
+        # messages are logged and kept in the outbox (the dev outbox page shows them).
+        self.SMS_PROVIDER = env.get("SMS_PROVIDER", "").strip().lower()
+        self.ESMS_API_KEY = env.get("ESMS_API_KEY", "")
+        self.ESMS_SECRET_KEY = env.get("ESMS_SECRET_KEY", "")
+        self.ESMS_BRANDNAME = env.get("ESMS_BRANDNAME", "")
+        self.ESMS_SANDBOX = env.get("ESMS_SANDBOX", "0") == "1"
+        # Password reset by SMS code: asking for a code, per mobile number (the limit per client
+        # address is RESET_RATE_LIMIT).
+        self.SMS_CODE_RATE_LIMIT = env.get("SMS_CODE_RATE_LIMIT", "3 per 10 minutes;6 per day")
+        # Tries of a code per number (each code also stops after 5 wrong tries).
+        self.SMS_CODE_TRY_RATE_LIMIT = env.get("SMS_CODE_TRY_RATE_LIMIT", "10 per 10 minutes")
         # werkzeug's method for new password hashes; a check reads the method from the hash.
         self.PASSWORD_HASH_METHOD = "scrypt"
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", 2 * 3600))
@@ -94,6 +106,12 @@ class Config:
         self.RESET_RATE_LIMIT = env.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # The heading of the reports the office hands in (the province's people's committee and
+        # the office under it), as the province writes them.
+        self.REPORT_AUTHORITY = env.get("REPORT_AUTHORITY", "UBND tỉnh Quảng Ngãi")
+        self.REPORT_OFFICE = env.get(
+            "REPORT_OFFICE", "Văn phòng Điều phối Chương trình Mỗi xã một sản phẩm (OCOP)"
+        )
         # Checkout and payments
         self.SHIPPING_FEE_VND = int(env.get("SHIPPING_FEE_VND", 30000))  # per producer's parcel
         self.TRANSFER_PAYMENT_TTL_HOURS = int(env.get("TRANSFER_PAYMENT_TTL_HOURS", 24))
@@ -109,6 +127,11 @@ class Config:
         # Stripe Checkout (card) is on only when both keys are set.
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")
+        # Incoming transfers confirmed by the bank-notification services (payments/bank_webhooks):
+        # SePay's webhook API key ("Authorization: Apikey …") and Casso's checksum key (the
+        # X-Casso-Signature HMAC). Each webhook is on only when its key is set.
+        self.SEPAY_WEBHOOK_API_KEY = env.get("SEPAY_WEBHOOK_API_KEY", "")
+        self.CASSO_WEBHOOK_CHECKSUM_KEY = env.get("CASSO_WEBHOOK_CHECKSUM_KEY", "")
         self.CATALOG_PAGE_SIZE = int(env.get("CATALOG_PAGE_SIZE", 24))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         # Public JSON API (flask-smorest): OpenAPI document at /api/openapi.json.

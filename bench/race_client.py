@@ -21,10 +21,10 @@ import requests
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 KEY_RE = re.compile(r'name="idempotency_key"[^>]*value="([^"]+)"')
-PROVINCE_SELECT_RE = re.compile(r'<select id="province" name="province">(.*?)</select>', re.S)
-COMMUNE_SELECT_RE = re.compile(r'<select id="commune" name="commune">(.*?)</select>', re.S)
+PROVINCE_SELECT_RE = re.compile(r'<select id="province" name="province"[^>]*>(.*?)</select>', re.S)
+COMMUNE_LIST_RE = re.compile(r'<datalist id="commune-list">(.*?)</datalist>', re.S)
 OPTION_RE = re.compile(r'<option value="(\d+)"[^>]*>([^<]*)</option>')
-OPTGROUP_RE = re.compile(r'<optgroup label="([^"]*)">(.*?)</optgroup>', re.S)
+COMMUNE_OPTION_RE = re.compile(r'<option value="([^"]+)">')
 CART_ERROR_RE = re.compile(r'<ul class="errors" id="cart-error"><li>(.*?)</li></ul>', re.S)
 ORDER_LOCATION_RE = re.compile(r"/don-hang/(DH[0-9A-Z]{8})")
 
@@ -49,16 +49,14 @@ def _csrf(page: str) -> dict[str, str]:
     return {"csrf_token": html.unescape(match.group(1))} if match else {}
 
 
-def delivery_choice(page: str) -> tuple[str, str]:
-    """(province id, commune id): the first province on the checkout page that has a commune."""
-    provinces = {
-        html.unescape(name): value
-        for value, name in OPTION_RE.findall(PROVINCE_SELECT_RE.search(page).group(1))
-    }
-    for label, options in OPTGROUP_RE.findall(COMMUNE_SELECT_RE.search(page).group(1)):
-        communes = OPTION_RE.findall(options)
+def delivery_choice(page: str, communes_of) -> tuple[str, str]:
+    """(province id, commune name): the first province on the checkout page that has a commune
+    (``communes_of(province id)``: the page of its communes, as the checkout asks for them)."""
+    for value, _name in OPTION_RE.findall(PROVINCE_SELECT_RE.search(page).group(1)):
+        listed = COMMUNE_LIST_RE.search(communes_of(value))
+        communes = COMMUNE_OPTION_RE.findall(listed.group(1)) if listed else []
         if communes:
-            return provinces[html.unescape(label)], communes[0][0]
+            return value, html.unescape(communes[0])
     raise LookupError("the checkout page offers no commune to deliver to")
 
 
@@ -94,7 +92,7 @@ class Buyer:
         checkout = self.http.get(self._url("/thanh-toan"), timeout=self.timeout)
         if checkout.status_code != 200:
             raise RuntimeError(f"the checkout page answered {checkout.status_code}")
-        province, commune = delivery_choice(checkout.text)
+        province, commune = delivery_choice(checkout.text, self._communes)
         # The final click opens a new connection: a kept-alive one may have been closed by the
         # server while this buyer waited for the others (gunicorn drops idle ones after 2 s),
         # and a POST on a closed connection is not retried.
@@ -113,6 +111,13 @@ class Buyer:
             "payment_method": "cod",
             "note": "",
         }
+
+    def _communes(self, province: str) -> str:
+        page = self.http.get(
+            self._url("/thanh-toan/giao-den"), params={"province": province}, timeout=self.timeout
+        )
+        page.raise_for_status()
+        return page.text
 
     def check_out(self) -> Outcome:
         outcome = Outcome()

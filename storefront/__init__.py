@@ -11,6 +11,7 @@ from config import INSTANCE_DIR, Config
 from storefront import access_log, clock, errors, formatting, i18n, ids, labels, security
 from storefront.extensions import babel, cache, csrf, db, limiter, login, migrate, rest_api
 from storefront.outbox import services as outbox
+from storefront.register import places
 from storefront.traceability import scan_counts
 
 
@@ -29,6 +30,7 @@ def create_app(config: object | None = None) -> Flask:
     access_log.init_app(app)
     formatting.register(app)
     labels.register(app)
+    places.register(app)
     _register_cli(app)
 
     @app.get("/healthz")
@@ -77,6 +79,8 @@ FEATURES = (
     "traceability",
     "showrooms",
     "producers",
+    "shop",
+    "delivery",
     "cart",
     "orders",
     "payments",
@@ -101,19 +105,23 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from storefront.accounts.cli import create_user
+    from storefront.catalog.cli import catalog_cli
     from storefront.demo.cli import seed_demo, seed_synthetic
     from storefront.office.cli import certificates_cli
     from storefront.orders.cli import orders_cli
     from storefront.outbox.cli import outbox_cli
+    from storefront.register.cli import regions_cli
     from storefront.traceability.cli import scans_cli
 
     app.cli.add_command(create_user)
+    app.cli.add_command(catalog_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_synthetic)
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scans_cli)
+    app.cli.add_command(regions_cli)
 
 
 @event.listens_for(Engine, "connect")

@@ -16,8 +16,8 @@ def cache_get(key: str):
         return None
 
 
-def cache_set(key: str, value) -> None:
+def cache_set(key: str, value, timeout: int | None = None) -> None:
     try:
-        cache.set(key, value)
+        cache.set(key, value, timeout=timeout)
     except Exception:  # noqa: BLE001 - any failure of the cache backend
         current_app.logger.warning("cache unavailable", exc_info=True)

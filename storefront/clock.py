@@ -11,6 +11,11 @@ def today() -> date:
     return datetime.now(SHOP_TIMEZONE).date()
 
 
+def local_now() -> datetime:
+    """Now on the clocks of Vietnam (opening hours are read by them)."""
+    return datetime.now(SHOP_TIMEZONE)
+
+
 def utcnow() -> datetime:
     """Now, as stored: an aware UTC datetime."""
     return datetime.now(UTC)

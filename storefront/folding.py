@@ -30,3 +30,10 @@ def _strip_marks(value: str) -> str:
     value = value.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with ``escape="\\\\"``) matching ``text`` anywhere, its own ``%`` and ``_``
+    taken literally: "10%" finds "KoRa 10%", never everything."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 
 MAX_WEB_ADDRESS = 500
 
@@ -19,6 +19,14 @@ def format_vnd(amount: int | None) -> str:
 def format_signed(amount: int) -> str:
     """+3 and −3 with a real minus sign, for changes of a count."""
     return f"+{amount}" if amount > 0 else f"\u2212{abs(amount)}" if amount < 0 else "0"
+
+
+def format_number(value: object) -> str:
+    """A figure in the page's language: ``20,0`` in Vietnamese, ``20.0`` in English (Babel); a
+    fraction with one decimal, a whole number as it is (years and counts read ``2025``, ``12``)."""
+    if isinstance(value, float):
+        return format_decimal(value, "#,##0.0")
+    return str(value)
 
 
 def format_day(value: date | None) -> str:
@@ -57,4 +65,5 @@ def register(app) -> None:
     app.add_template_filter(format_vnd, "vnd")
     app.add_template_filter(format_signed, "signed")
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_number, "number")
     app.add_template_filter(format_moment, "moment")

@@ -8,8 +8,8 @@ GROUP_NAMES = {
     "drinks": _l("Drinks"),
     "herbal": _l("Herbal products"),
     "handicrafts": _l("Handicrafts"),
-    "plants": _l("Flowers, ornamental plants and animals"),
-    "tourism": _l("Community and eco-tourism services"),
+    "plants": _l("Ornamental plants and animals"),
+    "tourism": _l("Community tourism, eco-tourism and tourist sites"),
 }
 
 GROUP_BLURBS = {
@@ -33,6 +33,22 @@ LEVEL_NAMES = {
     "district": _l("District"),
     "province": _l("Province"),
     "national": _l("National"),
+}
+
+REGION_KIND_NAMES = {
+    "province": _l("province"),
+    "city": _l("city"),
+    "district": _l("district"),
+    "town": _l("town"),
+    "commune": _l("commune"),
+    "ward": _l("ward"),
+}
+
+# Where a parcel goes, seen from its producer's province (storefront.delivery.models.Zone).
+ZONE_NAMES = {
+    "province": _l("Same province"),
+    "region": _l("Same region (neighbouring provinces)"),
+    "nationwide": _l("Nationwide"),
 }
 
 SORT_NAMES = {
@@ -117,10 +133,31 @@ PAYMENT_REVIEW_REASONS = {
     "other_session": _l("not the payment session this order started"),
     "not_a_payment": _l("not a one-off payment"),
     "other_currency": _l("not in đồng (VND)"),
+    "no_order_number": _l("the transfer content names no order"),
+    "unknown_order": _l("no order has the number in the transfer content"),
+    "amount_short": _l("less than the order's total"),
+    "amount_over": _l("more than the order's total"),
+    "already_paid": _l("the order was already paid"),
+}
+
+# The notices the law asks for, as the product page, the cart and the receipt print them (the
+# Vietnamese wording is the legal one), and as the office names them when setting a rule.
+NOTICE_TEXTS = {
+    "adults_only": _l("Not for sale to persons under 18."),
+    "not_a_medicine": _l(
+        "This food is not a medicine and does not replace medicines that treat disease."
+    ),
+}
+NOTICE_NAMES = {
+    "adults_only": _l("Alcohol: not for sale to persons under 18 (age confirmed at checkout)"),
+    "not_a_medicine": _l("Health supplement: not a medicine"),
 }
 
 
 def register(app) -> None:
+    # A global, not only in the context: the shop's macros (imported without context) read it.
+    app.jinja_env.globals["NOTICE_TEXTS"] = NOTICE_TEXTS
+
     @app.context_processor
     def labels():
         return {
@@ -138,4 +175,6 @@ def register(app) -> None:
             "TRANSFER_STATUS_NAMES": TRANSFER_STATUS_NAMES,
             "SALE_STATUS_NAMES": SALE_STATUS_NAMES,
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
+            "NOTICE_NAMES": NOTICE_NAMES,
+            "ZONE_NAMES": ZONE_NAMES,
         }

@@ -74,3 +74,19 @@ def parse_vnd(raw: object, *, minimum: int = 0, maximum: int) -> int:
     if _GROUPED_RE.match(text):
         text = re.sub(r"[.,\s]", "", text)
     return parse_int(text, minimum=minimum, maximum=maximum)
+
+
+_DECIMAL_RE = re.compile(r"^-?\d{1,3}(?:\.\d{1,8})?$", re.ASCII)
+
+
+def parse_degrees(raw: object, *, limit: int) -> float:
+    """A latitude (``limit`` 90) or longitude (180) in decimal degrees, "14.3545" or "-8.5": ASCII
+    digits, a dot, at most 8 decimals, within ±limit. Refused otherwise (``NotAWholeNumber`` for
+    the shape, ``OutOfRange`` past the limit)."""
+    text = str(raw).strip() if isinstance(raw, str | int | float) else ""
+    if not _DECIMAL_RE.match(text):
+        raise NotAWholeNumber(text[:40])
+    value = float(text)
+    if abs(value) > limit:
+        raise OutOfRange(int(value), -limit, limit)
+    return value

@@ -11,6 +11,9 @@ page others are served. So:
 - a price change, a sale or a revoked certificate shows at once on the process that made it and
   within a second everywhere, with Redis or without, while a page served from the cache costs no
   query at all;
+- a page that shows stock numbers (a product page, a showroom's shelf, the API) is kept with the
+  stock version of each product (or showroom) it showed, and made again only when one of those
+  changed: a sale of one product leaves every other product's pages in the cache;
 - the form token (CSRF) is not part of the cached page: the page is kept with a placeholder that
   is replaced by the visitor's own token on the way out.
 
@@ -57,22 +60,37 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
             return view(*args, **kwargs)
         key = _key(query)
         stored = cache_get(key)
-        if stored is None:
+        if stored is None or _stock_changed_since(stored[2]):
+            catalog_generation.shown_on_this_page()  # start with none
+            watermark = catalog_generation.stock_watermark()
             response = _render_with_placeholder(view, args, kwargs)
             if response.status_code != 200 or response.is_streamed:
                 return _with_visitor_token(response)
-            stored = (response.get_data(), _headers_to_keep(response))
-            cache_set(key, stored)
-        body, headers = stored
+            # A change this process learnt of while the page was made may or may not be in it:
+            # such a product is kept with version -1, so the page is made again next time.
+            versions = {
+                product_id: version if version <= watermark else -1
+                for product_id, version in catalog_generation.stock_versions(
+                    catalog_generation.shown_on_this_page()
+                ).items()
+            }
+            stored = (response.get_data(), _headers_to_keep(response), versions)
+            cache_set(key, stored, current_app.config.get("PAGE_CACHE_SECONDS", 300))
+        body, headers, _versions = stored
         response = current_app.response_class(body, headers=headers)
         return _with_visitor_token(response).make_conditional(request)
 
     return serve
 
 
+def _stock_changed_since(versions: dict[int, int]) -> bool:
+    """The page shows the stock of products changed since it was made."""
+    return bool(versions) and catalog_generation.stock_versions(versions) != versions
+
+
 def _same_for_everybody() -> bool:
     return (
-        current_app.config["CACHE_TYPE"] != "NullCache"
+        current_app.config.get("PAGE_CACHE_SECONDS", 300) > 0
         and request.method in ("GET", "HEAD")
         and not current_user.is_authenticated
         and not session.get("_flashes")

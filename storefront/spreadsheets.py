@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -54,25 +55,46 @@ def csv_file(header: Sequence, rows: Iterable[Sequence]) -> bytes:
 def xlsx_file(header: Sequence, rows: Iterable[Sequence], *, sheet: str, title: str = "") -> bytes:
     """The table as an XLSX workbook of one sheet: an optional title line, the bold header, the
     rows; columns as wide as their text (within reason), dates as dd/mm/yyyy."""
+    return xlsx_workbook([Sheet(sheet, header, rows, [title] if title else [])])
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: lines of heading (the first one large), then the table."""
+
+    name: str
+    header: Sequence
+    rows: Iterable[Sequence]
+    headings: list[str] = field(default_factory=list)
+
+
+def xlsx_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """Several tables as one XLSX workbook, a sheet each, written as ``xlsx_file`` writes one."""
     workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = _plain_text(sheet)[:MAX_SHEET_TITLE] or "Sheet"
-    lines = ([[title]] if title else []) + [list(header)] + [list(row) for row in rows]
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        _write_sheet(
+            workbook.create_sheet(_plain_text(sheet.name)[:MAX_SHEET_TITLE] or "Sheet"), sheet
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(worksheet, sheet: Sheet) -> None:
+    headings = [h for h in sheet.headings if h]
+    lines = [[h] for h in headings] + [list(sheet.header)] + [list(row) for row in sheet.rows]
     for row_number, line in enumerate(lines, start=1):
         for column_number, value in enumerate(line, start=1):
             _fill(worksheet.cell(row=row_number, column=column_number), value)
-    first = 1
-    if title:
-        worksheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-        first = 2
+    for number in range(1, len(headings) + 1):
+        worksheet.cell(row=number, column=1).font = Font(bold=True, size=13 if number == 1 else 11)
+    first = len(headings) + 1
     for cell in worksheet[first]:
         cell.font = Font(bold=True)
     for column in worksheet.iter_cols(min_row=first):
         width = max((len(str(cell.value or "")) for cell in column), default=8)
         worksheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _csv_cell(value) -> str | int | float | Decimal:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders.models import Order
-from storefront.register.models import Region
+from storefront.register.models import NATIONAL_SOURCE, Region
 from tests.factories import make_region
 
 ORDER_URL_RE = re.compile(r"/don-hang/(DH[0-9A-Z]{8})(?:\?k=([\w-]+))?$")
@@ -65,12 +65,13 @@ def vietqr_png(page: str) -> bytes:
 
 
 def delivery_area() -> tuple[Region, Region]:
-    """Today's province and one of its wards."""
-    province = db.session.scalar(select(Region).filter_by(code="QNG")) or make_region(
-        "QNG", "Quảng Ngãi"
+    """A province of today's national units and one of its wards, as `flask regions sync`
+    loads them (tests that need all 3,355 units run the sync itself)."""
+    province = db.session.scalar(select(Region).filter_by(code="VN-01")) or make_region(
+        "VN-01", "Thành phố Hà Nội", source=NATIONAL_SOURCE
     )
-    ward = db.session.scalar(select(Region).filter_by(code="QNG-W1")) or make_region(
-        "QNG-W1", "Phường Trần Phú", kind="ward", parent=province
+    ward = db.session.scalar(select(Region).filter_by(code="VN-00070")) or make_region(
+        "VN-00070", "Phường Hoàn Kiếm", kind="ward", parent=province, source=NATIONAL_SOURCE
     )
     return province, ward
 

@@ -31,6 +31,7 @@ def make_region(
     valid_to=None,
     successor=None,
     valid_from=None,
+    source=None,
 ) -> Region:
     n = _n()
     region = Region(
@@ -41,6 +42,7 @@ def make_region(
         valid_from=valid_from,
         valid_to=valid_to,
         successor=successor,
+        source=source,
     )
     db.session.add(region)
     db.session.commit()

@@ -13,12 +13,16 @@ import pytest
 from flask import g
 
 from storefront.accounts.models import User
-from storefront.catalog.models import ProductImage
+from storefront.audit.models import AuditArea
+from storefront.audit.services import record
+from storefront.catalog.models import ProductImage, ProductNoticeRule
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as stock
+from storefront.office.models import ProgrammePlan
 from storefront.orders import placing
-from storefront.showrooms import sale_recording, transfers
+from storefront.orders.tracking import ensure_default_carriers
+from storefront.showrooms import sale_recording, shifts, transfers
 from storefront.traceability.models import BatchDelivery, LabelReport, ProductBatch
 from tests.factories import (
     make_producer,
@@ -57,7 +61,13 @@ TABLE = {
     "catalog.product": ("GET", "/san-pham/{product_a}", None, PUBLIC),
     "catalog.producer": ("GET", "/chu-the/{producer_a}", None, PUBLIC),
     "catalog.media": ("GET", "/media/products/none-large.jpg", None, {"*": 404}),
+    "catalog.picture": ("GET", "/media/products/w/pa-0123456789ab-640.webp", None, {"*": 404}),
     "qr.verify": ("GET", "/q/{product_a}", None, PUBLIC),
+    "shop.policy_page": ("GET", "/chinh-sach/bao-mat", None, PUBLIC),
+    "shop.robots": ("GET", "/robots.txt", None, PUBLIC),
+    "shop.sitemap_index": ("GET", "/sitemap.xml", None, PUBLIC),
+    "shop.sitemap_pages": ("GET", "/sitemap-pages.xml", None, PUBLIC),
+    "shop.sitemap_products": ("GET", "/sitemap-products-1.xml", None, PUBLIC),
     "api-docs.openapi_json": ("GET", "/api/openapi.json", None, PUBLIC),
     "api_pages.docs": ("GET", "/api/docs", None, PUBLIC),
     "api.products": ("GET", "/api/v1/products?q=san", None, PUBLIC),
@@ -103,6 +113,9 @@ TABLE = {
     "accounts.logout_everywhere": ("POST", "/tai-khoan/dang-xuat-moi-noi", None, {"*": 302}),
     "accounts.forgot_password": ("GET", "/quen-mat-khau", None, PUBLIC),
     "accounts.reset_password": ("GET", "/dat-lai-mat-khau/not-a-token", None, {"*": 400}),
+    "accounts.reset_with_code": ("GET", "/quen-mat-khau/ma", None, PUBLIC),
+    # Development only (the tests run as development): refused in production.
+    "accounts.dev_outbox": ("GET", "/dev/outbox", None, PUBLIC),
     "producers.dashboard": ("GET", "/producer/", None, PRODUCERS_ONLY),
     "producers.stock": ("GET", "/producer/stock", None, PRODUCERS_ONLY),
     "producers.ledger": ("GET", "/producer/ledger", None, PRODUCERS_ONLY),
@@ -152,6 +165,15 @@ TABLE = {
         {**OWN_PRODUCT, "producer_a": 302},
     ),
     "cart.show": ("GET", "/gio-hang", None, PUBLIC),
+    "delivery.choose_province": ("GET", "/giao-hang/chon?province=VN-01", None, {"*": 302}),
+    "orders.delivery_choice": ("GET", "/thanh-toan/giao-den?province=VN-01", None, PUBLIC),
+    "office.delivery_rates": ("GET", "/office/giao-hang", None, OFFICE_ONLY),
+    "office.delete_delivery_rate": (
+        "POST",
+        "/office/giao-hang/999/xoa",
+        {},
+        {**OFFICE_ONLY, "office": 404},
+    ),
     "cart.add": ("POST", "/gio-hang/them", {"code": "{product_a}", "quantity": "1"}, {"*": 302}),
     "cart.update": ("POST", "/gio-hang/cap-nhat", {}, {"*": 302}),
     # With an empty cart, checkout sends everyone back to the cart.
@@ -160,6 +182,16 @@ TABLE = {
     "orders.order_page": ("GET", "/don-hang/{order}", None, {"*": 404, "customer": 200}),
     "orders.cancel": ("POST", "/don-hang/{order}/huy", {}, {"*": 404, "customer": 302}),
     "orders.my_orders": ("GET", "/tai-khoan/don-hang", None, {"*": 200, "anonymous": LOGIN}),
+    "orders.payment_status": (
+        "GET",
+        "/don-hang/{order}/trang-thai-thanh-toan",
+        None,
+        {"*": 404, "customer": 200},
+    ),
+    "orders.buy_again": ("POST", "/don-hang/{order}/mua-lai", {}, {"*": 404, "customer": 302}),
+    # The bank-notification webhooks are off without their keys: they do not exist then.
+    "payments.sepay_webhook": ("POST", "/payments/sepay/webhook", {}, {"*": 404}),
+    "payments.casso_webhook": ("POST", "/payments/casso/webhook", {}, {"*": 404}),
     "payments.card_start": ("POST", "/don-hang/{order}/the", {}, {"*": 404, "customer": 400}),
     "payments.card_return": (
         "GET",
@@ -184,6 +216,24 @@ TABLE = {
     "producers.settlements": ("GET", "/producer/settlements", None, PRODUCERS_ONLY),
     "showrooms.pos.counter": ("GET", "/pos/", None, STAFF_ONLY),
     "showrooms.pos.catalogue": ("GET", "/pos/api/catalogue", None, STAFF_ONLY),
+    "showrooms.pos.find": ("GET", "/pos/api/find?q=san+pham", None, STAFF_ONLY),
+    "showrooms.pos.service_worker": ("GET", "/pos/sw.js", None, STAFF_ONLY),
+    # A shift is open already: a second one is refused (the form again, 400).
+    "showrooms.pos.open_shift": (
+        "POST",
+        "/pos/shift/open",
+        {"amount": "0"},
+        {**STAFF_ONLY, "staff_x": 400, "staff_y": 400},
+    ),
+    "showrooms.pos.shift": ("GET", "/pos/shift", None, STAFF_ONLY),
+    # Counted 1 đồng: not what either drawer should hold, and no reason given (400).
+    "showrooms.pos.close_shift": (
+        "POST",
+        "/pos/shift/close",
+        {"amount": "1"},
+        {**STAFF_ONLY, "staff_x": 400, "staff_y": 400},
+    ),
+    "showrooms.pos.shift_report": ("GET", "/pos/shifts/{shift_x}", None, SHOWROOM_X),
     # Showroom Y has none of product A on its shelf: the scan is refused there (422).
     "showrooms.pos.scan": (
         "GET",
@@ -208,6 +258,12 @@ TABLE = {
     "showrooms.pos.sale": ("GET", "/pos/sales/{sale_x}", None, SHOWROOM_X),
     "showrooms.pos.receipt": ("GET", "/pos/sales/{sale_x}/receipt", None, SHOWROOM_X),
     "showrooms.pos.void": ("POST", "/pos/sales/{sale_x}/void", {"reason": "x"}, SHOWROOM_X_ACTION),
+    "showrooms.pos.send_slip": (
+        "POST",
+        "/pos/sales/{sale_x}/send",
+        {"to": "khach@example.vn"},
+        SHOWROOM_X_ACTION,
+    ),
     "showrooms.pos.take_return": (
         "POST",
         "/pos/sales/{sale_x}/return",
@@ -285,6 +341,20 @@ TABLE = {
         {"reason": "check"},
         office(302),
     ),
+    # The order of the table is not shipped: marking a part delivered is refused (flashed).
+    "office.order_part_delivered": (
+        "POST",
+        "/office/orders/{order}/parts/{part_a}/delivered",
+        {},
+        office(302),
+    ),
+    "office.carriers": ("GET", "/office/carriers", None, OFFICE_ONLY),
+    "office.carrier_save": (
+        "POST",
+        "/office/carriers/ghn",
+        {"tracking_url": "https://donhang.ghn.vn/?order_code={{code}}"},  # formatted once
+        office(302),
+    ),
     "office.products": ("GET", "/office/products?review=pending", None, OFFICE_ONLY),
     "office.new_product": ("GET", "/office/products/new", None, OFFICE_ONLY),
     "office.product": ("GET", "/office/products/{product_a}", None, OFFICE_ONLY),
@@ -306,6 +376,18 @@ TABLE = {
         "/office/products/{product_a}/certificates",
         {"cert-score": "80", "cert-stars": "4"},
         office(400),
+    ),
+    "office.certificate_scan_upload": (
+        "POST",
+        "/office/certificates/{certificate_a}/scan",
+        {},
+        {"*": 403, "anonymous": LOGIN, "office": 302},
+    ),
+    "office.certificate_scan": (
+        "GET",
+        "/office/certificates/{certificate_a}/scan",
+        None,
+        {"*": 403, "anonymous": LOGIN, "office": 404},
     ),
     "office.revoke_certificate": (
         "POST",
@@ -344,7 +426,22 @@ TABLE = {
     "office.import_csv": ("GET", "/office/import/products", None, OFFICE_ONLY),
     "office.confirm_import": ("POST", "/office/import/products/confirm", {}, office(400)),
     "office.audit_log": ("GET", "/office/audit?q=x", None, OFFICE_ONLY),
+    "office.audit_entry": ("GET", "/office/audit/{audit_a}", None, OFFICE_ONLY),
+    "office.shop_operator": ("GET", "/office/shop", None, OFFICE_ONLY),
+    "office.shop_policy": ("GET", "/office/shop/policies/giao-hang", None, OFFICE_ONLY),
+    "office.notice_rules": ("GET", "/office/notices", None, OFFICE_ONLY),
+    "office.delete_notice_rule": ("POST", "/office/notices/{notice_rule}/delete", {}, office(302)),
     "office.report_page": ("GET", "/office/reports", None, OFFICE_ONLY),
+    "office.plan_list": ("GET", "/office/plans", None, OFFICE_ONLY),
+    "office.plan": ("GET", "/office/plans/{plan_a}", None, OFFICE_ONLY),
+    "office.plan_target": (
+        "POST",
+        "/office/plans/{plan_a}/targets",
+        {"region": "NOSUCH", "indicator": "showrooms", "target": "1"},
+        office(400),
+    ),
+    "office.plan_report": ("GET", "/office/plans/{plan_a}/report", None, OFFICE_ONLY),
+    "office.plan_report_xlsx": ("GET", "/office/plans/{plan_a}/report.xlsx", None, OFFICE_ONLY),
     "office.report_export": ("GET", "/office/reports/kpis.xlsx", None, OFFICE_ONLY),
     "office.sales_page": ("GET", "/office/sales", None, OFFICE_ONLY),
     "office.sales_export": ("GET", "/office/sales/settlements.csv", None, OFFICE_ONLY),
@@ -395,7 +492,9 @@ def world(app_ctx, monkeypatch):
     product_a = make_product(producer=producer_a, stock=10)
     make_product(producer=producer_b, stock=10)
     image = ProductImage(product_id=product_a.id, filename="pa-1")
-    db.session.add(image)
+    notice_rule = ProductNoticeRule(group="drinks", subgroup="Rượu", notice="adults_only")
+    db.session.add_all([image, notice_rule])
+    ensure_default_carriers()  # the carriers the migration seeds (tests empty every table)
     transfer = transfers.send_to_showroom(
         producer_a.id, showroom_x.id, {product_a.id: 2}, actor="test"
     )
@@ -419,6 +518,9 @@ def world(app_ctx, monkeypatch):
     )
     db.session.commit()
     stock_at_showroom(product_a, showroom_x, 5)
+    # Both counters are at work: a shift open at each, with a float of 100.000 ₫.
+    for staff in ("staff_x", "staff_y"):
+        shifts.open_shift(db.session.get(User, users[staff].id), 100_000)
     sale, _created = sale_recording.record_sale(
         db.session.get(User, users["staff_x"].id),
         "role-matrix-sale",
@@ -434,6 +536,21 @@ def world(app_ctx, monkeypatch):
         customer_id=None,
         idempotency_digest="role-matrix-pickup",
     )
+    plan_a = ProgrammePlan(
+        number="1/KH-UBND",
+        title="Kế hoạch 1/KH-UBND",
+        period_start=today().replace(month=1, day=1),
+        period_end=today().replace(month=12, day=31),
+        products_3_star_plus=10,
+        products_5_star=1,
+        cooperative_share_pct=50,
+        sme_share_pct=30,
+        modern_channels_low_pct=20,
+        modern_channels_high_pct=30,
+        showrooms_per_district=0,
+    )
+    db.session.add(plan_a)
+    audit_a = record("test", AuditArea.PRICE, "price.changed", product_a.name, after={"x": 1})
     db.session.commit()
     batch = ProductBatch(
         product_id=product_a.id,
@@ -468,6 +585,7 @@ def world(app_ctx, monkeypatch):
         "producer_a": "PA",
         "version_a": product_a.version,
         "image_a": image.id,
+        "notice_rule": notice_rule.id,
         "transfer_a": transfer.id,
         "showroom_x": "SX",
         "order": order.number,
@@ -476,10 +594,13 @@ def world(app_ctx, monkeypatch):
         "certificate_a": product_a.certificates[0].id,
         "customer_id": users["customer"].id,
         "sale_x": sale.number,
+        "shift_x": sale.shift_id,
         "pickup_x": pickup.number,
         "batch_a": batch.code,
         "batch_a_id": batch.id,
         "label_report": label_report.id,
+        "audit_a": audit_a.id,
+        "plan_a": plan_a.id,
     }
     return {name: user.id for name, user in users.items()}, values
 

@@ -28,20 +28,52 @@ def decode_qr(png: bytes, folder: Path) -> str:
     return result.stdout.strip()
 
 
-def decode_pdf_qr(pdf: bytes, folder: Path) -> list[str]:
-    """Every QR code on the PDF's first page, read by zbar from a 300 dpi rendering (pdftoppm,
-    from Debian's poppler-utils), top left to bottom right as zbar finds them."""
-    for tool, package in (("pdftoppm", "poppler-utils"), ("zbarimg", "zbar-tools")):
-        if shutil.which(tool) is None:
-            if os.environ.get("REQUIRE_BROWSER") == "1":
-                pytest.fail(f"REQUIRE_BROWSER=1 and {tool} is missing (apt-get install {package})")
-            pytest.skip(f"{tool} is not installed (apt-get install {package})")
-    (folder / "labels.pdf").write_bytes(pdf)
+def _require(tool: str, package: str) -> None:
+    if shutil.which(tool) is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 and {tool} is missing (apt-get install {package})")
+        pytest.skip(f"{tool} is not installed (apt-get install {package})")
+
+
+def pdf_page_png(pdf: bytes, folder: Path, dpi: int = 300) -> Path:
+    """The PDF's first page as a PNG, drawn by poppler's pdftoppm as a printer would."""
+    _require("pdftoppm", "poppler-utils")
+    source = folder / "page.pdf"
+    source.write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", "labels.pdf", "page"],
-        cwd=folder,
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(source),
+            str(folder / "page"),
+        ],
         check=True,
     )
-    page = next(folder.glob("page*.png"))
+    return folder / "page.png"
+
+
+def decode_all(image: Path) -> set[tuple[str, str]]:
+    """Every code zbar reads in the image: (symbology, text), e.g. ("EAN-13", "893…")."""
+    _require("zbarimg", "zbar-tools")
+    result = subprocess.run(["zbarimg", "-q", str(image)], capture_output=True, text=True)
+    found = set()
+    for line in result.stdout.splitlines():
+        kind, _, text = line.partition(":")
+        found.add((kind, text))
+    return found
+
+
+def decode_pdf_qr(pdf: bytes, folder: Path) -> list[str]:
+    """Every QR code on the PDF's first page, read by zbar from a 300 dpi rendering, top left to
+    bottom right as zbar finds them."""
+    page = pdf_page_png(pdf, folder)
+    _require("zbarimg", "zbar-tools")
     result = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True)
     return result.stdout.split()

@@ -47,5 +47,17 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class ResetCodeForm(FlaskForm):
+    """A new password with the six-digit code texted to the account's mobile number."""
+
+    phone = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=20)])
+    code = StringField(_l("Code from the SMS"), validators=[DataRequired(), Length(max=12)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
 class LogoutForm(FlaskForm):
     """Only a CSRF token: logging out is a POST."""

@@ -95,3 +95,19 @@ class SignIn(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ResetCode(db.Model):
+    """A six-digit password-reset code sent by SMS to an account's mobile number. Only a keyed
+    hash is kept; the code works once, for 10 minutes, and for a few tries."""
+
+    __tablename__ = "reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    failed_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Used, replaced by a newer code, or too many wrong tries: it opens nothing any more.
+    spent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -17,12 +17,14 @@ from storefront.accounts.forms import (
     LogoutForm,
     PasswordChangeForm,
     RegisterForm,
+    ResetCodeForm,
     ResetPasswordForm,
 )
 from storefront.accounts.models import Role
 from storefront.accounts.sessions import start_session
 from storefront.extensions import db, limiter
 from storefront.links import safe_next
+from storefront.outbox.services import latest_messages
 from storefront.submissions import carry_out, form_status
 
 # Where each role starts after signing in (when that back office exists in this build).
@@ -35,6 +37,21 @@ HOME_BY_ROLE = {
 
 def _rate(name: str):
     return lambda: current_app.config[name]
+
+
+def _typed_mobile() -> str | None:
+    """The mobile number a reset form carries (its rate limit counts per number)."""
+    return services.normalise_mobile(
+        request.form.get("identifier") or request.form.get("phone") or ""
+    )
+
+
+def _per_number() -> str:
+    return f"mobile:{_typed_mobile()}"
+
+
+def _no_number() -> bool:
+    return _typed_mobile() is None
 
 
 def _landing(user) -> str:
@@ -131,13 +148,53 @@ def logout_everywhere():
 
 @bp.route("/quen-mat-khau", methods=["GET", "POST"])
 @limiter.limit(_rate("RESET_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(
+    _rate("SMS_CODE_RATE_LIMIT"), key_func=_per_number, exempt_when=_no_number, methods=["POST"]
+)
 def forgot_password():
+    """An e-mail address gets a link; a mobile number gets a six-digit code by SMS (the same
+    page follows whether it has an account or not)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if phone := services.normalise_mobile(form.identifier.data):
+            services.request_reset_code(phone)
+            db.session.commit()
+            return redirect(url_for(".reset_with_code", so=phone))
         services.request_password_reset(form.identifier.data)
         db.session.commit()
         return render_template("accounts/reset_sent.html")
     return render_template("accounts/forgot.html", form=form), form_status(form)
+
+
+@bp.route("/quen-mat-khau/ma", methods=["GET", "POST"])
+@limiter.limit(_rate("RESET_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(
+    _rate("SMS_CODE_TRY_RATE_LIMIT"), key_func=_per_number, exempt_when=_no_number,
+    methods=["POST"],
+)
+def reset_with_code():
+    """The code texted to the number, and a new password."""
+    form = ResetCodeForm()
+    if request.method == "GET":
+        form.phone.data = services.normalise_mobile(request.args.get("so", "")) or ""
+    elif form.validate_on_submit():
+        phone = services.normalise_mobile(form.phone.data)
+        try:
+            if phone is None:
+                raise services.WrongResetCode(_("This is not a Vietnamese mobile number."))
+            user = services.reset_password_with_code(phone, form.code.data, form.password.data)
+        except services.WrongResetCode as error:
+            db.session.commit()  # the wrong try counts against the code
+            form.code.errors.append(str(error))
+        except services.AccountError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            start_session(user)
+            db.session.commit()
+            flash(_("Your new password is set."), "success")
+            return redirect(_landing(user))
+    return render_template("accounts/reset_code.html", form=form), form_status(form)
 
 
 @bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
@@ -158,3 +215,12 @@ def reset_password(token: str):
         flash(_("Your new password is set."), "success")
         return redirect(_landing(done.value))
     return render_template("accounts/reset.html", form=form), form_status(form)
+
+
+@bp.get("/dev/outbox")
+def dev_outbox():
+    """Development only: the latest e-mails and text messages the shop wrote (what a developer's
+    phone would have received: reset codes, order notices). Never in production."""
+    if current_app.config["STOREFRONT_ENV"] != "development":
+        abort(404)  # production, or any environment that is not a developer's own
+    return render_template("accounts/dev_outbox.html", messages=latest_messages(30))

@@ -6,22 +6,26 @@ read; nothing is changed when it raises.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import TypeVar, cast
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.engine import CursorResult
 
-from storefront.accounts.models import Role, SignIn, User
+from storefront.accounts.models import ResetCode, Role, SignIn, User
 from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.ids import parse_id
 from storefront.links import absolute_url_for
-from storefront.outbox.services import queue_email
+from storefront.outbox.services import queue_email, queue_sms
 from storefront.register.models import Producer, Showroom
 
 _Coded = TypeVar("_Coded", Producer, Showroom)
@@ -35,6 +39,11 @@ RESET_SALT = "password-reset"
 # An invitation is a set-password link that lives longer than a reset link.
 INVITATION = "invitation"
 INVITATION_MAX_AGE = 7 * 24 * 3600
+# Password reset by SMS: six digits, 10 minutes, a few wrong tries (requests for codes and tries
+# are also rate-limited per number and per client address: accounts/routes.py).
+RESET_CODE_DIGITS = 6
+RESET_CODE_LIFETIME = timedelta(minutes=10)
+RESET_CODE_TRIES = 5
 # Compared in constant time against a hash of a password nobody has, so a missing account costs
 # the same as a wrong password and gives nothing away by timing.
 _DUMMY_HASH = None
@@ -258,6 +267,92 @@ def request_password_reset(identifier: str) -> None:
         link=password_link(user),
         hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
     )
+
+
+class WrongResetCode(AccountError):
+    """A code that opens nothing; the try is counted (the caller commits it)."""
+
+
+def request_reset_code(phone: str) -> None:
+    """Text a six-digit reset code to the account with this mobile number, if there is one
+    (said to nobody either way: the page that follows is the same). Any earlier code of the
+    account stops working. The SMS goes through the outbox after the commit."""
+    user = db.session.scalar(select(User).where(User.phone == phone))
+    if user is None or not user.active:
+        return
+    now = utcnow()
+    _spend_codes(user.id, now)
+    code = f"{secrets.randbelow(10**RESET_CODE_DIGITS):0{RESET_CODE_DIGITS}d}"
+    db.session.add(
+        ResetCode(
+            user_id=user.id,
+            code_digest=_code_digest(user.id, code),
+            created_at=now,
+            expires_at=now + RESET_CODE_LIFETIME,
+        )
+    )
+    minutes = int(RESET_CODE_LIFETIME.total_seconds() // 60)
+    queue_sms(
+        phone,
+        _(
+            "%(code)s is your OCOP Storefront code to set a new password. It works for "
+            "%(minutes)d minutes. Never share it.",
+            code=code,
+            minutes=minutes,
+        ),
+        kind="password_reset_code",
+    )
+
+
+def reset_password_with_code(phone: str, code: str, new_password: str) -> User:
+    """Set a new password with the code texted to ``phone``: the latest code of the account,
+    unexpired, unused, fewer than RESET_CODE_TRIES wrong tries. The code is spent and every
+    session of the account ends. A wrong code raises WrongResetCode after counting the try (the
+    caller commits that); a number without an account is answered the same way."""
+    check_password_rules(new_password)
+    now = utcnow()
+    user = db.session.scalar(select(User).where(User.phone == phone))
+    wrong = WrongResetCode(_("This code is not right or no longer works. Ask for a new one."))
+    if user is None or not user.active:
+        raise wrong
+    current = db.session.scalar(
+        select(ResetCode)
+        .where(ResetCode.user_id == user.id, ResetCode.spent_at.is_(None))
+        .order_by(ResetCode.id.desc())
+        .limit(1)
+    )
+    typed = re.sub(r"\s", "", code or "")
+    if current is None or current.expires_at <= now:
+        raise wrong
+    if not hmac.compare_digest(current.code_digest, _code_digest(user.id, typed)):
+        current.failed_tries += 1
+        if current.failed_tries >= RESET_CODE_TRIES:
+            current.spent_at = now
+        raise wrong
+    spent = db.session.execute(  # once: two submissions of one code cannot both succeed
+        update(ResetCode)
+        .where(ResetCode.id == current.id, ResetCode.spent_at.is_(None))
+        .values(spent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult, spent).rowcount != 1:
+        raise wrong
+    user.set_password(new_password)
+    return user
+
+
+def _spend_codes(user_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(ResetCode)
+        .where(ResetCode.user_id == user_id, ResetCode.spent_at.is_(None))
+        .values(spent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _code_digest(user_id: int, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"reset-code:{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def send_invitation(user: User, invited_by: str) -> None:

@@ -6,8 +6,10 @@ from datetime import date
 
 from storefront.catalog import cards, listing, product_pages
 from storefront.catalog.models import CertificateStatus
+from storefront.catalog.pictures import absolute_picture_url
 from storefront.formatting import web_address
 from storefront.links import absolute_url_for
+from storefront.register import generation
 from storefront.traceability.batches import BatchCheck
 
 
@@ -29,10 +31,13 @@ def product_summary(card: cards.ProductCard) -> dict:
         "available": max(card.available_online, 0),
         "is_demo": card.is_demo,
         "url": absolute_url_for("catalog.product", code=card.code),
+        "picture": absolute_picture_url(card.picture) if card.picture else None,
     }
 
 
 def product_page(page: listing.Page, filters: listing.CatalogFilters) -> dict:
+    generation.stock_shown(page.product_ids)  # "available" is a number: kept per product
+
     def link(number: int) -> str:
         return absolute_url_for(
             "api.products",
@@ -71,6 +76,7 @@ def certificate(cert, today: date) -> dict:
         "revoked_on": cert.revoked_on,
         "revoked_reason": cert.revoked_reason,
         "is_demo": cert.is_demo,
+        "stars_is_demo": cert.stars_is_demo,
     }
 
 
@@ -88,8 +94,23 @@ def product_detail(view: product_pages.ProductView, today: date) -> dict:
         "available": view.online_available,
         "is_demo": product.is_demo,
         "url": absolute_url_for("catalog.product", code=product.code),
+        "picture": absolute_picture_url(product.images[0].filename) if product.images else None,
         "sellable": view.sellable,
         "description": product.description,
+        "net_quantity": product.net_quantity,
+        "ingredients": product.ingredients,
+        "shelf_life": product.shelf_life,
+        "storage": product.storage,
+        "directions": product.directions,
+        "origin": product.origin,
+        "shipping_weight_grams": product.shipping_weight_grams,
+        "content_is_demo": product.content_is_demo,
+        "pictures": [
+            {"url": absolute_picture_url(image.filename), "alt": image.alt}
+            for image in product.images
+        ],
+        "notices": view.notices,
+        "producer_is_demo": product.producer.is_demo,
         "region": {"code": product.region.code, "name": product.region.name},
         "certificates": [certificate(c, today) for c in view.history],
         "showrooms": [
@@ -143,6 +164,7 @@ def producer_summary(producer, products: int) -> dict:
         "code": producer.code,
         "name": producer.name,
         "legal_form": producer.legal_form,
+        "is_demo": producer.is_demo,
         "region": {"code": producer.region.code, "name": producer.region.name},
         "address": producer.address,
         "website": web_address(producer.website),

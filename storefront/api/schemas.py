@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from storefront.catalog.listing import MAX_QUERY_LENGTH, SORTS
-from storefront.catalog.models import CertificateStatus, ProductGroup
+from storefront.catalog.models import CertificateStatus, ProductGroup, ProductNotice
 from storefront.extensions import ApiErrorSchema
 
 MAX_PAGE_SIZE = 100
@@ -61,6 +61,10 @@ class Certificate(CertificateSummary):
     revoked_on = fields.Date(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
     is_demo = fields.Boolean(required=True, metadata={"description": "Invented for the demo"})
+    stars_is_demo = fields.Boolean(
+        required=True,
+        metadata={"description": "The stars themselves invented (the source gives none)"},
+    )
 
 
 class ProductSummary(Schema):
@@ -77,6 +81,10 @@ class ProductSummary(Schema):
     )
     is_demo = fields.Boolean(required=True, metadata={"description": "Price and stock invented"})
     url = fields.String(required=True, metadata={"description": "The product's page"})
+    picture = fields.String(
+        allow_none=True,
+        metadata={"description": "Its first picture (JPEG, 1200 px wide at most); none without"},
+    )
 
 
 class Links(Schema):
@@ -108,6 +116,11 @@ class Place(Schema):
     available = fields.Integer(required=True)
 
 
+class Picture(Schema):
+    url = fields.String(required=True, metadata={"description": "JPEG, 1200 px wide at most"})
+    alt = fields.String(allow_none=True)
+
+
 class Product(ProductSummary):
     stars = fields.Integer(
         allow_none=True, metadata={"description": "None without a valid certificate"}
@@ -116,7 +129,33 @@ class Product(ProductSummary):
         Certificate, allow_none=True, required=True, metadata={"description": "The valid one"}
     )
     sellable = fields.Boolean(required=True)
-    description = fields.String(allow_none=True)
+    description = fields.String(
+        allow_none=True, metadata={"description": "Markdown, as the producer wrote it"}
+    )
+    net_quantity = fields.String(allow_none=True, metadata={"description": "Net weight or volume"})
+    ingredients = fields.String(allow_none=True)
+    shelf_life = fields.String(allow_none=True)
+    storage = fields.String(allow_none=True)
+    directions = fields.String(allow_none=True, metadata={"description": "How to use it"})
+    origin = fields.String(allow_none=True, metadata={"description": "The commune it comes from"})
+    shipping_weight_grams = fields.Integer(
+        allow_none=True, metadata={"description": "One unit as packed for delivery"}
+    )
+    content_is_demo = fields.Boolean(
+        required=True, metadata={"description": "The texts above were written for the demo"}
+    )
+    pictures = fields.List(fields.Nested(Picture), required=True)
+    notices = fields.List(
+        fields.String(validate=validate.OneOf([n.value for n in ProductNotice])),
+        required=True,
+        metadata={
+            "description": "Notices the law asks for: adults_only (not sold under 18), "
+            "not_a_medicine (health supplements)"
+        },
+    )
+    producer_is_demo = fields.Boolean(
+        required=True, metadata={"description": "The producer is a stand-in of the demo"}
+    )
     region = fields.Nested(Reference, required=True)
     certificates = fields.List(fields.Nested(Certificate), required=True)
     showrooms = fields.List(fields.Nested(Place), required=True)
@@ -126,7 +165,12 @@ class Product(ProductSummary):
 class Producer(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
-    legal_form = fields.String(required=True)
+    legal_form = fields.String(
+        required=True, allow_none=True, metadata={"description": "None when the source names none"}
+    )
+    is_demo = fields.Boolean(
+        required=True, metadata={"description": "A stand-in of the demo, not a real company"}
+    )
     region = fields.Nested(Reference, required=True)
     address = fields.String(allow_none=True)
     website = fields.String(allow_none=True)

@@ -21,6 +21,7 @@ class AuditArea(enum.StrEnum):
     REGISTER = "register"  # producers, products, showrooms, regions
     BATCH = "batch"  # batches put under review, and the review lifted
     REPORT = "report"  # shoppers' reports of suspicious labels, answered or closed
+    SHOP = "shop"  # the operator's identity, the policy pages
 
 
 class AuditEntry(db.Model):

@@ -10,14 +10,16 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront import spreadsheets
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea, AuditEntry
 from storefront.clock import start_of_day
+from storefront.domain import NotFound
 from storefront.extensions import db
-from storefront.folding import fold
+from storefront.folding import contains_pattern, fold
 
 MAX_QUERY_LENGTH = 200
 
@@ -81,8 +83,7 @@ def search(filters: AuditFilters, limit: int | None = 200) -> list[AuditEntry]:
     """Entries matching every word of ``q`` (diacritics ignored), newest first."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     for word in fold(filters.q[:MAX_QUERY_LENGTH]).split()[:10]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(AuditEntry.search_text.like(f"%{escaped}%", escape="\\"))
+        query = query.where(AuditEntry.search_text.like(contains_pattern(word), escape="\\"))
     if filters.area in set(AuditArea):
         query = query.where(AuditEntry.area == filters.area)
     if filters.date_from:
@@ -104,9 +105,9 @@ def to_csv(entries: list[AuditEntry]) -> bytes:
     )
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
-    """(field, before, after) for each field that differs, for the log's page."""
-    before = json.loads(entry.before) if entry.before else {}
-    after = json.loads(entry.after) if entry.after else {}
-    keys = sorted(set(before) | set(after))
-    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+def record_of(entry_id: int) -> AuditEntry:
+    """One entry; NotFound when there is none."""
+    entry = db.session.get(AuditEntry, entry_id)
+    if entry is None:
+        raise NotFound(_("No such entry in the audit log."))
+    return entry

@@ -7,6 +7,7 @@ from storefront import clock
 from storefront.cart import bp, services
 from storefront.cart.forms import CartForm
 from storefront.catalog.models import Product
+from storefront.delivery import fees, places
 from storefront.extensions import db
 from storefront.ids import parse_id, posted_ids
 from storefront.links import safe_next
@@ -32,8 +33,19 @@ def cart_count():
 
 @bp.get("/gio-hang")
 def show():
-    view = services.view(current_cart().items(), clock.today())
-    return render_template("cart/cart.html", cart=view, form=CartForm())
+    today = clock.today()
+    view = services.view(current_cart().items(), today)
+    user_id = current_user.id if current_user.is_authenticated else None
+    province = places.chosen_province(session.get(places.SESSION_PROVINCE), user_id, today)
+    quotes = fees.parcels(((line.product, line.quantity) for line in view.lines), province)
+    return render_template(
+        "cart/cart.html",
+        cart=view,
+        form=CartForm(),
+        province=province,
+        provinces=places.provinces(today),
+        quotes=quotes,
+    )
 
 
 @bp.post("/gio-hang/them")
@@ -59,11 +71,24 @@ def update():
 
 
 def _update(cart: services.Cart) -> None:
-    """The new quantities (0 removes), and the line whose remove button was pressed."""
+    """The new quantities (0 removes), the line whose − or + was pressed ("<id>:<quantity>"),
+    and the line whose remove button was pressed."""
+    stepped = _stepped(request.form.get("set", ""))
     for product_id, value in posted_ids(request.form, "qty-").items():
-        cart.set(product_id, _quantity(value, allow_zero=True))
+        if stepped is None or product_id != stepped[0]:
+            cart.set(product_id, _quantity(value, allow_zero=True))
+    if stepped is not None:
+        cart.set(stepped[0], _quantity(stepped[1], allow_zero=True))
     if (removed := request.form.get("remove", type=parse_id)) is not None:
         cart.set(removed, 0)
+
+
+def _stepped(raw: str) -> tuple[int, str] | None:
+    product_id, _sep, quantity = raw.partition(":")
+    try:
+        return parse_id(product_id), quantity
+    except ValueError:
+        return None
 
 
 def _quantity(raw: str, allow_zero: bool = False) -> int:

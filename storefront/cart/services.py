@@ -4,23 +4,21 @@ sign-in). It holds product ids and quantities only; prices and availability are 
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storefront import clock
 from storefront.accounts.models import User
 from storefront.accounts.sessions import keep_at_sign_in
 from storefront.cart.models import CartItem
 from storefront.catalog.cards import active_certificate_join, sellable_ids
-from storefront.catalog.models import (
-    Certificate,
-    Product,
-)
+from storefront.catalog.models import Certificate, Product, ProductNotice
+from storefront.catalog.notices import notices_by_product
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
@@ -144,6 +142,7 @@ class CartLine:
     stars: int | None
     available_online: int
     problem: str | None  # why it cannot be checked out now
+    notices: list[str] = field(default_factory=list)  # catalog.notices, as the page shows them
 
     @property
     def line_total(self) -> int:
@@ -166,15 +165,23 @@ class CartView:
     def producer_count(self) -> int:
         return len({line.product.producer_id for line in self.lines})
 
+    @property
+    def adults_only(self) -> list[CartLine]:
+        """Lines sold to adults only: checkout asks the buyer to confirm their age."""
+        return [line for line in self.lines if ProductNotice.ADULTS_ONLY in line.notices]
+
 
 def view(items: dict[int, int], today: date) -> CartView:
-    """The cart as it is now: live price, stars of the active certificate, online stock, and what
-    stops a line from being bought. Four queries whatever the cart's size."""
+    """The cart as it is now: live price, stars of the active certificate, online stock, the
+    law's notices, and what stops a line from being bought. Six queries whatever its size."""
     if not items:
         return CartView([])
     products = db.session.scalars(
-        select(Product).where(Product.id.in_(items)).options(joinedload(Product.producer))
+        select(Product)
+        .where(Product.id.in_(items))
+        .options(joinedload(Product.producer), selectinload(Product.images))
     ).all()
+    notices = notices_by_product(products)
     stars = dict(
         db.session.execute(
             select(Product.id, Certificate.stars)
@@ -200,7 +207,11 @@ def view(items: dict[int, int], today: date) -> CartView:
         quantity = items[product.id]
         available = int(online.get(product.id) or 0)
         problem = None if product.id in sellable else _why_not_sold(stars.get(product.id))
-        lines.append(CartLine(product, quantity, stars.get(product.id), available, problem))
+        lines.append(
+            CartLine(
+                product, quantity, stars.get(product.id), available, problem, notices[product.id]
+            )
+        )
     return CartView(lines)
 
 

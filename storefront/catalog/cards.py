@@ -14,7 +14,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, select
 
-from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Product,
+    ProductImage,
+    ReviewStatus,
+)
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.register.models import Producer
@@ -37,6 +43,7 @@ class ProductCard:
     certificate_number: str = ""
     certificate_issued_on: date | None = None
     certificate_expires_on: date | None = None
+    picture: str | None = None  # the stored name of its first picture, if it has one
 
 
 def active_certificate_join(today: date) -> ColumnElement[bool]:
@@ -83,6 +90,16 @@ def _online_available() -> ScalarSelect[int]:
     )
 
 
+def _first_picture() -> ScalarSelect[str]:
+    """The stored name of the product's picture at place 0 (its first)."""
+    return (
+        select(ProductImage.filename)
+        .where(ProductImage.product_id == Product.id, ProductImage.position == 0)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
 def card_query(today: date) -> Select:
     """Cards of the products that may be listed."""
     return card_columns(today).where(listed_clause())
@@ -104,6 +121,7 @@ def card_columns(today: date) -> Select:
             Certificate.decision_number,
             Certificate.issued_on,
             Certificate.expires_on,
+            _first_picture(),
         )
         .join(Certificate, active_certificate_join(today))
         .join(Producer, Producer.id == Product.producer_id)

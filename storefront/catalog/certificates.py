@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
 
 VALIDITY_MONTHS = 36
@@ -27,15 +28,47 @@ def stars_for_score(score: int) -> int | None:
     return None
 
 
-# Decision 1489/QĐ-TTg: from this day the province certifies 3★ and 4★; before it the district
-# certified 3★ and the province 4★. 5★ is always the national council's.
-REFORM_DAY = date(2025, 7, 1)
+@dataclass(frozen=True)
+class CertificationRules:
+    """Who usually certified each star level while one Prime Minister's decision was in force."""
+
+    decision: str
+    in_force_from: date
+    usual_levels: dict[int, str]
 
 
-def certifying_levels(stars: int, issued_on: date) -> tuple[str, ...]:
-    """The levels that may certify ``stars`` on ``issued_on``."""
-    if stars == 5:
-        return ("national",)
-    if issued_on >= REFORM_DAY:
-        return ("province",)
-    return ("district",) if stars == 3 else ("province",)
+# The one table of the rules by period (DESIGN.md). The level of a real decision is data: these
+# rules say what was usual, to warn about a typing mistake, never to refuse what a decision says.
+RULES_BY_PERIOD = (
+    # Before 1048 (the programme's first year, Decision 490/QĐ-TTg of 2018) the same split held.
+    CertificationRules(
+        "1048/QĐ-TTg", date(2018, 1, 1), {3: "province", 4: "province", 5: "national"}
+    ),
+    CertificationRules(
+        "148/QĐ-TTg", date(2023, 2, 24), {3: "district", 4: "province", 5: "national"}
+    ),
+    # Districts were abolished on 1 July 2025.
+    CertificationRules(
+        "1489/QĐ-TTg", date(2025, 7, 1), {3: "province", 4: "province", 5: "national"}
+    ),
+)
+REFORM_DAY = RULES_BY_PERIOD[-1].in_force_from
+
+
+def rules_on(day: date) -> CertificationRules:
+    """The rules in force on ``day`` (the first period's for an earlier day)."""
+    current = RULES_BY_PERIOD[0]
+    for rules in RULES_BY_PERIOD:
+        if rules.in_force_from <= day:
+            current = rules
+    return current
+
+
+def usual_level(stars: int, issued_on: date) -> str:
+    """The level that usually certified ``stars`` on ``issued_on``."""
+    return rules_on(issued_on).usual_levels[stars]
+
+
+def level_is_unusual(level: str, stars: int, issued_on: date) -> bool:
+    """Whether a decision's certifying level differs from what its period's rules say."""
+    return level != usual_level(stars, issued_on)

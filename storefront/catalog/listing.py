@@ -11,12 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from storefront.caching import cache_get, cache_set
+from storefront.catalog import (
+    listing_model,  # noqa: F401  (keeps the read model in step)
+    search,
+)
 from storefront.catalog import regions as region_rules
-from storefront.catalog import search
 from storefront.catalog.cards import (
     ProductCard,
     active_certificate_join,
@@ -25,11 +28,13 @@ from storefront.catalog.cards import (
     listed_clause,
     to_card,
 )
-from storefront.catalog.models import Certificate, Product, ProductGroup
+from storefront.catalog.models import Certificate, Product, ProductGroup, ProductListing
+from storefront.collation import by_name
 from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockLocation
 from storefront.numbers import parse_int
 from storefront.register import generation as catalog_generation
+from storefront.register.codes import CODE_PATTERN
 from storefront.register.models import Producer, Region, Showroom
 
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
@@ -121,6 +126,7 @@ class Page:
     page: int
     page_size: int
     search: search.SearchOutcome | None = None
+    product_ids: list[int] = field(default_factory=list)  # of the cards, in their order
 
     @property
     def pages(self) -> int:
@@ -132,13 +138,9 @@ class Page:
 
 
 def _listed_query(today: date) -> Select:
-    """Products that may be listed (approved, listed, certified today): what the search and the
+    """Products the catalogue sells today, from the listing read model: what the search and the
     filters narrow down before a page of cards is read."""
-    return (
-        select(Product.id, func.count().over())
-        .join(Certificate, active_certificate_join(today))
-        .where(listed_clause())
-    )
+    return select(ProductListing.product_id).where(ProductListing.expires_on >= today)
 
 
 def list_products(
@@ -174,98 +176,122 @@ def _search_page(
     page_size: int,
     regions: list[Region] | None,
 ) -> Page:
-    query = _listed_query(today)
-    score = None
+    listing = ProductListing
+    filtered = _filtered(filters, today, regions)
+    query, score = filtered, None
     if terms:
-        matching = search.matching(terms)
-        query = matching.apply(query)
-        score = matching.score()
+        matching = search.matching(terms, listing.product_id)
+        query, score = matching.apply(filtered), matching.score()
+    # A product's code (or EAN) typed whole finds that product first.
+    found = _found_by_code(filtered, filters.q) if terms else None
+    limit, offset = page_size, (filters.page - 1) * page_size
+    if found is not None:
+        query = query.where(listing.product_id != found)
+        limit, offset = (limit - 1, offset) if filters.page == 1 else (limit, offset - 1)
+    # The page's ids, read in the order of an index of the read model (24 rows, not a ranking
+    # of the whole catalogue), then the cards of those rows alone, by primary key (also when
+    # there are none: a page sends the same queries whatever the catalogue holds).
+    ids = list(
+        db.session.scalars(
+            query.order_by(*_order(filters, terms, score)).limit(limit).offset(offset)
+        )
+    )
+    if found is not None and filters.page == 1:
+        ids.insert(0, found)
+    rows = db.session.execute(
+        card_columns(today).add_columns(Product.id).where(Product.id.in_(ids))
+    ).all()
+    by_id = {row[-1]: to_card(row[:-1]) for row in rows}
+    cards = [by_id[product_id] for product_id in ids if product_id in by_id]
+    total = _total(query, (filters, terms, today)) + (found is not None)
+    outcome = search.SearchOutcome(terms) if terms else None
+    return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
+
+
+def _filtered(filters: CatalogFilters, today: date, regions: list[Region] | None) -> Select:
+    """The read model's rows the filters (not the search) keep."""
+    listing = ProductListing
+    query = _listed_query(today)
     if filters.stars:
-        query = query.where(Certificate.stars == filters.stars)
+        query = query.where(listing.stars == filters.stars)
     if filters.group:
-        query = query.where(Product.group == filters.group)
+        query = query.where(listing.group == filters.group)
     if filters.region:
         covered = region_rules.covered_region_ids(
             regions if regions is not None else region_rules.all_regions(), filters.region
         )
-        query = query.where(Product.region_id.in_(covered or {-1}))
+        query = query.where(listing.region_id.in_(covered or {-1}))
     if filters.showroom:
         at_showroom = (
             select(StockLevel.id)
             .join(StockLocation, StockLocation.id == StockLevel.location_id)
             .join(Showroom, Showroom.id == StockLocation.showroom_id)
             .where(
-                StockLevel.product_id == Product.id,
+                StockLevel.product_id == listing.product_id,
                 Showroom.code == filters.showroom,
                 StockLevel.quantity - StockLevel.reserved > 0,
             )
         )
         query = query.where(at_showroom.exists())
+    return query
 
+
+def _order(
+    filters: CatalogFilters, terms: search.SearchTerms, score: ColumnElement | None
+) -> tuple:
+    listing = ProductListing
     sort = filters.effective_sort
-    featured = (Certificate.stars.desc(), Product.name, Product.id)
+    featured = (listing.star_order, listing.name, listing.product_id)
     if sort == "relevance":
         # A query of punctuation only has no words to rank by: most stars first then.
-        order = (*search.relevance(terms, score), *featured) if terms else featured
-    else:
-        order = {
-            "featured": featured,
-            "price_asc": (Product.price_vnd, Product.id),
-            "price_desc": (Product.price_vnd.desc(), Product.id),
-            "newest": (Product.created_at.desc(), Product.id.desc()),
-            "name": (Product.name, Product.id),
-        }[sort]
-    # First the page's ids and the total in one pass (only ids are sorted), then the cards of
-    # that page alone: stock sums and the rest are never computed for rows not shown.
-    ranked = _ranked(
-        query.order_by(*order).limit(page_size).offset((filters.page - 1) * page_size),
-        (filters, terms, today, page_size),
+        return (
+            (*search.relevance(terms, score, listing.search_name), *featured) if terms else featured
+        )
+    return {
+        "featured": featured,
+        "price_asc": (listing.price_vnd, listing.product_id),
+        "price_desc": (listing.price_vnd.desc(), listing.product_id),
+        "newest": (listing.created_at.desc(), listing.product_id.desc()),
+        "name": (listing.name, listing.product_id),
+    }[sort]
+
+
+def _found_by_code(filtered: Select, q: str) -> int | None:
+    """The product whose code or EAN is the whole query, if the filters keep it (one query by
+    unique index, made only when the query is one word that could be a code)."""
+    q = q.strip()
+    if not CODE_PATTERN.fullmatch(q):
+        return None
+    by_code = select(Product.id).where(or_(Product.code == q.upper(), Product.ean == q))
+    return db.session.scalar(
+        filtered.where(ProductListing.product_id.in_(by_code.scalar_subquery())).limit(1)
     )
-    if ranked:
-        total = ranked[0][1]
-    elif filters.page == 1:
-        total = 0
-    else:  # past the last page: say how many there are
-        total = db.session.execute(
-            select(func.count()).select_from(
-                query.with_only_columns(Product.id).order_by(None).subquery()
-            )
-        ).scalar_one()
-    cards = []
-    if ranked:
-        position = {product_id: index for index, (product_id, _total) in enumerate(ranked)}
-        # Only the page's ids (already filtered): looked up by primary key.
-        rows = db.session.execute(
-            card_columns(today).add_columns(Product.id).where(Product.id.in_(position))
-        ).all()
-        by_id = {row[-1]: to_card(row[:-1]) for row in rows}
-        cards = [by_id[product_id] for product_id in position if product_id in by_id]
-    outcome = search.SearchOutcome(terms) if terms else None
-    return Page(cards, total, filters.page, page_size, outcome)
 
 
-def _ranked(statement: Select, asked: object) -> list[tuple[int, int]]:
-    """The page's (id, total) rows, from the cache while the catalogue has not changed: at
-    100,000 products, ranking them all is most of a catalogue page (150–550 ms); reading the
-    cards of one page is not. ``asked`` is everything the statement was made from."""
+def _total(query: Select, asked: object) -> int:
+    """How many products the filters find: counted once per filter combination and listing
+    generation (stock changes do not raise it), then kept."""
     digest = hashlib.sha256(repr((catalog_generation.current(), asked)).encode()).hexdigest()
-    key = f"ranking:{digest}"
-    ranked = cache_get(key)
-    if ranked is None:
-        ranked = [tuple(row) for row in db.session.execute(statement).all()]
-        cache_set(key, ranked)
-    return ranked
+    key = f"listing-total:{digest}"
+    total = cache_get(key)
+    if total is None:
+        total = db.session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).scalar_one()
+        cache_set(key, total)
+    return total
 
 
-def featured_products(today: date, limit: int = 8) -> list[ProductCard]:
-    """4★ and 5★ products for the home page, best first."""
+def featured_products(today: date, limit: int = 8, per_row: int = 4) -> list[ProductCard]:
+    """Products for the home page, best first (5★, 4★, then 3★ to fill the rows), in whole rows
+    of ``per_row`` (a row of 4 is also two rows of 2 on a phone) when there are enough."""
     rows = db.session.execute(
         card_query(today)
-        .where(Certificate.stars >= 4)
         .order_by(Certificate.stars.desc(), Product.created_at.desc(), Product.id)
         .limit(limit)
     ).all()
-    return [to_card(r) for r in rows]
+    whole = len(rows) - len(rows) % per_row if len(rows) >= per_row else len(rows)
+    return [to_card(r) for r in rows[:whole]]
 
 
 def group_counts(today: date) -> dict[str, int]:
@@ -295,6 +321,6 @@ def list_producers(today: date) -> list[tuple[Producer, int]]:
         .outerjoin(counts, counts.c.producer_id == Producer.id)
         .where(Producer.active.is_(True))
         .options(joinedload(Producer.region))
-        .order_by(Producer.name, Producer.id)
+        .order_by(Producer.id)
     ).all()
-    return [(producer, count) for producer, count in rows]
+    return by_name(((producer, count) for producer, count in rows), lambda row: row[0].name)

@@ -83,6 +83,16 @@ class Product(db.Model):
     ean: Mapped[str | None] = mapped_column(String(14), unique=True)
     # Weight of one packed unit as shipped, for delivery fees by weight band.
     shipping_weight_grams: Mapped[int | None] = mapped_column(Integer)
+    # What the producer tells a buyer, shown on the product page in this order (the description
+    # is Markdown, shown through storefront.rich_text only).
+    net_quantity: Mapped[str | None] = mapped_column(String(64))  # "500 g", "500 ml"
+    ingredients: Mapped[str | None] = mapped_column(Text)
+    shelf_life: Mapped[str | None] = mapped_column(String(200))
+    storage: Mapped[str | None] = mapped_column(Text)
+    directions: Mapped[str | None] = mapped_column(Text)  # how to use
+    origin: Mapped[str | None] = mapped_column(String(200))  # the commune it comes from
+    # Texts above written for the demo (not the producer's) are shown as such.
+    content_is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Folded by catalog.search_document, kept in step by _refresh_search_text below, indexed by
     # catalog.search_index (FTS5 on SQLite, pg_trgm on PostgreSQL).
     search_name: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -94,9 +104,7 @@ class Product(db.Model):
     # Invented demo values (price, stock) are shown as such.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UtcDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     # Bumped by every change: two people saving the same product at once cannot overwrite
     # each other silently (the second UPDATE finds no row with the version it read).
     version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
@@ -151,6 +159,29 @@ class ProductImage(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
+class ProductNotice(enum.StrEnum):
+    """Notices the law asks for on some kinds of product, on the page, the cart and the receipt."""
+
+    ADULTS_ONLY = "adults_only"  # alcohol: not sold to people under 18; checkout asks
+    NOT_A_MEDICINE = "not_a_medicine"  # health supplements
+
+
+class ProductNoticeRule(db.Model):
+    """The office's rule: every product of ``group`` (and, when ``subgroup`` is not empty, of
+    that subgroup only, compared folded) carries ``notice``."""
+
+    __tablename__ = "product_notice_rules"
+    __table_args__ = (
+        UniqueConstraint("group", "subgroup", "notice", name="uq_product_notice_rules"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group: Mapped[str] = mapped_column(String(32))
+    subgroup: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    notice: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Certificate(db.Model):
     """One OCOP certificate. The history is kept; at most one is active per product."""
 
@@ -180,8 +211,12 @@ class Certificate(db.Model):
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # The scanned decision (PDF or picture) in UPLOAD_DIR/decisions, shown to the office.
+    decision_scan: Mapped[str | None] = mapped_column(String(200))
     # Demo certificates carry invented numbers and dates; the pages say so.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The stars themselves invented by the demo (the news says "certified", not how many).
+    stars_is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     product: Mapped[Product] = relationship(
         back_populates="certificates", foreign_keys=[product_id]
@@ -225,3 +260,54 @@ def _refresh_search_text(session, _context, _instances) -> None:
                 product.group,
                 place_names(region),
             )
+
+
+class ProductListing(db.Model):
+    """The listing read model: one row per product the catalogue sells (approved, listed, with
+    an active certificate), holding what lists filter and sort on, so a page reads its 24 rows
+    by index instead of ranking the join of products and certificates. Kept in step in the
+    transaction that changes its inputs by catalog.listing_model.refresh_listing; the certificate's
+    expiry date is kept so a page still leaves out what expired today before the cron ran.
+    ``flask --app wsgi catalog check-listing`` rebuilds it and reports any drift."""
+
+    __tablename__ = "product_listings"
+    __table_args__ = (
+        # One index per sort the catalogue offers (listing.SORTS), with the filters in front
+        # where a filter usually comes with a sort.
+        Index("ix_listings_featured", "star_order", "name", "product_id"),
+        Index("ix_listings_price", "price_vnd", "product_id"),
+        Index("ix_listings_newest", "created_at", "product_id"),
+        Index("ix_listings_name", "name", "product_id"),
+        Index(
+            "ix_listings_group_featured", "group", "star_order", "name", "product_id", "expires_on"
+        ),
+        Index(
+            "ix_listings_group_stars_price",
+            "group",
+            "stars",
+            "price_vnd",
+            "product_id",
+            "expires_on",
+        ),
+        Index("ix_listings_stars_price", "stars", "price_vnd", "product_id", "expires_on"),
+        Index("ix_listings_region", "region_id", "star_order", "name", "product_id", "expires_on"),
+        # Counting what is sellable today reads an index alone (expiry last in those above).
+        Index("ix_listings_expires", "expires_on"),
+        Index("ix_listings_producer", "producer_id"),
+    )
+
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(300))
+    search_name: Mapped[str] = mapped_column(Text, default="")
+    stars: Mapped[int]
+    # Stars negated: the ascending indexes below list most stars first ("featured").
+    star_order: Mapped[int]
+    group: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int] = mapped_column(Integer)
+    producer_id: Mapped[int] = mapped_column(Integer)
+    price_vnd: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_on: Mapped[date] = mapped_column(Date)
+    # Units available online (the producer's warehouse) above zero: changes only when stock
+    # crosses zero, so a sale does not touch the listing otherwise.
+    in_stock_online: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -13,11 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from storefront.catalog import notices
 from storefront.catalog.cards import ProductCard, card_query, to_card
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.collation import by_name
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.register import generation
 from storefront.register.codes import CODE_PATTERN
 from storefront.register.models import Producer, Showroom
 
@@ -37,6 +40,7 @@ class ProductView:
     history: list[Certificate]
     online_available: int
     showrooms: list[StockPlace]
+    notices: list[str]  # catalog.notices: the law's notices for this kind of product
 
     @property
     def sellable(self) -> bool:
@@ -56,7 +60,7 @@ def _no_such_code() -> NotFound:
 
 def product_view(code: str, today: date) -> ProductView:
     """Everything the product page shows. A product without an active certificate still has a
-    page (it says why it cannot be bought); an unknown code raises NotFound. Four queries."""
+    page (it says why it cannot be bought); an unknown code raises NotFound. Five queries."""
     wanted = _printed_form(code)
     if wanted is None:
         raise _no_such_code()
@@ -85,13 +89,21 @@ def product_view(code: str, today: date) -> ProductView:
         .where(StockLevel.product_id == product.id)
         .order_by(Showroom.name)
     ).all()
+    generation.stock_shown([product.id])
     online = sum(a for a, kind, *_rest in levels if kind == LocationKind.WAREHOUSE)
     places = [
         StockPlace(kind, name, showroom_code, available)
         for available, kind, showroom_code, name in levels
         if kind == LocationKind.SHOWROOM and available > 0
     ]
-    return ProductView(product, active, list(product.certificates), max(online, 0), places)
+    return ProductView(
+        product,
+        active,
+        list(product.certificates),
+        max(online, 0),
+        places,
+        notices.notices_for(product),
+    )
 
 
 def _active_certificate(certificates: list[Certificate], today: date) -> Certificate | None:
@@ -144,27 +156,36 @@ def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
     if producer is None:
         raise _no_such_code()
     rows = db.session.execute(
-        card_query(today).where(Product.producer_id == producer.id).order_by(Product.name)
+        card_query(today).where(Product.producer_id == producer.id).order_by(Product.id)
     ).all()
-    return producer, [to_card(r) for r in rows]
+    return producer, by_name((to_card(r) for r in rows), lambda card: card.name)
 
 
 def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int]]:
     """Certified products in stock at a showroom, with how many are available there."""
     at_showroom = (
-        select(StockLevel.product_id, (StockLevel.quantity - StockLevel.reserved).label("here"))
+        select(
+            StockLevel.product_id,
+            (StockLevel.quantity - StockLevel.reserved).label("here"),
+            StockLocation.id.label("location_id"),
+        )
         .join(StockLocation, StockLocation.id == StockLevel.location_id)
         .where(StockLocation.showroom_id == showroom_id)
         .subquery()
     )
     rows = db.session.execute(
         card_query(today)
-        .add_columns(at_showroom.c.here)
+        .add_columns(at_showroom.c.here, at_showroom.c.location_id)
         .join(at_showroom, at_showroom.c.product_id == Product.id)
         .where(at_showroom.c.here > 0)
         .order_by(Certificate.stars.desc(), Product.name)
     ).all()
-    return [(to_card(r[:-1]), r[-1]) for r in rows]
+    # The page changes with any stock change at the showroom (a product put on the shelf too).
+    locations = {r[-1] for r in rows} or set(
+        db.session.scalars(select(StockLocation.id).where(StockLocation.showroom_id == showroom_id))
+    )
+    generation.stock_shown({generation.location_version_id(i) for i in locations})
+    return [(to_card(r[:-2]), r[-2]) for r in rows]
 
 
 def existing_code(code: str) -> str | None:

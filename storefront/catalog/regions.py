@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from storefront.collation import by_name, sort_key
 from storefront.extensions import db
 from storefront.register.models import Region
 
@@ -49,12 +50,17 @@ def covered_region_ids(regions: list[Region], code: str) -> set[int]:
 
 
 def all_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
+    """The programme's own units, with their history (the country's units since 2025, loaded
+    for delivery addresses by `flask regions sync`, are kept apart: Region.source), in
+    Vietnamese order."""
+    return by_name(
+        db.session.scalars(select(Region).where(Region.source.is_(None))), lambda r: r.name
+    )
 
 
 def filter_options(regions: list[Region], today: date) -> list[RegionOption]:
     """Units worth offering in a filter: provinces, cities and districts (not every ward);
     today's units first, then the abolished ones."""
     wanted = [r for r in regions if r.kind in ("province", "city", "district")]
-    wanted.sort(key=lambda r: (not r.is_current(today), r.kind != "province", r.name))
+    wanted.sort(key=lambda r: (not r.is_current(today), r.kind != "province", sort_key(r.name)))
     return [RegionOption(r.code, r.name, r.kind, r.is_current(today), r.valid_to) for r in wanted]

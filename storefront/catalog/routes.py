@@ -1,7 +1,7 @@
-from flask import current_app, render_template, request, send_from_directory
+from flask import current_app, render_template, request, send_file, send_from_directory
 
-from storefront import clock
-from storefront.catalog import bp, listing, product_pages, search
+from storefront import clock, rich_text
+from storefront.catalog import bp, link_preview, listing, notices, pictures, product_pages, search
 from storefront.catalog import regions as region_rules
 from storefront.catalog.images import upload_folder
 from storefront.page_cache import cached_page
@@ -55,7 +55,12 @@ def suggestions():
 @cached_page
 def product(code: str):
     view = product_pages.product_view(code, clock.today())
-    return render_template("catalog/product.html", view=view, product=view.product)
+    return render_template(
+        "catalog/product.html",
+        view=view,
+        product=view.product,
+        preview=link_preview.product_preview(view),
+    )
 
 
 @bp.get("/chu-the/<code>")
@@ -69,6 +74,34 @@ def producer(code: str):
 def media(filename: str):
     """Uploaded product pictures (already cleaned and resized at upload)."""
     return send_from_directory(upload_folder(), filename, max_age=365 * 24 * 3600)
+
+
+@bp.get("/media/products/w/<filename>")
+def picture(filename: str):
+    """A product picture at one width, WebP or JPEG, made once from the upload and kept."""
+    return send_file(pictures.variant_file(filename), max_age=365 * 24 * 3600, conditional=True)
+
+
+@bp.app_template_global("picture_srcset")
+def picture_srcset(name: str, fmt: str) -> str:
+    return pictures.srcset(name, fmt)
+
+
+@bp.app_template_global("picture_url")
+def picture_url(name: str, width: int, fmt: str = "jpg") -> str:
+    return pictures.variant_url(name, width, fmt)
+
+
+@bp.app_template_filter("markdown")
+def markdown(text: str | None):
+    """Markdown a person wrote, as sanitised HTML (storefront.rich_text)."""
+    return rich_text.render_markdown(text)
+
+
+@bp.app_template_filter("line_notices")
+def line_notices(snapshot: str | None) -> list[str]:
+    """An order line's notices as kept when it was sold (catalog.notices)."""
+    return notices.from_snapshot(snapshot)
 
 
 @bp.app_template_filter("highlight")

@@ -72,14 +72,16 @@ def parse(query: str | None) -> SearchTerms:
     return SearchTerms(tuple(words), tuple((w,) for w in words))
 
 
-def matching(terms: SearchTerms) -> search_index.Matching:
-    return search_index.matching([list(group) for group in terms.groups])
+def matching(terms: SearchTerms, ids=None) -> search_index.Matching:
+    """``ids``: the product id column of the query to narrow down (default ``products.id``)."""
+    return search_index.matching([list(group) for group in terms.groups], ids)
 
 
-def relevance(terms: SearchTerms, score) -> list:
+def relevance(terms: SearchTerms, score, name=None) -> list:
     """ORDER BY clauses: the name starting with the phrase, the phrase anywhere in the name,
-    every word in the name, then ``score``."""
-    name = Product.search_name
+    every word in the name, then ``score``. ``name``: the folded name column (default
+    ``products.search_name``)."""
+    name = Product.search_name if name is None else name
     tier = case(
         (name.like(f"{terms.phrase}%"), 0),
         (search_index.starts_a_word(name, terms.phrase), 1),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,22 +16,34 @@ from sqlalchemy import select
 
 from storefront.accounts import services as accounts
 from storefront.catalog.certificates import expiry_date
-from storefront.catalog.models import Certificate, CertificateStatus, Product
+from storefront.catalog.models import Certificate, CertificateStatus, Product, ProductNoticeRule
+from storefront.delivery import rules
+from storefront.demo import shop_demo
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.inventory.models import StockLevel
 from storefront.office.models import ProgrammePlan
+from storefront.orders.tracking import ensure_default_carriers
+from storefront.register import national
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region, Showroom
 from storefront.traceability.models import BatchDelivery, ProductBatch
 
 DATA_FILE = Path(__file__).parent / "data" / "ocop_demo.json"
+# Descriptions and the other texts of each product, notice rules (see its "about").
+CONTENT_FILE = Path(__file__).parent / "data" / "product_content.json"
 DEMO_ACTOR = "Dữ liệu demo"
 # Scores inside each star band, for invented certificate scores.
 SCORE_RANGES = {3: (52, 68), 4: (71, 88), 5: (90, 96)}
 # A made-up cooperative that shows what revoked, expired and superseded certificates look like,
 # so no real producer is shown with a certificate it did not lose.
 SAMPLE_PRODUCER_CODE = "HTX-MINHHOA"
+STAND_IN_NOTE = (
+    "Chủ thể minh hoạ của bản demo: tin của chương trình OCOP nêu các sản phẩm này của huyện mà "
+    "không nêu tên chủ thể sản xuất, nên tên này không phải một công ty hay hợp tác xã có thật. "
+    "/ A stand-in of the demo: the programme's news lists these products without naming who "
+    "makes them, so this is not a real company or cooperative."
+)
 
 
 @dataclass
@@ -52,21 +65,27 @@ def load_demo(progress=lambda message: None, today: date | None = None) -> list[
     today = today or date.today()
 
     regions = _load_regions(data)
-    progress(f"{len(regions)} administrative units")
+    progress(f"{len(regions)} administrative units of the programme")
+    national.sync(today, progress=lambda message: progress(f"national units: {message}"))
+    progress(f"{rules.load_starting_rates()} delivery fee rules")
     _load_plan(data["programme"])
     progress("the programme plan and its targets")
     producers = _load_producers(data, regions)
     producers[SAMPLE_PRODUCER_CODE] = _sample_producer(regions)
     progress(f"{len(producers)} producers")
     showrooms = _load_showrooms(data, regions)
-    progress(f"{len(showrooms)} showrooms")
+    shop_demo.load(showrooms)
+    progress(f"{len(showrooms)} showrooms, the shop's operator (demo)")
     products = _load_products(data, producers, rng)
+    _describe(products, json.loads(CONTENT_FILE.read_text(encoding="utf-8")))
+    progress("descriptions and the notices the law asks for")
     products += _sample_products(producers[SAMPLE_PRODUCER_CODE], rng, today)
     progress(f"{len(products)} products with certificates")
     _stock(products, showrooms, rng)
     progress("opening stock received and sent to the showrooms")
     _batches(products, showrooms, today)
     progress("production batches with their labels' codes and deliveries")
+    ensure_default_carriers()  # a database emptied by hand keeps its tracking links
     return _accounts(showrooms)
 
 
@@ -96,14 +115,17 @@ def _load_regions(data) -> dict[str, Region]:
 
 def _load_plan(entry) -> ProgrammePlan:
     """The province plan the office measures the programme against, with its targets (shares
-    are fractions in the data file, per cent in the table)."""
+    are fractions in the data file, per cent in the table). Its number and period are read from
+    its title when the data file does not give them apart."""
     targets = entry["targets"]
     low, high = targets["share_producers_modern_channels"]
+    number = re.search(r"\d+/[A-ZĐ-]+", entry["plan"])
+    years = re.search(r"(\d{4})\s*[–-]\s*(\d{4})", entry["plan"])
     plan = ProgrammePlan(
-        number=entry["number"],
+        number=entry.get("number") or (number[0] if number else entry["plan"][:64]),
         title=entry["plan"],
-        period_start=date.fromisoformat(entry["period_start"]),
-        period_end=date.fromisoformat(entry["period_end"]),
+        period_start=_day(entry.get("period_start")) or date(int(years[1]), 1, 1),
+        period_end=_day(entry.get("period_end")) or date(int(years[2]), 12, 31),
         products_3_star_plus=targets["products_3_star_plus"],
         products_5_star=targets["products_5_star"],
         cooperative_share_pct=round(100 * targets["share_producers_cooperative"]),
@@ -119,13 +141,17 @@ def _load_plan(entry) -> ProgrammePlan:
 def _load_producers(data, regions) -> dict[str, Producer]:
     producers = {}
     for e in data["producers"]:
+        # A stand-in (the news names the products, not who makes them) is shown as demo.
+        stand_in = bool(e.get("attribution_demo"))
         producers[e["code"]] = Producer(
             code=e["code"],
             name=e["name"],
-            legal_form=e["legal_form"],
+            legal_form=e.get("legal_form"),
             region=regions[e["region"]],
             address=e.get("address"),
             website=e.get("website"),
+            description=STAND_IN_NOTE if stand_in else None,
+            is_demo=stand_in,
         )
     db.session.add_all(producers.values())
     return producers
@@ -179,15 +205,76 @@ def _load_products(data, producers, rng) -> list[Product]:
             subgroup=e.get("subgroup"),
             unit=e.get("unit") or "sản phẩm",
             price_vnd=int(e["price_vnd_demo"]),
+            shipping_weight_grams=plausible_weight(e.get("unit") or ""),
             is_demo=True,
         )
-        stars = e.get("stars") or 3  # the source names no stars: the demo shows 3
+        stars = e.get("stars") or 3  # the source names no stars: the demo shows 3, tagged demo
         issued = date(2025, 7, 15) + timedelta(days=rng.randrange(0, 420))
-        _certify(product, stars, e.get("level") or "province", issued, rng, f"{number:03d}")
+        certificate = _certify(
+            product, stars, e.get("level") or "province", issued, rng, f"{number:03d}"
+        )
+        certificate.stars_is_demo = e.get("stars") is None
         products.append(product)
     db.session.add_all(products)
     db.session.flush()
     return products
+
+
+def _describe(products: list[Product], content: dict) -> None:
+    """Each product's texts: from the programme's news where it says something, else short
+    plain texts written for the demo (shown with the demo tag); and the office's notice rules."""
+    defaults = content["defaults"]
+    for product in products:
+        entry = {**defaults, **content["products"].get(product.name, {})}
+        product.subgroup = entry.get("subgroup") or product.subgroup
+        product.description = entry.get("description")
+        product.ingredients = entry.get("ingredients")
+        product.shelf_life = entry.get("shelf_life")
+        product.storage = entry.get("storage")
+        product.directions = entry.get("directions")
+        product.shipping_weight_grams = (
+            entry.get("shipping_weight_grams") or product.shipping_weight_grams
+        )
+        product.net_quantity = _net_quantity(product.unit)
+        product.origin = _place(product.region)
+        product.content_is_demo = True  # even the news' texts are arranged by the demo
+    db.session.add_all(ProductNoticeRule(**rule) for rule in content["notice_rules"])
+    db.session.flush()
+
+
+def _net_quantity(unit: str) -> str | None:
+    """'hộp 200g' → '200 g', 'chai 500ml' → '500 ml', 'kg' → '1 kg'."""
+    if unit.strip() == "kg":
+        return "1 kg"
+    found = re.search(r"(\d+)\s*(g|ml|kg|l)\b", unit)
+    return f"{found[1]} {found[2]}" if found else None
+
+
+def _place(region: Region) -> str:
+    """The unit and those above it, up to the province: 'Phường Trường Chinh, Thành phố Kon
+    Tum, Kon Tum'."""
+    names = []
+    unit: Region | None = region
+    while unit is not None:
+        names.append(unit.name)
+        unit = unit.parent
+    return ", ".join(names)
+
+
+_AMOUNT = re.compile(r"(\d+)\s*(g|ml)\b")
+# Packed weight in grams by the kind of unit, when the unit names no amount.
+_PACKED = {"kg": 1100, "chai": 900, "hũ": 650, "lốc": 1200, "hộp": 450, "túi": 550}
+
+
+def plausible_weight(unit: str) -> int:
+    """A packed unit's shipping weight for the demo: what the unit says it holds ("hộp 300g",
+    "chai 500ml") plus its packing, else a usual weight for the kind of unit."""
+    unit = unit.casefold()
+    if match := _AMOUNT.search(unit):
+        amount = int(match.group(1))
+        packing = 350 if match.group(2) == "ml" or "chai" in unit or "hũ" in unit else 150
+        return amount + packing
+    return next((grams for word, grams in _PACKED.items() if unit.startswith(word)), 500)
 
 
 def _sample_products(producer, rng, today: date) -> list[Product]:

@@ -7,6 +7,7 @@ is one conditional UPDATE, so two buyers can never both take the last unit, and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
 from sqlalchemy import func, select, update
@@ -25,6 +26,7 @@ from storefront.inventory.models import (
     StockLocation,
     StockMovement,
 )
+from storefront.register import generation
 
 
 class StockError(Refused):
@@ -177,6 +179,7 @@ def release(
     )
     if result.rowcount != 1:
         raise InvalidQuantity("cannot release more than is reserved")
+    generation.stock_changed(db.session, product_id, location_id)
 
 
 def commit_sale(
@@ -208,6 +211,7 @@ def commit_sale(
         )
         if result.rowcount != 1:
             raise InvalidQuantity("the sale is larger than its reservation")
+        generation.stock_changed(db.session, product_id, location_id)
         _write_movement(
             product_id, location_id, -quantity, MovementKind.SALE, actor, reason, reference
         )
@@ -292,6 +296,7 @@ def _conditional_update(product_id: int, location_id: int, delta: int, reserve_d
     )
     if result.rowcount != 1:
         raise OutOfStock(product_id, location_id, max(taken, 1))
+    generation.stock_changed(db.session, product_id, location_id)
 
 
 def _write_movement(
@@ -358,3 +363,25 @@ def put_in(
     _require_positive(quantity)
     _ensure_level(product_id, location_id)
     _change(product_id, location_id, quantity, 0, kind, actor, reason, reference)
+
+
+def available_at_showrooms(product_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """{(showroom id, product id): units for sale} for these products at every showroom, read
+    in one query (a showroom without a row has none)."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            StockLocation.showroom_id,
+            StockLevel.product_id,
+            StockLevel.quantity - StockLevel.reserved,
+        )
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(StockLocation.kind == LocationKind.SHOWROOM, StockLevel.product_id.in_(ids))
+    ).tuples()
+    return {
+        (showroom_id, product_id): units
+        for showroom_id, product_id, units in rows
+        if showroom_id is not None
+    }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import cast
 
 from flask_babel import gettext as _
@@ -18,7 +19,14 @@ from sqlalchemy.orm import joinedload
 from storefront.accounts.models import Role, User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
-from storefront.catalog.certificates import certifying_levels, expiry_date, stars_for_score
+from storefront.catalog.certificates import (
+    expiry_date,
+    level_is_unusual,
+    rules_on,
+    stars_for_score,
+    usual_level,
+)
+from storefront.catalog.images import decision_folder, store_decision_scan
 from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -27,6 +35,7 @@ from storefront.catalog.models import (
     ReviewStatus,
 )
 from storefront.extensions import db
+from storefront.folding import contains_pattern, search_words
 from storefront.formatting import format_day
 from storefront.labels import LEVEL_NAMES
 from storefront.office import fields
@@ -54,29 +63,32 @@ class Decision:
 def issue_certificate(
     actor: User, product_code: str, decision: Decision, today: date
 ) -> Certificate:
-    """Record a certifying decision for a product. The stars must match the score's band and the
-    level must be one that could certify those stars on that date (Decision 1489 from 1 July
-    2025). If the product holds an active certificate, this is a re-evaluation: the old one is
-    marked superseded by the new one, up- or downgrade alike."""
+    """Record a certifying decision for a product, as the decision says: the stars must match the
+    score's band; the level is recorded whatever it is (``level_warning`` says when it is unusual
+    for the decision's date). A decision of any age since the programme began is recorded:
+    - one already past its 36 months is history, stored as expired;
+    - one older than the product's active certificate is history, stored as superseded by it;
+    - otherwise it is the product's certificate, and if the product held an active one this is a
+      re-evaluation: the old one is marked superseded by the new one, up- or downgrade alike."""
     product = get_product(product_code)
     if product.review_status != ReviewStatus.APPROVED:
         raise OfficeError(_("Approve the product before certifying it."))
     number = _new_decision_number(decision.decision_number)
     score, stars = _score_and_stars(decision)
     issued_on = _decision_day(decision.issued_on, today)
+    _check_level(decision.level)
     expires_on = expiry_date(issued_on)
-    _check_level(decision.level, stars, issued_on)
 
     previous = _current(product)
     if previous is not None and previous.state_on(today) == CertificateStatus.EXPIRED:
         _expire(previous)
         previous = None
+    status, superseded_by = CertificateStatus.ACTIVE, None
+    if expires_on < today:
+        status, previous = CertificateStatus.EXPIRED, None
+    elif previous is not None and issued_on < previous.issued_on:
+        status, superseded_by, previous = CertificateStatus.SUPERSEDED, previous, None
     if previous is not None:
-        if issued_on < previous.issued_on:
-            raise OfficeError(
-                _("A re-evaluation cannot be dated before the certificate it replaces."),
-                "issued_on",
-            )
         previous.status = CertificateStatus.SUPERSEDED
         db.session.flush()  # one active certificate per product: the old one steps down first
     certificate = Certificate(
@@ -87,7 +99,8 @@ def issue_certificate(
         decision_number=number,
         issued_on=issued_on,
         expires_on=expires_on,
-        status=CertificateStatus.ACTIVE,
+        status=status,
+        superseded_by_id=superseded_by.id if superseded_by else None,
     )
     db.session.add(certificate)
     try:
@@ -99,16 +112,37 @@ def issue_certificate(
         ) from None
     if previous is not None:
         previous.superseded_by_id = certificate.id
+    if status != CertificateStatus.ACTIVE:
+        action = "certificate.recorded_history"
+    else:
+        action = "certificate.reevaluated" if previous else "certificate.issued"
     record(
         actor,
         AuditArea.CERTIFICATE,
-        "certificate.reevaluated" if previous else "certificate.issued",
+        action,
         label(product),
         before=snapshot(previous) if previous else None,
         after=snapshot(certificate),
+        note=level_warning(certificate),
     )
     db.session.flush()
     return certificate
+
+
+def level_warning(certificate: Certificate) -> str | None:
+    """A sentence for the office when the certificate's level is not the one its period's rules
+    name (the table in catalog.certificates), or None when it is the usual one."""
+    if not level_is_unusual(certificate.level, certificate.stars, certificate.issued_on):
+        return None
+    rules = rules_on(certificate.issued_on)
+    return _(
+        "Unusual for its date: under Decision %(decision)s, %(stars)d★ was usually certified at "
+        "%(usual)s level; this decision says %(level)s level. It is recorded as the decision says.",
+        decision=rules.decision,
+        stars=certificate.stars,
+        usual=str(LEVEL_NAMES[usual_level(certificate.stars, certificate.issued_on)]).lower(),
+        level=str(LEVEL_NAMES.get(certificate.level, certificate.level)).lower(),
+    )
 
 
 def _new_decision_number(value: object) -> str:
@@ -142,38 +176,20 @@ def _score_and_stars(decision: Decision) -> tuple[int, int]:
 
 
 def _decision_day(value: object, today: date) -> date:
-    """The decision date: not in the future, not before the programme, not already expired."""
+    """The decision date: not in the future, not before the programme began. An old decision is
+    history and is recorded as such."""
     issued_on = fields.day(value, "issued_on", _("Decision date"), required=True)
     if issued_on > today:
         raise OfficeError(_("The decision date cannot be in the future."), "issued_on")
     if issued_on < PROGRAMME_START:
         raise OfficeError(_("The decision date is before the OCOP programme began."), "issued_on")
-    if expiry_date(issued_on) < today:
-        raise OfficeError(
-            _(
-                "A decision of %(date)s expired 36 months later; it cannot be active.",
-                date=format_day(issued_on),
-            ),
-            "issued_on",
-        )
     return issued_on
 
 
-def _check_level(level: str, stars: int, issued_on: date) -> None:
-    """Refuse a certifying level that could not certify these stars on that date."""
+def _check_level(level: str) -> None:
+    """The level must be one of the three; which one is the decision's to say."""
     if level not in set(CertifyingLevel):
         raise OfficeError(_("Choose the certifying level."), "level")
-    allowed = certifying_levels(stars, issued_on)
-    if level not in allowed:
-        raise OfficeError(
-            _(
-                "On %(date)s, %(stars)d stars were certified by the %(level)s level.",
-                date=format_day(issued_on),
-                stars=stars,
-                level=" / ".join(str(LEVEL_NAMES[level]).lower() for level in allowed),
-            ),
-            "level",
-        )
 
 
 def revoke_certificate(
@@ -206,6 +222,41 @@ def revoke_certificate(
     )
     db.session.flush()
     return certificate
+
+
+def attach_decision_scan(actor: User, certificate_id: int, data: bytes) -> Certificate:
+    """Keep the scanned decision (PDF or picture, checked like product pictures) with its
+    certificate, replacing an earlier scan; shown to the office only."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound(_("No such certificate."))
+    if not data:
+        raise OfficeError(_("Choose the scanned decision (PDF, JPEG, PNG or WebP)."), "file")
+    stem = "".join(ch if ch.isalnum() else "-" for ch in certificate.product.code)
+    name = store_decision_scan(data, stem)
+    before = certificate.decision_scan
+    certificate.decision_scan = name
+    record(
+        actor,
+        AuditArea.CERTIFICATE,
+        "certificate.scan_attached",
+        label(certificate.product),
+        before={"decision_scan": before} if before else None,
+        after={"decision_scan": name, "decision_number": certificate.decision_number},
+    )
+    db.session.flush()
+    return certificate
+
+
+def decision_scan_path(certificate_id: int) -> Path:
+    """Where a certificate's scanned decision is kept; NotFound when it has none."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not certificate.decision_scan:
+        raise NotFound(_("This certificate has no scanned decision."))
+    path = decision_folder() / certificate.decision_scan
+    if not path.is_file():
+        raise NotFound(_("This certificate has no scanned decision."))
+    return path
 
 
 def expire_due(today: date) -> int:
@@ -312,15 +363,33 @@ def expiring(today: date, days: int = 90) -> list[Certificate]:
 
 
 def list_certificates(
-    today: date, status: str | None = None, limit: int = 500
+    today: date, status: str | None = None, limit: int = 500, q: str = ""
 ) -> list[Certificate]:
     """The latest certificates, or those in one state as of ``today``: an active certificate
-    past its date counts as expired whether or not the expiry job has marked it yet."""
+    past its date counts as expired whether or not the expiry job has marked it yet. With ``q``:
+    a decision number, a product's code or EAN, or words of its name ("%" and "_" literal); the
+    certificates whose decision number or product code it is exactly come first."""
     query = (
         select(Certificate)
+        .join(Product, Product.id == Certificate.product_id)
         .options(joinedload(Certificate.product).joinedload(Product.producer))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
+    q = (q or "").strip()[:200]
+    if q:
+        query = query.where(
+            or_(
+                Certificate.decision_number.ilike(contains_pattern(q), escape="\\"),
+                Product.code == q.upper(),
+                Product.ean == q,
+                and_(
+                    *(
+                        Product.search_text.like(contains_pattern(word), escape="\\")
+                        for word in search_words(q)[:10] or [q.lower()]
+                    )
+                ),
+            )
+        )
     past_date = and_(Certificate.status == CertificateStatus.ACTIVE, Certificate.expires_on < today)
     if status == CertificateStatus.ACTIVE:
         query = query.where(Certificate.status == status, not_(past_date))
@@ -328,7 +397,11 @@ def list_certificates(
         query = query.where(or_(Certificate.status == status, past_date))
     elif status in set(CertificateStatus):
         query = query.where(Certificate.status == status)
-    return list(db.session.scalars(query.limit(limit)))
+    found = list(db.session.scalars(query.limit(limit)))
+    exact = [
+        c for c in found if c.decision_number.lower() == q.lower() or c.product.code == q.upper()
+    ]
+    return exact + [c for c in found if c not in exact]
 
 
 def snapshot(certificate: Certificate) -> dict:

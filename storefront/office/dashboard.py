@@ -9,10 +9,13 @@ from datetime import date
 from sqlalchemy import select
 
 from storefront.audit.models import AuditEntry
+from storefront.audit.reading import ReadableEntry, describe
 from storefront.catalog.models import Certificate, Product, ReviewStatus
 from storefront.extensions import db
 from storefront.office.certificates import expiring
 from storefront.office.charts import Report
+from storefront.office.models import ProgrammePlan
+from storefront.office.plans import plan_in_force
 from storefront.office.programme import programme_kpis
 
 
@@ -21,7 +24,8 @@ class Summary:
     pending: list[Product]
     expiring: list[Certificate]
     kpis: Report
-    recent: list[AuditEntry]
+    recent: list[ReadableEntry]
+    plan: ProgrammePlan | None  # in force today
 
 
 def summary(today: date) -> Summary:
@@ -34,4 +38,7 @@ def summary(today: date) -> Summary:
     recent = db.session.scalars(
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
     ).all()
-    return Summary(list(pending), expiring(today, 90), programme_kpis(today), list(recent))
+    return Summary(
+        list(pending), expiring(today, 90), programme_kpis(today), [describe(e) for e in recent],
+        plan_in_force(today),
+    )

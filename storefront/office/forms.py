@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from storefront.labels import GROUP_NAMES, LEGAL_FORM_NAMES, LEVEL_NAMES, ROLE_NAMES
+from storefront.labels import GROUP_NAMES, LEGAL_FORM_NAMES, LEVEL_NAMES, NOTICE_NAMES, ROLE_NAMES
 
 DATE = {"type": "date"}
 
@@ -59,6 +59,10 @@ class RevokeForm(FlaskForm):
     revoked_on = StringField(_l("Revocation date"), render_kw=DATE, validators=[Length(max=10)])
 
 
+class DecisionScanForm(FlaskForm):
+    file = FileField(_l("Scanned decision (PDF or picture)"), validators=[FileRequired()])
+
+
 class ShowroomForm(FlaskForm):
     code = StringField(_l("Code"), validators=[Length(max=32)])
     name = StringField(_l("Name"), validators=[Length(max=300)])
@@ -68,8 +72,22 @@ class ShowroomForm(FlaskForm):
     )
     region = SelectField(_l("Administrative unit"))
     address = StringField(_l("Address"), validators=[Length(max=500)])
-    opening_hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
-    phone = StringField(_l("Phone"), validators=[Length(max=32)])
+    opening_hours = StringField(
+        _l("Opening hours"),
+        validators=[Length(max=200)],
+        render_kw={"placeholder": "T2–T6 7:30–11:30, 13:30–17:00; T7 8:00–12:00"},
+    )
+    phone = StringField(_l("Phone"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    zalo_url = StringField(
+        _l("Zalo link"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://zalo.me/0901234567"},
+    )
+    coordinates = StringField(
+        _l("Coordinates (latitude, longitude)"),
+        validators=[Length(max=60)],
+        render_kw={"placeholder": "14.3545, 108.0076"},
+    )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 
@@ -114,3 +132,89 @@ class RoleForm(FlaskForm):
 
 class ExpiryRunForm(FlaskForm):
     days = IntegerField(validators=[Optional()])
+
+
+class PlanForm(FlaskForm):
+    """A programme plan and its province-wide targets."""
+
+    number = StringField(_l("Plan number"), validators=[Length(max=64)])
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    period_start = StringField(_l("From"), render_kw=DATE, validators=[Length(max=10)])
+    period_end = StringField(_l("To"), render_kw=DATE, validators=[Length(max=10)])
+    products_3_star_plus = StringField(
+        _l("Products with 3 stars or more"), validators=[Length(max=12)]
+    )
+    products_5_star = StringField(_l("Products with 5 stars"), validators=[Length(max=12)])
+    cooperative_share_pct = StringField(
+        _l("Cooperatives among producers (%)"), validators=[Length(max=12)]
+    )
+    sme_share_pct = StringField(
+        _l("Enterprises (SMEs) among producers (%)"), validators=[Length(max=12)]
+    )
+    modern_channels_low_pct = StringField(
+        _l("Producers in modern channels, from (%)"), validators=[Length(max=12)]
+    )
+    modern_channels_high_pct = StringField(
+        _l("Producers in modern channels, to (%)"), validators=[Length(max=12)]
+    )
+
+
+class UnitTargetForm(FlaskForm):
+    """One target of a plan for one unit of today (0 removes it)."""
+
+    region = SelectField(_l("Unit of today"))
+    indicator = SelectField(_l("Counts"))
+    target = StringField(_l("Target"), validators=[Length(max=12)])
+
+
+class OperatorForm(FlaskForm):
+    """Who sells: shown in every page's footer, on order confirmations and their e-mails."""
+
+    name = StringField(_l("Name of the operator"), validators=[Length(max=300)])
+    address = StringField(_l("Address"), validators=[Length(max=500)])
+    tax_code = StringField(_l("Tax code (MST)"), validators=[Length(max=20)])
+    phone = StringField(_l("Hotline"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    email = StringField(_l("E-mail"), validators=[Length(max=254)], render_kw={"type": "email"})
+    zalo_url = StringField(
+        _l("Zalo link"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://zalo.me/0901234567"},
+    )
+    moit_registration = StringField(
+        _l("Registration with the Ministry of Industry and Trade"), validators=[Length(max=100)]
+    )
+    moit_badge_url = StringField(
+        _l("Link of the Ministry's badge (online.gov.vn)"),
+        validators=[Length(max=300)],
+        render_kw={"placeholder": "https://online.gov.vn/Home/WebDetails/…"},
+    )
+
+
+class PolicyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    body = TextAreaField(
+        _l("Text (Markdown: ## heading, - list, **bold**, [link](https://…))"),
+        validators=[Length(max=50_000)],
+        render_kw={"rows": 24},
+    )
+
+
+class NoticeRuleForm(FlaskForm):
+    group = SelectField(_l("OCOP group"), choices=choices(GROUP_NAMES))
+    subgroup = StringField(
+        _l("Subgroup (empty: the whole group)"),
+        validators=[Length(max=64)],
+        render_kw={"list": "subgroups"},
+    )
+    notice = SelectField(_l("Notice"), choices=choices(NOTICE_NAMES))
+
+
+class DeliveryRateForm(FlaskForm):
+    """One band of the delivery fee table; numbers as typed ("30.000", "1 000"), checked by
+    storefront.delivery.rules.set_rate."""
+
+    zone = SelectField(_l("Destination"))
+    max_grams = StringField(_l("Parcel up to (grams)"), validators=[Length(max=20)])
+    fee = StringField(_l("Fee (đồng)"), validators=[Length(max=20)])
+    days_min = StringField(_l("Days, at least"), validators=[Length(max=5)])
+    days_max = StringField(_l("Days, at most"), validators=[Length(max=5)])

@@ -11,9 +11,9 @@ from storefront.ids import posted_ids
 from storefront.office import bp
 from storefront.office.forms import CsrfForm, ReasonForm
 from storefront.office.web import act_and_return
-from storefront.orders import returns, transitions
+from storefront.orders import returns, tracking, transitions
 from storefront.orders import services as orders
-from storefront.orders.models import Order, OrderStatus
+from storefront.orders.models import Order, OrderStatus, PartStatus
 
 MAX_UNITS_DIGITS = 6
 
@@ -40,6 +40,43 @@ def order_detail(number: str):
         reason_form=ReasonForm(),
         may_cancel=transitions.may_cancel(order, "office"),
         returnable=returns.returnable_parts(order),
+        carriers=tracking.all_carriers(),
+    )
+
+
+@bp.post("/orders/<number>/parts/<int:part_id>/delivered")
+def order_part_delivered(number: str, part_id: int):
+    """The carrier confirmed the parcel reached the buyer (cash on delivery is then paid)."""
+    order = _order(number)
+    part = next((p for p in order.parts if p.id == part_id), None)
+    if part is None:
+        abort(404)
+    return act_and_return(
+        CsrfForm(),
+        lambda: orders.change_part(
+            part,
+            PartStatus.DELIVERED,
+            orders.Actor.of(current_user, "office"),
+            note=_("Delivery confirmed by the carrier"),
+        ),
+        lambda _done: _("The parcel of %(producer)s is delivered.", producer=part.producer.name),
+        url_for(".order_detail", number=order.number),
+    )
+
+
+@bp.get("/carriers")
+def carriers():
+    carriers = tracking.all_carriers()
+    return render_template("office/carriers.html", carriers=carriers, form=CsrfForm())
+
+
+@bp.post("/carriers/<code>")
+def carrier_save(code: str):
+    return act_and_return(
+        CsrfForm(),
+        lambda: tracking.set_tracking_url(code[:16], request.form.get("tracking_url", "")),
+        lambda carrier: _("The tracking page of %(name)s is saved.", name=carrier.name),
+        url_for(".carriers"),
     )
 
 

@@ -54,6 +54,7 @@ def showroom(code: str):
     form.region.choices = region_choices()
     if request.method == "GET":
         form.region.data = showroom.region.code
+        form.coordinates.data = showrooms.coordinates_text(showroom)
     if form.validate_on_submit() and carry_out(
         form, lambda: showrooms.update_showroom(current_user, code, _showroom_fields(form))
     ):

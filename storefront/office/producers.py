@@ -11,6 +11,7 @@ from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.catalog.models import Product
+from storefront.collation import sort_key
 from storefront.extensions import db
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
@@ -62,10 +63,10 @@ def get_producer(code: str) -> Producer:
 
 
 def list_producers(include_inactive: bool = True) -> list[Producer]:
-    query = select(Producer).order_by(Producer.active.desc(), Producer.name)
+    query = select(Producer)
     if not include_inactive:
         query = query.where(Producer.active.is_(True))
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query), key=lambda p: (not p.active, sort_key(p.name)))
 
 
 def create_producer(actor: User, data: ProducerFields) -> Producer:

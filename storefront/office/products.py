@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.accounts.models import User
@@ -18,8 +18,10 @@ from storefront.catalog.models import Product, ReviewStatus
 from storefront.catalog.pricing import ChangedMeanwhile
 from storefront.domain import Refused
 from storefront.extensions import db
+from storefront.folding import contains_pattern, search_words
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
+from storefront.register.barcodes import InvalidBarcode, read_ean13
 from storefront.register.codes import new_product_code
 from storefront.register.models import Producer, Region
 
@@ -62,10 +64,10 @@ def clean_product(
             raise OfficeError(str(error), "price") from None
 
     def ean() -> str | None:
-        value = (data.ean or "").strip() or None
-        if value and not (value.isdecimal() and len(value) in (8, 12, 13, 14)):
-            raise OfficeError(_("A barcode (EAN/GTIN) is 8, 12, 13 or 14 digits."), "ean")
-        return value
+        try:
+            return read_ean13(data.ean)
+        except InvalidBarcode as error:
+            raise OfficeError(str(error), "ean") from None
 
     values = fields.clean(
         {
@@ -106,6 +108,10 @@ def get_product(code: str) -> Product:
 
 
 def list_products(review_status: str | None = None, q: str = "") -> list[Product]:
+    """The office's product list, newest first; with ``q``, the products whose code, EAN or
+    exact name it is come first, then those with every word of ``q`` in their name, producer,
+    place or code. Punctuation in ``q`` ("%", "_") is taken literally and never empties the list
+    by itself: a query of punctuation alone finds the names that hold it, or lists everything."""
     query = (
         select(Product)
         .options(joinedload(Product.producer), selectinload(Product.certificates))
@@ -113,13 +119,49 @@ def list_products(review_status: str | None = None, q: str = "") -> list[Product
     )
     if review_status in set(ReviewStatus):
         query = query.where(Product.review_status == review_status)
-    if q:
-        from storefront.folding import fold
+    q = (q or "").strip()[:200]
+    if not q:
+        return list(db.session.scalars(query.limit(500)))
+    name = " ".join(search_words(q))
+    exact = or_(Product.code == q.upper(), Product.ean == q, Product.search_name == name)
+    words = search_words(q)[:10]
+    if not words:  # punctuation alone: names holding it, else everything
+        holding = query.where(Product.name.like(contains_pattern(q), escape="\\"))
+        return list(db.session.scalars(holding.limit(500))) or list(
+            db.session.scalars(query.limit(500))
+        )
+    matching = query.where(
+        or_(
+            exact,
+            and_(
+                *(
+                    or_(
+                        Product.search_text.like(contains_pattern(word), escape="\\"),
+                        func.lower(Product.code).like(contains_pattern(word), escape="\\"),
+                        Product.ean.like(contains_pattern(word), escape="\\"),
+                    )
+                    for word in words
+                )
+            ),
+        )
+    )
+    found = list(db.session.scalars(matching.limit(500)))
+    first = [p for p in found if p.code == q.upper() or p.ean == q or p.search_name == name]
+    return first + [p for p in found if p not in first]
 
-        for word in fold(q[:200]).split()[:10]:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
-    return list(db.session.scalars(query.limit(500)))
+
+def subgroups_in_use() -> list[tuple[str, str]]:
+    """(group, subgroup) pairs the register uses, for the office's choices."""
+    return [
+        (group, subgroup)
+        for group, subgroup in db.session.execute(
+            select(Product.group, Product.subgroup)
+            .where(Product.subgroup.is_not(None), Product.subgroup != "")
+            .distinct()
+            .order_by(Product.group, Product.subgroup)
+        ).tuples()
+        if subgroup
+    ]
 
 
 def create_product(

@@ -16,6 +16,7 @@ from sqlalchemy import and_, distinct, extract, func, not_, select
 
 from storefront.catalog.cards import active_certificate_join
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ProductGroup
+from storefront.collation import sort_key
 from storefront.extensions import db
 from storefront.labels import GROUP_NAMES
 from storefront.office.certificates import expiring
@@ -67,7 +68,8 @@ def products_by_region(today: date) -> Report:
     for region_id, count in _certified_per(Product.region_id, today).items():
         totals[district_of(regions, region_id)] += count
     rows = sorted(
-        ([regions[rid].name, count] for rid, count in totals.items()), key=lambda r: (-r[1], r[0])
+        ([regions[rid].name, count] for rid, count in totals.items()),
+        key=lambda r: (-r[1], sort_key(r[0])),
     )
     return Report(
         "regions",

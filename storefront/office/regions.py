@@ -7,27 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
+from storefront.collation import sort_key
 from storefront.extensions import db
+from storefront.labels import REGION_KIND_NAMES
 from storefront.office import fields
 from storefront.office.csvfiles import RowError, read_rows
 from storefront.office.errors import NotFound, OfficeError
 from storefront.register.models import Region
 
 KINDS = ("province", "city", "district", "town", "commune", "ward")
-KIND_NAMES = {
-    "province": _l("province"),
-    "city": _l("city"),
-    "district": _l("district"),
-    "town": _l("town"),
-    "commune": _l("commune"),
-    "ward": _l("ward"),
-}
+KIND_NAMES = REGION_KIND_NAMES
 CSV_COLUMNS = ("code", "name", "kind")
 CSV_OPTIONAL = ("parent", "valid_from", "valid_to", "successor", "note")
 
@@ -45,7 +39,10 @@ class RegionFields:
 
 
 def list_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.code)))
+    """The programme's own units (the country's, for delivery, are synced from a package)."""
+    return list(
+        db.session.scalars(select(Region).where(Region.source.is_(None)).order_by(Region.code))
+    )
 
 
 def tree(regions: list[Region]) -> list[tuple[Region, int]]:
@@ -58,7 +55,7 @@ def tree(regions: list[Region]) -> list[tuple[Region, int]]:
 
     def walk(parent_id: int | None, depth: int) -> None:
         for region in sorted(
-            children.get(parent_id, []), key=lambda r: (r.kind != "province", r.name)
+            children.get(parent_id, []), key=lambda r: (r.kind != "province", sort_key(r.name))
         ):
             if region.id not in seen:
                 seen.add(region.id)

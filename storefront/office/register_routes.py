@@ -1,27 +1,33 @@
 """Office pages for the register: dashboard, producers, products and certificates."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from storefront import clock
+from storefront.audit.reading import describe
 from storefront.audit.services import AuditFilters, search
-from storefront.catalog.models import Certificate
+from storefront.catalog import notices as catalog_notices
+from storefront.catalog.models import Certificate, CertificateStatus
 from storefront.extensions import db
 from storefront.formatting import format_day
-from storefront.office import bp, certificates
+from storefront.labels import CERTIFICATE_STATE_NAMES
+from storefront.office import bp, certificates, notices
 from storefront.office import dashboard as board
 from storefront.office import producers as register
 from storefront.office import products as catalogue
 from storefront.office.forms import (
     CertificateForm,
+    CsrfForm,
+    DecisionScanForm,
+    NoticeRuleForm,
     ProducerForm,
     ProductForm,
     ReasonForm,
     RevokeForm,
 )
 from storefront.office.web import act_and_return, producer_choices, region_choices
-from storefront.submissions import carry_out, form_status
+from storefront.submissions import carry_out, carry_out_flashed, form_status, messages
 
 
 @bp.get("/")
@@ -145,9 +151,15 @@ def _product_page(product, status=200, **forms):
         RevokeForm(formdata=None, prefix="revoke", revoked_on=clock.today().isoformat()),
     )
     forms.setdefault("reason_form", ReasonForm(formdata=None))
-    history = search(AuditFilters(q=product.code), limit=50)
+    forms.setdefault("scan_form", DecisionScanForm(formdata=None, prefix="scan"))
+    history = [describe(e) for e in search(AuditFilters(q=product.code), limit=50)]
     return render_template(
-        "office/product.html", product=product, history=history, today=clock.today(), **forms
+        "office/product.html",
+        product=product,
+        history=history,
+        today=clock.today(),
+        level_warnings={c.id: certificates.level_warning(c) for c in product.certificates},
+        **forms,
     ), status
 
 
@@ -222,19 +234,54 @@ def _product_fields(form) -> catalogue.ProductFields:
     )
 
 
+# --- notices by kind of product --------------------------------------------------------------
+
+
+@bp.route("/notices", methods=["GET", "POST"])
+def notice_rules():
+    """The rules that put the law's notices (under-18, not a medicine) on a group's products."""
+    form = NoticeRuleForm()
+    if form.validate_on_submit() and carry_out(
+        form,
+        lambda: notices.add_rule(
+            current_user, form.group.data, form.subgroup.data or "", form.notice.data
+        ),
+    ):
+        flash(_("The notice is shown on the products of that group from now on."), "success")
+        return redirect(url_for(".notice_rules"))
+    return render_template(
+        "office/notices.html",
+        form=form,
+        rules=catalog_notices.rules(),
+        subgroups=catalogue.subgroups_in_use(),
+        delete_form=CsrfForm(),
+    ), form_status(form)
+
+
+@bp.post("/notices/<int:rule_id>/delete")
+def delete_notice_rule(rule_id: int):
+    return act_and_return(
+        CsrfForm(),
+        lambda: notices.remove_rule(current_user, rule_id),
+        lambda _rule: _("The rule is removed."),
+        url_for(".notice_rules"),
+    )
+
+
 # --- certificates ----------------------------------------------------------------------------
 
 
 @bp.get("/certificates")
 def certificate_list():
     status = request.args.get("status") or None
+    q = request.args.get("q", "")[:200]
     today = clock.today()
     if status == "expiring":
         rows = certificates.expiring(today, 90)
     else:
-        rows = certificates.list_certificates(today, status)
+        rows = certificates.list_certificates(today, status, q=q)
     return render_template(
-        "office/certificates.html", certificates=rows, status=status, today=today
+        "office/certificates.html", certificates=rows, status=status, today=today, q=q
     )
 
 
@@ -257,16 +304,60 @@ def issue_certificate(code: str):
     )
     if not done:
         return _product_page(catalogue.get_product(code), 400, certificate_form=form)
-    flash(
-        _(
+    certificate = done.value
+    if certificate.status == CertificateStatus.ACTIVE:
+        recorded = _(
             "Certificate %(number)s is recorded: %(stars)d stars until %(date)s.",
-            number=done.value.decision_number,
-            stars=done.value.stars,
-            date=format_day(done.value.expires_on),
-        ),
-        "success",
-    )
+            number=certificate.decision_number,
+            stars=certificate.stars,
+            date=format_day(certificate.expires_on),
+        )
+    else:
+        recorded = _(
+            "Decision %(number)s is recorded as history (%(state)s).",
+            number=certificate.decision_number,
+            state=CERTIFICATE_STATE_NAMES[certificate.state_on(clock.today())],
+        )
+    flash(recorded, "success")
+    warning = certificates.level_warning(certificate)
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for(".product", code=product.code))
+
+
+@bp.post("/certificates/<int:certificate_id>/scan")
+def certificate_scan_upload(certificate_id: int):
+    form = DecisionScanForm(prefix="scan")
+    held = db.session.get(Certificate, certificate_id)
+    if held is None:
+        abort(404)
+    code = held.product.code
+    if not form.validate():
+        for message in messages(form):
+            flash(message, "error")
+        return redirect(url_for(".product", code=code))
+    done = carry_out_flashed(
+        form,
+        lambda: certificates.attach_decision_scan(
+            current_user, certificate_id, form.file.data.read()
+        ),
+    )
+    if done:
+        flash(
+            _("The scanned decision %(number)s is kept.", number=done.value.decision_number),
+            "success",
+        )
+    return redirect(url_for(".product", code=code))
+
+
+@bp.get("/certificates/<int:certificate_id>/scan")
+def certificate_scan(certificate_id: int):
+    path = certificates.decision_scan_path(certificate_id)
+    kind = "application/pdf" if path.suffix == ".pdf" else "image/jpeg"
+    response = Response(path.read_bytes(), mimetype=kind)  # a few MB at most (MAX_IMAGE_BYTES)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")

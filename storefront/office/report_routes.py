@@ -8,8 +8,9 @@ from wtforms import SelectChoice
 
 from storefront import clock
 from storefront.audit.models import AuditArea
-from storefront.audit.services import AuditFilters, changes, search, to_csv
-from storefront.office import bp, exports, programme, programme_reports, sales_reports
+from storefront.audit.reading import AREA_NAMES, describe
+from storefront.audit.services import AuditFilters, record_of, search, to_csv
+from storefront.office import bp, exports, plans, programme_reports, sales_reports
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
@@ -25,7 +26,7 @@ def report_page():
         reports=programme_reports.build_all(today),
         names=programme_reports.REPORTS,
         print_view=request.args.get("print") == "1",
-        plan=programme.current_plan(today),
+        plan=plans.plan_in_force(today),
     )
 
 
@@ -89,11 +90,16 @@ def audit_log():
         )
     return render_template(
         "office/audit.html",
-        entries=search(filters),
+        entries=[describe(e) for e in search(filters)],
         filters=filters,
-        areas=[SelectChoice(a.value, a.value) for a in AuditArea],
-        changes=changes,
+        areas=[SelectChoice(a.value, AREA_NAMES[a]) for a in AuditArea],
     )
+
+
+@bp.get("/audit/<int:entry_id>")
+def audit_entry(entry_id: int):
+    """One entry as it is stored: the event's key and its before/after record."""
+    return render_template("office/audit_entry.html", entry=describe(record_of(entry_id)))
 
 
 def _date_arg(name: str) -> date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -11,12 +12,16 @@ from sqlalchemy.orm import joinedload
 from storefront.accounts.models import User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import record
+from storefront.collation import sort_key
 from storefront.extensions import db
+from storefront.numbers import InvalidNumber, parse_degrees
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
+from storefront.register import opening_hours
 from storefront.register.models import Showroom
 
 LEVELS = ("province", "district")
+_ZALO = re.compile(r"https://(zalo\.me|chat\.zalo\.me)/[^\s\"'<>]+")
 
 
 @dataclass
@@ -28,6 +33,8 @@ class ShowroomFields:
     address: str = ""
     opening_hours: str = ""
     phone: str = ""
+    zalo_url: str = ""
+    coordinates: str = ""  # "14.3545, 108.0076", as a map application copies them
     note: str = ""
 
 
@@ -40,21 +47,69 @@ def clean_showroom(data: ShowroomFields) -> dict:
         "level": data.level,
         "region": fields.region(data.region),
         "address": fields.text(data.address, "address", _("Address"), required=False, max_len=500),
-        "opening_hours": fields.text(
-            data.opening_hours, "opening_hours", _("Opening hours"), required=False, max_len=200
-        ),
+        "opening_hours": _opening_hours(data.opening_hours),
         "phone": fields.text(data.phone, "phone", _("Phone"), required=False, max_len=32),
+        "zalo_url": _zalo(data.zalo_url),
+        **_coordinates(data.coordinates),
         "note": fields.text(data.note, "note", _("Note"), required=False, max_len=2000),
     }
 
 
+def _opening_hours(value: str) -> str | None:
+    text = fields.text(value, "opening_hours", _("Opening hours"), required=False, max_len=200)
+    try:
+        opening_hours.parse(text or "")
+    except opening_hours.UnreadableHours as error:
+        raise OfficeError(
+            _(
+                "Cannot read “%(part)s”. Write days and times like: T2–T6 7:30–11:30, 13:30–17:00;"
+                " T7 8:00–12:00 (no days: every day).",
+                part=str(error),
+            ),
+            "opening_hours",
+        ) from error
+    return text
+
+
+def _zalo(value: str) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 300 or not _ZALO.fullmatch(value):
+        raise OfficeError(_("A Zalo link looks like https://zalo.me/0901234567."), "zalo_url")
+    return value
+
+
+def _coordinates(value: str) -> dict[str, float | None]:
+    """Latitude and longitude from "14.3545, 108.0076" (as map applications copy them)."""
+    text = (value or "").strip()
+    if not text:
+        return {"latitude": None, "longitude": None}
+    parts = re.split(r"[,;\s]+", text)
+    try:
+        if len(parts) != 2:
+            raise InvalidNumber(text)
+        return {
+            "latitude": parse_degrees(parts[0], limit=90),
+            "longitude": parse_degrees(parts[1], limit=180),
+        }
+    except InvalidNumber as error:
+        raise OfficeError(
+            _("Write latitude and longitude in degrees, e.g. 14.3545, 108.0076."), "coordinates"
+        ) from error
+
+
+def coordinates_text(showroom: Showroom) -> str:
+    """The coordinates as the form shows them."""
+    if showroom.latitude is None or showroom.longitude is None:
+        return ""
+    return f"{showroom.latitude:.6f}, {showroom.longitude:.6f}"
+
+
 def list_showrooms() -> list[Showroom]:
-    return list(
-        db.session.scalars(
-            select(Showroom)
-            .options(joinedload(Showroom.region))
-            .order_by(Showroom.active.desc(), Showroom.level.desc(), Showroom.name)
-        )
+    showrooms = db.session.scalars(select(Showroom).options(joinedload(Showroom.region)))
+    return sorted(
+        showrooms, key=lambda s: (not s.active, s.level != "province", sort_key(s.name))
     )
 
 
@@ -135,6 +190,8 @@ def _snapshot(showroom: Showroom) -> dict:
         "address": showroom.address,
         "opening_hours": showroom.opening_hours,
         "phone": showroom.phone,
+        "zalo_url": showroom.zalo_url,
+        "coordinates": coordinates_text(showroom),
         "note": showroom.note,
         "active": showroom.active,
     }

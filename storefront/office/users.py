@@ -15,7 +15,7 @@ from storefront.accounts.models import Role, User
 from storefront.audit.models import AuditArea
 from storefront.audit.services import actor_label, record
 from storefront.extensions import db
-from storefront.folding import fold
+from storefront.folding import contains_pattern, fold
 from storefront.office import fields
 from storefront.office.errors import NotFound, OfficeError
 from storefront.register.models import Producer, Showroom
@@ -35,12 +35,12 @@ def list_users(role: str | None = None, q: str = "") -> list[User]:
         query = query.where(User.role == role)
     q = (q or "").strip()[:200]
     if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = contains_pattern(q.lower())
         query = query.where(
             or_(
-                User.email.like(f"%{escaped}%", escape="\\"),
-                User.phone.like(f"%{escaped}%", escape="\\"),
-                User.name.ilike(f"%{escaped}%", escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                User.phone.like(pattern, escape="\\"),
+                User.name.ilike(pattern, escape="\\"),
             )
         )
     users = list(db.session.scalars(query.limit(500)))

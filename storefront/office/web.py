@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
+from storefront.collation import by_name
 from storefront.extensions import db
 from storefront.office import bp
 from storefront.register.models import Producer, Region, Showroom
@@ -35,19 +36,21 @@ def act_and_return(form, action: Callable[[], T], success: Callable[[T], str], b
 
 
 def region_choices(blank: str | None = None) -> list[SelectChoice]:
-    regions = db.session.scalars(select(Region).order_by(Region.code))
+    regions = by_name(
+        db.session.scalars(select(Region).where(Region.source.is_(None))), lambda r: r.name
+    )
     options = [SelectChoice(r.code, f"{r.name} ({r.code})") for r in regions]
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 
 
 def producer_choices(blank: str | None = None) -> list[SelectChoice]:
-    producers = db.session.scalars(select(Producer).order_by(Producer.name))
+    producers = by_name(db.session.scalars(select(Producer)), lambda p: p.name)
     options = [SelectChoice(p.code, f"{p.name} ({p.code})") for p in producers]
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 
 
 def showroom_choices(blank: str | None = None) -> list[SelectChoice]:
-    showrooms = db.session.scalars(select(Showroom).order_by(Showroom.name))
+    showrooms = by_name(db.session.scalars(select(Showroom)), lambda s: s.name)
     options = [SelectChoice(s.code, s.name) for s in showrooms]
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 

@@ -4,7 +4,7 @@ go (or which showroom they are collected from), and where each line's units are 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storefront.cart import services as cart_services
-from storefront.catalog import regions as region_rules
+from storefront.delivery import addresses, fees, places
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
@@ -24,7 +24,6 @@ from storefront.orders.placing import OrderDraft, PlacedLine
 from storefront.orders.services import SoldOut
 from storefront.register.models import Region, Showroom
 
-COMMUNE_KINDS = ("commune", "ward", "town")
 log = logging.getLogger(__name__)
 
 
@@ -50,12 +49,7 @@ class CheckoutFields:
     commune: str = ""
     address: str = ""
     showroom: str = ""
-
-
-@dataclass
-class ProvinceOption:
-    region: Region
-    communes: list[Region] = field(default_factory=list)
+    age_confirmed: bool = False  # "I am 18 or older", asked when a line is for adults only
 
 
 def payment_methods(fulfilment: str | None = None) -> list[str]:
@@ -76,22 +70,13 @@ def stripe_enabled() -> bool:
     return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
 
 
-def delivery_places(today: date) -> list[ProvinceOption]:
-    """Today's provinces, each with today's communes and wards (units merged into the province
-    by the 2025 reform included)."""
-    regions = region_rules.all_regions()
-    options = []
-    for province in regions:
-        if province.kind != "province" or not province.is_current(today):
-            continue
-        covered = region_rules.covered_region_ids(regions, province.code)
-        communes = [
-            r
-            for r in regions
-            if r.id in covered and r.kind in COMMUNE_KINDS and r.is_current(today)
-        ]
-        options.append(ProvinceOption(province, sorted(communes, key=lambda r: r.name)))
-    return sorted(options, key=lambda o: o.region.name)
+def parcel_quotes(
+    view: cart_services.CartView, fulfilment: str, province: Region | None
+) -> list[fees.ParcelQuote]:
+    """Each producer's parcel with its fee and days (none for pick-up)."""
+    if fulfilment == Fulfilment.PICKUP:
+        return []
+    return fees.parcels(((line.product, line.quantity) for line in view.lines), province)
 
 
 def place(
@@ -139,12 +124,29 @@ def _place_once(
         if secret is not None:  # a new order, not the first one of a double submission
             notifications.order_placed(order, secret)
             cart.clear()
+            _keep_address(order, customer_id)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         cart.restore(items)
         raise
     return order, secret
+
+
+def _keep_address(order: Order, customer_id: int | None) -> None:
+    """A signed-in customer's delivery address is offered at the next checkout."""
+    if customer_id is None or order.fulfilment != Fulfilment.DELIVERY:
+        return
+    if order.province_id is None or order.commune_id is None or not order.address_line:
+        return
+    addresses.remember(
+        customer_id,
+        contact_name=order.contact_name,
+        contact_phone=order.contact_phone,
+        province_id=order.province_id,
+        commune_id=order.commune_id,
+        address_line=order.address_line,
+    )
 
 
 def is_lost_connection(error: DBAPIError) -> bool:
@@ -165,6 +167,10 @@ def prepare(
     placed = [_placed_line(line, showroom, errors) for line in view.lines]
     if errors:
         raise CheckoutError(errors)
+    province = db.session.get(Region, draft.province_id) if draft.province_id else None
+    draft.parcels = {
+        p.producer.id: p.quote for p in parcel_quotes(view, draft.fulfilment, province)
+    }
     return draft, placed
 
 
@@ -185,6 +191,7 @@ def _check(
         contact_phone=fields.contact_phone,
         contact_email=fields.contact_email,
         note=fields.note,
+        age_confirmed=fields.age_confirmed,
     )
     errors: dict[str, str] = {}
     showroom = None
@@ -194,22 +201,23 @@ def _check(
         showroom = _pickup_showroom(fields, draft, errors)
     view = cart_services.view(items, today)
     _cart_problems(view, errors)
+    if view.adults_only and not fields.age_confirmed:
+        errors["age_confirmed"] = _(
+            "%(name)s is not sold to persons under 18: confirm that you are 18 or older.",
+            name=view.adults_only[0].product.name,
+        )
     return draft, showroom, view, errors
 
 
 def _delivery_address(fields: CheckoutFields, draft: OrderDraft, errors: dict, today: date) -> None:
-    places = {str(o.region.id): o for o in delivery_places(today)}
-    province = places.get(fields.province)
+    province = places.province(fields.province, today)
     if province is None:
         errors["province"] = _("Choose the province.")
         return
-    communes = {str(c.id): c for c in province.communes}
-    commune = communes.get(fields.commune)
+    commune = places.find_commune(province, fields.commune, today)
     if commune is None:
-        errors["commune"] = _(
-            "Choose the commune or ward in %(province)s.", province=province.region.name
-        )
-    draft.province_id = province.region.id
+        errors["commune"] = _("Choose the commune or ward in %(province)s.", province=province.name)
+    draft.province_id = province.id
     draft.commune_id = commune.id if commune else None
     draft.address_line = fields.address
 
@@ -261,4 +269,46 @@ def _placed_line(
                 n=line.available_online,
                 name=line.product.name,
             )
-    return PlacedLine(line.product, line.quantity, location_id)
+    return PlacedLine(line.product, line.quantity, location_id, line.notices)
+
+
+@dataclass(frozen=True)
+class PickupOption:
+    """A showroom offered for pick-up: its distinguishing words first, and what it lacks of the
+    cart (nothing: it can be chosen)."""
+
+    showroom: Showroom
+    short_name: str
+    missing: list[str]
+
+    @property
+    def holds_everything(self) -> bool:
+        return not self.missing
+
+
+def short_names(names: list[str]) -> list[str]:
+    """What tells each name apart on a phone: the words every name starts with are dropped
+    ("Điểm giới thiệu … OCOP tỉnh Kon Tum" → "Tỉnh Kon Tum")."""
+    if len(names) < 2:
+        return names
+    split = [name.split() for name in names]
+    shared = 0
+    while all(len(words) > shared + 1 for words in split) and len({w[shared] for w in split}) == 1:
+        shared += 1
+    shortened = [" ".join(words[shared:]) for words in split]
+    return [s[:1].upper() + s[1:] if shared else s for s in shortened]
+
+
+def pickup_options(view: cart_services.CartView, showrooms: list[Showroom]) -> list[PickupOption]:
+    """Every open showroom, those holding every line of the cart first; for the others, what
+    they lack ("2 × Sâm dây")."""
+    units = stock.available_at_showrooms(line.product.id for line in view.lines)
+    options = []
+    for showroom, short in zip(showrooms, short_names([s.name for s in showrooms]), strict=True):
+        missing = [
+            f"{line.quantity} × {line.product.name}"
+            for line in view.lines
+            if units.get((showroom.id, line.product.id), 0) < line.quantity
+        ]
+        options.append(PickupOption(showroom, short, missing))
+    return sorted(options, key=lambda o: not o.holds_everything)

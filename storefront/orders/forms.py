@@ -1,6 +1,6 @@
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 
 from storefront.accounts.services import normalise_email, normalise_mobile
 from storefront.orders.checkout import CheckoutFields, payment_methods
@@ -28,6 +28,7 @@ class CheckoutForm(FlaskForm):
     address = StringField(filters=[_strip])
     showroom = StringField()
     note = TextAreaField(filters=[_strip])
+    age_confirmed = BooleanField()
 
     def validate_name(self, field) -> None:
         if not 2 <= len(field.data or "") <= 200:
@@ -67,6 +68,7 @@ class CheckoutForm(FlaskForm):
             commune=self.commune.data or "",
             address=self.address.data or "",
             showroom=self.showroom.data or "",
+            age_confirmed=bool(self.age_confirmed.data),
         )
 
     def shown_errors(self) -> dict[str, str]:

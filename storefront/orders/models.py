@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -96,6 +97,8 @@ class Order(db.Model):
     pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)  # sales reports
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The buyer confirmed being 18 or older (asked when a line is sold to adults only).
+    age_confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -134,6 +137,11 @@ class OrderPart(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PartStatus.PENDING)
     carrier: Mapped[str | None] = mapped_column(String(100))
     tracking_number: Mapped[str | None] = mapped_column(String(100))
+    # This parcel's delivery fee and the days it was promised in, as quoted at checkout
+    # (storefront.delivery.fees); 0 and none for pick-up. The order's shipping_vnd is their sum.
+    shipping_vnd: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    days_min: Mapped[int | None] = mapped_column(Integer)
+    days_max: Mapped[int | None] = mapped_column(Integer)
 
     order: Mapped[Order] = relationship(back_populates="parts")
     producer: Mapped[Producer] = relationship()
@@ -167,6 +175,8 @@ class OrderLine(db.Model):
     line_total_vnd: Mapped[int] = mapped_column(Integer)
     # Units of a shipped line that came back to the warehouse (office returns, once each).
     returned_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The product's notices (catalog ProductNotice values, space-separated) when it was sold.
+    notices: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     order: Mapped[Order] = relationship(back_populates="lines")
     part: Mapped[OrderPart] = relationship(back_populates="lines")
@@ -196,3 +206,18 @@ class OrderEvent(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="events")
     part: Mapped[OrderPart | None] = relationship()
+
+
+class Carrier(db.Model):
+    """A delivery company whose tracking page a parcel's number opens. The office edits the
+    URL templates (``{code}`` stands for the tracking number); the five big Vietnamese carriers
+    are seeded by the migration."""
+
+    __tablename__ = "carriers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # ghn, ghtk, viettelpost, …
+    name: Mapped[str] = mapped_column(String(100))
+    tracking_url: Mapped[str] = mapped_column(String(500))  # https://…{code}…
+    # Other ways producers write its name ("VTP", "Giao Hàng Nhanh"), comma-separated.
+    aliases: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import segno
 from flask import current_app
 
+from storefront import qr_codes
 from storefront.orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from storefront.vietqr import build_vietqr_payload
 
@@ -40,10 +40,9 @@ def vietqr_for_order(order: Order, state: str | None = None) -> VietQR | None:
     payload = build_vietqr_payload(
         config["VIETQR_BANK_BIN"], config["VIETQR_ACCOUNT_NUMBER"], order.total_vnd, order.number
     )
-    image = segno.make(payload, error="m", micro=False)
     return VietQR(
         payload,
-        image.png_data_uri(scale=6, border=4),
+        qr_codes.png_data_uri(payload),
         config["VIETQR_BANK_NAME"],
         config["VIETQR_ACCOUNT_NUMBER"],
         config["VIETQR_ACCOUNT_NAME"],
@@ -62,4 +61,4 @@ def pickup_qr_data_uri(order: Order, state: str | None = None) -> str | None:
     """The pass as a QR image for the order page (a PNG data URI: no extra request)."""
     if order.fulfilment != Fulfilment.PICKUP or (state or order.status) not in OPEN:
         return None
-    return segno.make(pickup_pass(order), error="m", micro=False).png_data_uri(scale=6, border=4)
+    return qr_codes.png_data_uri(pickup_pass(order))

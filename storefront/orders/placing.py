@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
+from storefront.delivery.fees import Quote
 from storefront.extensions import db
 from storefront.inventory import services as stock
 from storefront.orders.models import (
@@ -37,6 +38,7 @@ class PlacedLine:
     product: Product
     quantity: int
     location_id: int
+    notices: list[str] = field(default_factory=list)  # kept on the order line (the receipt)
 
 
 @dataclass
@@ -53,6 +55,9 @@ class OrderDraft:
     address_line: str | None = None
     pickup_showroom_id: int | None = None
     note: str | None = None
+    age_confirmed: bool = False
+    # Each producer's parcel: its fee and days (storefront.delivery.fees), by producer id.
+    parcels: dict[int, Quote] = field(default_factory=dict)
 
 
 def new_order_number() -> str:
@@ -64,11 +69,17 @@ def new_pickup_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
-def shipping_fee(draft: OrderDraft, producer_count: int) -> int:
-    """Each producer ships its own parcel; pick-up costs nothing."""
+def _charge_parcel(draft: OrderDraft, part: OrderPart) -> None:
+    """Each producer ships its own parcel at the fee quoted at checkout; pick-up costs nothing.
+    A delivery without a quote (a caller that did not ask) pays the flat SHIPPING_FEE_VND."""
     if draft.fulfilment == Fulfilment.PICKUP:
-        return 0
-    return current_app.config["SHIPPING_FEE_VND"] * producer_count
+        part.shipping_vnd = 0
+        return
+    quote = draft.parcels.get(part.producer_id)
+    if quote is None:
+        part.shipping_vnd = current_app.config["SHIPPING_FEE_VND"]
+        return
+    part.shipping_vnd, part.days_min, part.days_max = quote.fee_vnd, quote.days_min, quote.days_max
 
 
 def idempotency_digest(key: str, session_binding: str) -> str:
@@ -116,6 +127,7 @@ def place_order(
         address_line=draft.address_line,
         pickup_showroom_id=draft.pickup_showroom_id,
         note=draft.note,
+        age_confirmed=draft.age_confirmed,
         pickup_code=new_pickup_code() if draft.fulfilment == Fulfilment.PICKUP else None,
         subtotal_vnd=0,
         total_vnd=0,
@@ -140,11 +152,14 @@ def place_order(
             unit_price_vnd=product.price_vnd,
             quantity=line.quantity,
             line_total_vnd=product.price_vnd * line.quantity,
+            notices=" ".join(line.notices),
         )
         order.lines.append(order_line)
         part.lines.append(order_line)
     order.subtotal_vnd = sum(line.line_total_vnd for line in order.lines)
-    order.shipping_vnd = shipping_fee(draft, len(parts))
+    for part in parts.values():
+        _charge_parcel(draft, part)
+    order.shipping_vnd = sum(part.shipping_vnd for part in parts.values())
     order.total_vnd = order.subtotal_vnd + order.shipping_vnd
     if order.status == OrderStatus.AWAITING_PAYMENT:
         order.pay_by = utcnow() + _payment_window(draft.payment_method)

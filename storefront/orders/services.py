@@ -22,7 +22,7 @@ from storefront.clock import utcnow
 from storefront.domain import Refused
 from storefront.extensions import db
 from storefront.inventory import services as stock
-from storefront.orders import transitions
+from storefront.orders import notifications, transitions
 from storefront.orders.models import (
     Fulfilment,
     Order,
@@ -134,6 +134,7 @@ def change_status(order: Order, to_status: str, actor: Actor, note: str | None =
     record_event(order, None, from_status, to_status, actor, note)
     _apply_stock_side(order, from_status, to_status, actor)
     db.session.flush()
+    notifications.status_changed(order, to_status)
 
 
 def _guard_actor(order: Order, actor: Actor) -> None:
@@ -206,10 +207,12 @@ def change_part(
     *,
     carrier: str | None = None,
     tracking_number: str | None = None,
+    note: str | None = None,
 ) -> None:
-    """A producer packs, ships (with carrier and tracking number) or marks delivered its part.
-    Shipping takes the units out of its warehouse; when every part is shipped (delivered) the
-    order is shipped (delivered)."""
+    """A producer packs, ships (with carrier and tracking number) or marks delivered its part
+    (the office too, e.g. from the carrier's confirmation of delivery). Shipping takes the units
+    out of its warehouse and tells the buyer the carrier and tracking number; when every part is
+    shipped (delivered) the order is shipped (delivered: cash on delivery is then paid)."""
     order = part.order
     if actor.role == "producer" and actor.producer_id != part.producer_id:
         raise InvalidTransition(_("This part of the order is not yours."))
@@ -238,8 +241,11 @@ def change_part(
         part.carrier = (carrier or "").strip()[:100]
         part.tracking_number = (tracking_number or "").strip()[:100] or None
         _sell(order, part.lines, actor, "Gửi hàng cho khách")
-    record_event(order, part, from_status, to_status, actor, part.producer.name)
+    event_note = " — ".join(x for x in (part.producer.name, note) if x)
+    record_event(order, part, from_status, to_status, actor, event_note)
     db.session.flush()
+    if to_status == PartStatus.SHIPPED:
+        notifications.parcel_shipped(order, part)
     _follow_parts(order)
 
 

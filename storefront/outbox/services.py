@@ -1,9 +1,10 @@
-"""The transactional outbox.
+"""The transactional outbox, for e-mail and for text messages (SMS).
 
-``queue_email()`` renders a message and adds it as a ``pending`` row to the caller's transaction:
-the e-mail exists exactly when the change it announces is committed, and a rolled-back change
-sends nothing. After the commit it is sent: once the response is out when the commit happened in
-a request (no SMTP while the visitor waits), at once from the CLI. ``flask outbox send`` (cron)
+``queue_email()`` renders a message (``queue_sms()`` takes a text message) and adds it as a
+``pending`` row to the caller's transaction: the message exists exactly when the change it
+announces is committed, and a rolled-back change sends nothing. After the commit it is sent:
+once the response is out when the commit happened in a request (no SMTP or SMS provider while
+the visitor waits), at once from the CLI. ``flask outbox send`` (cron)
 sends whatever is still due: retries after a failure (exponential backoff, ``failed`` after
 OUTBOX_MAX_ATTEMPTS) and messages whose process died before sending them.
 
@@ -41,7 +42,8 @@ from sqlalchemy.orm import Session
 
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.outbox.models import OutboxMessage, OutboxStatus
+from storefront.outbox.models import Channel, OutboxMessage, OutboxStatus
+from storefront.outbox.sms import SmsError, provider_from
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +71,40 @@ def queue_email(
         body_html = render_template(f"emails/{template}.html", **context)
     except TemplateNotFound:
         body_html = None
-    message = OutboxMessage(
-        recipient=recipient,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        kind=kind,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=utcnow(),
+    return _queue(
+        OutboxMessage(
+            channel=Channel.EMAIL,
+            recipient=recipient,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            kind=kind,
+        )
     )
+
+
+def queue_sms(phone: str, text: str, *, kind: str) -> OutboxMessage:
+    """Add a text message to ``phone`` (a Vietnamese mobile number, 0xxxxxxxxx) to the caller's
+    transaction, sent after it commits through the SMS provider (``SMS_PROVIDER``), retried like
+    e-mail; nothing is sent if it rolls back. Keep ``text`` short: one SMS is 160 characters
+    without diacritics, 70 with."""
+    return _queue(
+        OutboxMessage(channel=Channel.SMS, recipient=phone, subject="", body_text=text, kind=kind)
+    )
+
+
+def _queue(message: OutboxMessage) -> OutboxMessage:
+    message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, utcnow()
     db.session.add(message)
     db.session.flush()
     db.session.info.setdefault(_QUEUED, []).append(message.id)
     return message
+
+
+def latest_messages(limit: int) -> list[OutboxMessage]:
+    """The newest messages first (the development outbox page)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
 
 
 def deliver(ids: list[int] | None = None, *, now: datetime | None = None) -> DeliveryReport:
@@ -142,30 +164,39 @@ def _attempt(
     now: datetime,
 ) -> None:
     session.refresh(message)
-    if not config.get("MAIL_SERVER"):
+    sms = message.channel == Channel.SMS
+    provider = provider_from(config) if sms else None
+    if (sms and provider is None) or (not sms and not config.get("MAIL_SERVER")):
         log.info(
-            "E-mail to %s (%s) not sent, no MAIL_SERVER:\n%s",
+            "%s to %s (%s) not sent, no %s:\n%s",
+            "SMS" if sms else "E-mail",
             message.recipient,
             message.subject,
+            "SMS_PROVIDER" if sms else "MAIL_SERVER",
             message.body_text,
         )
         message.status, message.error, message.next_attempt_at = OutboxStatus.LOGGED, None, None
         report.logged += 1
         return
     try:
-        _deliver(config, message)
-    except (OSError, smtplib.SMTPException) as error:
+        if provider is not None:
+            message.provider_id = provider.send(
+                message.recipient, message.body_text, request_id=f"ocop-{message.id}"
+            )[:100]
+        else:
+            _deliver(config, message)
+    except (OSError, smtplib.SMTPException, SmsError) as error:
         message.error = f"{type(error).__name__}: {error}"
         if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
             message.status, message.next_attempt_at = OutboxStatus.FAILED, None
             report.failed += 1
-            log.error("E-mail %s to %s failed for good: %s", message.id, message.recipient,
+            log.error("Message %s to %s failed for good: %s", message.id, message.recipient,
                       message.error)
         else:
             message.status = OutboxStatus.PENDING
             message.next_attempt_at = now + backoff(message.attempts, config)
             report.retrying += 1
-            log.warning("E-mail %s to %s failed (attempt %d), retried at %s: %s", message.id,
+            log.warning("Message %s to %s failed (attempt %d), retried at %s: %s", message.id,
                         message.recipient, message.attempts, message.next_attempt_at,
                         message.error)
     else:

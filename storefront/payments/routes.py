@@ -1,6 +1,6 @@
 from functools import partial
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from storefront.orders.checkout import stripe_enabled
 from storefront.orders.forms import OrderActionForm
 from storefront.orders.models import PaymentMethod
 from storefront.orders.routes import viewable_order
-from storefront.payments import bp, services, stripe_checkout
+from storefront.payments import bank_webhooks, bp, services, stripe_checkout
 from storefront.submissions import carry_out_flashed
 
 
@@ -55,6 +55,49 @@ def stripe_webhook():
         return {"error": str(error)}, 400
     db.session.commit()
     return {"status": outcome}
+
+
+@bp.post("/payments/sepay/webhook")
+@csrf.exempt
+def sepay_webhook():
+    """SePay reports one transfer (Authorization: Apikey …): paid, or kept for review, once."""
+    key = current_app.config["SEPAY_WEBHOOK_API_KEY"]
+    if not key:
+        abort(404)
+    try:
+        bank_webhooks.check_sepay(request.headers.get("Authorization"), key)
+        transfers = [bank_webhooks.sepay_transfer(bank_webhooks.parse_json(request.get_data()))]
+    except bank_webhooks.WebhookUnauthorized:
+        return {"success": False, "message": "Unauthorized"}, 401
+    except bank_webhooks.WebhookMalformed as error:
+        return {"success": False, "message": str(error)}, 400
+    return _receive(transfers)
+
+
+@bp.post("/payments/casso/webhook")
+@csrf.exempt
+def casso_webhook():
+    """Casso reports a transfer (X-Casso-Signature, HMAC-SHA512): paid, or kept for review,
+    once."""
+    key = current_app.config["CASSO_WEBHOOK_CHECKSUM_KEY"]
+    if not key:
+        abort(404)
+    try:
+        body = bank_webhooks.parse_json(request.get_data())
+        bank_webhooks.check_casso(request.headers.get("X-Casso-Signature"), body, key)
+        transfers = bank_webhooks.casso_transfers(body)
+    except bank_webhooks.WebhookUnauthorized:
+        return {"success": False, "message": "Unauthorized"}, 401
+    except bank_webhooks.WebhookMalformed as error:
+        return {"success": False, "message": str(error)}, 400
+    return _receive(transfers)
+
+
+def _receive(transfers: list[bank_webhooks.IncomingTransfer]):
+    expiry.expire_due_orders()  # money for an order past its time is late, not a payment
+    outcomes = [bank_webhooks.receive(transfer) for transfer in transfers]
+    db.session.commit()
+    return {"success": True, "outcomes": outcomes}
 
 
 @bp.route("/office/payments", methods=["GET", "POST"])

@@ -45,9 +45,11 @@ def record_payment(
     recorded_by: str,
     reference: str | None = None,
     note: str | None = None,
-) -> None:
+    by_system: bool = False,
+) -> Payment:
     """Money for ``order`` arrived. The full amount marks it paid (exactly once); a different
-    amount is refused so a person looks at it."""
+    amount is refused so a person looks at it. ``by_system``: confirmed by a provider (a
+    webhook), not by a person of the office."""
     if amount != order.total_vnd:
         raise PaymentError(
             _(
@@ -57,9 +59,11 @@ def record_payment(
                 want=_vnd(order.total_vnd),
             )
         )
-    role = "system" if recorded_by == "stripe" else "office"
+    role = "system" if by_system or recorded_by == "stripe" else "office"
     orders.change_status(order, OrderStatus.PAID, orders.Actor(role, recorded_by), note=note)
-    _keep_payment(order, amount, method, recorded_by=recorded_by, reference=reference, note=note)
+    return _keep_payment(
+        order, amount, method, recorded_by=recorded_by, reference=reference, note=note
+    )
 
 
 def record_cash_at_pickup(order: Order, *, recorded_by: str) -> Payment:
@@ -213,17 +217,13 @@ def _settle_row(
 ) -> None:
     """One row: it pays its order, or its money is kept for review, or it is listed with why it
     matched nothing."""
-    numbers = ORDER_NUMBER_RE.findall(content.upper().replace(" ", ""))
     if amount is None:
         result.unmatched.append((row_number, content, _("no amount")))
         return
-    if not numbers:
+    named, order = named_order(content)
+    if not named:
         result.unmatched.append((row_number, content, _("no order number")))
         return
-    found = {
-        o.number: o for o in db.session.scalars(select(Order).where(Order.number.in_(numbers)))
-    }
-    order = next((found[number] for number in numbers if number in found), None)
     if order is None:
         result.unmatched.append((row_number, content, _("unknown order")))
         return
@@ -259,6 +259,17 @@ def _settle_row(
         result.unmatched.append((row_number, content, str(error)))
         return
     result.paid.append(order.number)
+
+
+def named_order(content: str) -> tuple[bool, Order | None]:
+    """Whether a transfer's content names an order number (DH + 8), and the order it names."""
+    numbers = ORDER_NUMBER_RE.findall(content.upper().replace(" ", ""))
+    if not numbers:
+        return False, None
+    found = {
+        o.number: o for o in db.session.scalars(select(Order).where(Order.number.in_(numbers)))
+    }
+    return True, next((found[number] for number in numbers if number in found), None)
 
 
 def _keep_statement_row(order: Order, amount: int, content: str, reason: str, by: str) -> None:

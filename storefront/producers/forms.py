@@ -20,8 +20,21 @@ class PriceForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
+    """What the producer tells buyers, in the order the product page shows it. The service
+    (producers.products.update_details) checks the lengths; the form only reads."""
+
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=64)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    net_quantity = StringField(_l("Net weight or volume"), render_kw={"maxlength": 64})
+    description = TextAreaField(_l("Description"), render_kw={"rows": 8, "maxlength": 5000})
+    ingredients = TextAreaField(_l("Ingredients"), render_kw={"rows": 3, "maxlength": 2000})
+    shelf_life = StringField(_l("Shelf life"), render_kw={"maxlength": 200})
+    storage = TextAreaField(_l("Storage"), render_kw={"rows": 3, "maxlength": 1000})
+    directions = TextAreaField(_l("How to use"), render_kw={"rows": 3, "maxlength": 2000})
+    origin = StringField(_l("Origin (commune)"), render_kw={"maxlength": 200})
+    shipping_weight = StringField(
+        _l("Packed weight for delivery (grams)"),
+        render_kw={"inputmode": "numeric", "maxlength": 6},
+    )
     version = IntegerField(validators=[DataRequired()])
 
 

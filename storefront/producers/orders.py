@@ -10,14 +10,16 @@ from sqlalchemy.orm import selectinload
 from storefront.accounts.models import User
 from storefront.extensions import db
 from storefront.orders import services as orders
-from storefront.orders.models import Order, OrderPart, PartStatus
+from storefront.orders.models import Order, OrderPart, OrderStatus, PartStatus
 from storefront.orders.transitions import PARTS_WORKABLE
 from storefront.producers.access import PortalError, owned, producer_id_of
 
 
 def order_parts(actor: User, *, open_only: bool = True) -> list:
     """This producer's parts of orders that can be worked on (paid, or cash on delivery), newest
-    first, with their lines and the buyer's delivery details."""
+    first, with their lines and the buyer's delivery details. A shipped part stays here until it
+    is delivered, also once the whole order is shipped: someone has to mark it delivered (cash
+    on delivery is paid then)."""
     producer_id = producer_id_of(actor)
     query = (
         select(OrderPart)
@@ -28,7 +30,7 @@ def order_parts(actor: User, *, open_only: bool = True) -> list:
     )
     if open_only:
         query = query.where(
-            Order.status.in_(PARTS_WORKABLE),
+            Order.status.in_([*PARTS_WORKABLE, OrderStatus.SHIPPED]),
             OrderPart.status.in_([PartStatus.PENDING, PartStatus.PACKED, PartStatus.SHIPPED]),
         )
     return list(db.session.scalars(query.limit(200)))

@@ -15,6 +15,7 @@ from storefront.accounts.access import roles_required
 from storefront.accounts.models import Role
 from storefront.catalog.models import Product
 from storefront.catalog.pricing import ChangedMeanwhile
+from storefront.orders.tracking import all_carriers
 from storefront.producers import bp, pictures, products
 from storefront.producers import orders as order_parts
 from storefront.producers.access import own_product
@@ -38,9 +39,7 @@ def producers_only():
 
 @bp.get("/")
 def dashboard():
-    return render_template(
-        "producers/dashboard.html", board=overview(current_user, clock.today())
-    )
+    return render_template("producers/dashboard.html", board=overview(current_user, clock.today()))
 
 
 # The product page's three forms, each as it is shown fresh for a product, and the field a
@@ -52,12 +51,15 @@ PRODUCT_FORMS: dict[str, tuple[Callable[[Product], FlaskForm], str]] = {
         ),
         "price",
     ),
-    "details_form": (
-        lambda product: DetailsForm(formdata=None, obj=product, prefix="details"),
-        "description",
-    ),
+    "details_form": (lambda product: _details_form(product), "description"),
     "picture_form": (lambda _product: PictureForm(formdata=None, prefix="picture"), "picture"),
 }
+
+
+def _details_form(product: Product) -> DetailsForm:
+    form = DetailsForm(formdata=None, obj=product, prefix="details")
+    form.shipping_weight.data = product.shipping_weight_grams or ""
+    return form
 
 
 def _product_page(product: Product, status: int = 200, **forms):
@@ -100,9 +102,7 @@ def change_price(code: str):
         product,
         "price_form",
         form,
-        lambda: products.change_price(
-            current_user, product.id, form.price.data, form.version.data
-        ),
+        lambda: products.change_price(current_user, product.id, form.price.data, form.version.data),
         _("The new price is saved and shown in the shop."),
     )
 
@@ -118,9 +118,13 @@ def update_details(code: str):
         lambda: products.update_details(
             current_user,
             product.id,
-            description=form.description.data,
-            unit=form.unit.data,
-            expected_version=form.version.data,
+            products.ProductContent(
+                **{
+                    name: form[name].data or ""
+                    for name in products.ProductContent.__dataclass_fields__
+                }
+            ),
+            form.version.data,
         ),
         _("The product details are saved."),
     )
@@ -179,6 +183,7 @@ def orders():
     return render_template(
         "producers/orders.html",
         parts=order_parts.order_parts(current_user),
+        carriers=all_carriers(),
         form=CsrfOnlyForm(),
     )
 

@@ -20,10 +20,11 @@ from storefront.qr.label_sheets import (
     DEFAULT_LAYOUT,
     FONT,
     LAYOUTS,
+    MIN_FONT,
     QR_PIXELS,
     Layout,
-    _fit_lines,
-    _font_path,
+    font_path,
+    wrap_words,
 )
 from storefront.qr.services import qr_image
 from storefront.traceability import batches
@@ -68,8 +69,8 @@ def render_batch_labels(batch: ProductBatch, layout: Layout, count: int) -> byte
     pdf.set_creator("OCOP Storefront")
     pdf.set_title(f"Nhãn lô {batch.code}")
     pdf.set_lang("vi")
-    pdf.add_font(FONT, "", str(_font_path("DejaVuSans-vi.ttf")))
-    pdf.add_font(FONT, "B", str(_font_path("DejaVuSans-Bold-vi.ttf")))
+    pdf.add_font(FONT, "", str(font_path("DejaVuSans-vi.ttf")))
+    pdf.add_font(FONT, "B", str(font_path("DejaVuSans-Bold-vi.ttf")))
     pdf.set_draw_color(200)
     pdf.set_line_width(0.1)
     png = qr_image(batch_url(batch), "png", QR_PIXELS).body
@@ -105,9 +106,14 @@ def _draw_batch_label(
     qr_x = x + width - pad - qr_side
     pdf.image(io.BytesIO(png), qr_x, y + pad, qr_side, qr_side)
     text_x, text_w = x + pad, qr_x - x - 2 * pad + 0.5
-    pdf.set_font(FONT, "B", 7 if small else 8.5)
-    name_h = 3.0 if small else 3.6
-    for n, line in enumerate(_fit_lines(pdf, batch.product.name, text_w, 2)):
+    # The name wraps onto two lines, set smaller until it fits: never cut (as on shelf labels).
+    size = 7 if small else 8.5
+    name_lines = wrap_words(pdf, batch.product.name, text_w, "B", size)
+    while len(name_lines) > 2 and size > MIN_FONT:
+        size = max(MIN_FONT, size - 0.5)
+        name_lines = wrap_words(pdf, batch.product.name, text_w, "B", size)
+    name_h = size * 0.42
+    for n, line in enumerate(name_lines):
         pdf.set_xy(text_x, y + pad + n * name_h)
         pdf.cell(text_w, name_h, line)
     cursor = y + height - pad - len(lines) * (3.0 if small else 3.6) - 2.6

@@ -1,8 +1,11 @@
-"""Printable shelf labels (PDF): name, stars, price and the product's QR code, on A4 sheets of
-several layouts or one 50 × 30 mm label per page for thermal printers.
+"""Printable shelf labels (PDF): name, producer, "OCOP" with the stars, price, the product's QR
+code and, when the product has one, its EAN-13 as a barcode (any scanner finds it), on A4 sheets
+of several layouts or one 50 × 30 mm label per page for thermal printers.
 
 Vietnamese is set in DejaVu Sans, which the shop carries (static/fonts, with its licence), so the
-labels look the same on every machine. The QR is the product's /q/<code> URL (qr.services)."""
+labels look the same on every machine. The QR is the product's /q/<code> URL (qr.services); the
+barcode's bars come from python-barcode. A long name or producer wraps and, when it must, is set
+smaller: it is never cut. Each part of a label is drawn by a function of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from barcode import EAN13
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 
@@ -105,6 +109,7 @@ class Label:
     unit: str
     producer_name: str
     url: str  # what the QR opens: the product's /q/<code>
+    ean: str | None = None  # EAN-13, printed as a barcode
 
 
 def render_labels(labels: list[Label], layout: Layout) -> bytes:
@@ -115,8 +120,8 @@ def render_labels(labels: list[Label], layout: Layout) -> bytes:
     pdf.set_creator("OCOP Storefront")
     pdf.set_title("Nhãn kệ OCOP")
     pdf.set_lang("vi")
-    pdf.add_font(FONT, "", str(_font_path("DejaVuSans-vi.ttf")))
-    pdf.add_font(FONT, "B", str(_font_path("DejaVuSans-Bold-vi.ttf")))
+    pdf.add_font(FONT, "", str(font_path("DejaVuSans-vi.ttf")))
+    pdf.add_font(FONT, "B", str(font_path("DejaVuSans-Bold-vi.ttf")))
     pdf.set_draw_color(200)
     pdf.set_line_width(0.1)
     for index, label in enumerate(labels):
@@ -132,55 +137,121 @@ def render_labels(labels: list[Label], layout: Layout) -> bytes:
     return bytes(pdf.output())
 
 
+# An EAN-13 is 95 modules between quiet zones of 11 and 7: 113 modules in all.
+EAN_MODULES = 113
+EAN_MODULE_MM = (0.2, 0.33)  # narrowest a scanner reads from paper; the standard's nominal
+MIN_FONT = 4.0  # points: text shrinks down to this rather than being cut
+
+
 def _draw_label(pdf: FPDF, label: Label, x: float, y: float, layout: Layout) -> None:
     width, height = layout.label_width, layout.label_height
     small = height < 32
     pad = 1.8 if small else 2.5
     if layout.outline:
         pdf.rect(x, y, width, height)
-    qr_side = min(height - 2 * pad - (2.6 if small else 3.2), width * 0.42)
-    qr_x = x + width - pad - qr_side
-    pdf.image(io.BytesIO(_qr_png(label.url)), qr_x, y + pad, qr_side, qr_side)
-    pdf.set_font(FONT, "", 5 if small else 6)
-    pdf.set_xy(qr_x - 1, y + pad + qr_side + 0.2)
-    pdf.cell(qr_side + 2, 2.4, label.code, align="C")
-
-    text_x, text_w = x + pad, qr_x - x - 2 * pad + 0.5
-    name_size = 7.5 if small else 9
-    pdf.set_font(FONT, "B", name_size)
-    line_h = name_size * 0.42
-    lines = _fit_lines(pdf, label.name, text_w, 2 if small else 3)
-    cursor = y + pad
-    for line in lines:
-        pdf.set_xy(text_x, cursor)
-        pdf.cell(text_w, line_h, line)
-        cursor += line_h
-    pdf.set_font(FONT, "", 5.5 if small else 6.5)
-    small_h = 2.5 if small else 2.9
-    for text in (label.producer_name, f"Đơn vị: {label.unit}"):
-        pdf.set_xy(text_x, cursor + 0.3)
-        pdf.cell(text_w, small_h, _shorten(pdf, text, text_w))
-        cursor += small_h
-
+    qr_side = _draw_qr_column(pdf, label, x + width - pad, y + pad, height - 2 * pad, width, small)
+    text_x, text_w = x + pad, width - qr_side - 3 * pad + 0.5
     bottom = y + height - pad
-    pdf.set_font(FONT, "", 7.5 if small else 9)
-    pdf.set_xy(text_x, bottom - (7.6 if small else 9.6))
-    stars = "★" * label.stars
-    choices = (f"{stars}  OCOP {label.stars} sao", f"{stars} {label.stars} sao", stars)
-    pdf.cell(
-        text_w,
-        3.4,
-        next(t for t in choices if pdf.get_string_width(t) <= text_w)
-        if pdf.get_string_width(stars) <= text_w
-        else stars,
-    )
+    if label.ean:
+        bottom = _draw_barcode(pdf, label.ean, text_x, bottom, text_w, small)
+    bottom = _draw_price_and_stars(pdf, label, text_x, bottom, text_w, small)
+    _draw_name_block(pdf, label, text_x, y + pad, text_w, bottom - (y + pad) - 0.4, small)
+
+
+def _draw_qr_column(
+    pdf: FPDF, label: Label, right: float, top: float, room: float, width: float, small: bool
+) -> float:
+    """The QR code at the label's top right with the product code under it; its side."""
+    qr_side = min(room - (2.6 if small else 3.2), width * 0.42)
+    qr_x = right - qr_side
+    pdf.image(io.BytesIO(_qr_png(label.url)), qr_x, top, qr_side, qr_side)
+    pdf.set_font(FONT, "", 5 if small else 6)
+    pdf.set_xy(qr_x - 1, top + qr_side + 0.2)
+    pdf.cell(qr_side + 2, 2.4, label.code, align="C")
+    return qr_side
+
+
+def _draw_barcode(pdf: FPDF, ean: str, x: float, bottom: float, width: float, small: bool) -> float:
+    """The EAN-13's bars (python-barcode's pattern) and digits at the bottom of the text column,
+    as wide as the column allows within the readable module widths; returns the top it used."""
+    pattern = EAN13(ean).build()[0]
+    module = max(EAN_MODULE_MM[0], min(EAN_MODULE_MM[1], width / EAN_MODULES))
+    digits_h = 1.9 if small else 2.3
+    bars_h = 5.0 if small else 6.5
+    left = x + (width - module * EAN_MODULES) / 2 + 11 * module
+    top = bottom - digits_h - bars_h
+    pdf.set_fill_color(0)
+    run_start = None
+    for index, bit in enumerate(pattern + "0"):
+        if bit == "1" and run_start is None:
+            run_start = index
+        elif bit == "0" and run_start is not None:
+            pdf.rect(
+                left + run_start * module, top, (index - run_start) * module, bars_h, style="F"
+            )
+            run_start = None
+    pdf.set_font(FONT, "", 5 if small else 6)
+    pdf.set_xy(x, top + bars_h)
+    pdf.cell(width, digits_h, ean, align="C")
+    return top - 0.6
+
+
+def _draw_price_and_stars(
+    pdf: FPDF, label: Label, x: float, bottom: float, width: float, small: bool
+) -> float:
+    """The price, and above it "OCOP" with the stars (the word is on every label); returns the
+    top it used."""
+    price_h = 4.2 if small else 5.4
     pdf.set_font(FONT, "B", 10 if small else 12.5)
-    pdf.set_xy(text_x, bottom - (4.2 if small else 5.4))
-    pdf.cell(text_w, 4.2 if small else 5.4, format_vnd(label.price_vnd))
+    _shrink_to(pdf, format_vnd(label.price_vnd), width, "B", 10 if small else 12.5)
+    pdf.set_xy(x, bottom - price_h)
+    pdf.cell(width, price_h, format_vnd(label.price_vnd))
+    stars = "★" * label.stars
+    size = 7.5 if small else 9
+    pdf.set_font(FONT, "", size)
+    choices = (f"{stars}  OCOP {label.stars} sao", f"OCOP {stars}", f"OCOP {label.stars}★")
+    text = next((t for t in choices if pdf.get_string_width(t) <= width), choices[-1])
+    _shrink_to(pdf, text, width, "", size)
+    stars_h = 3.4
+    pdf.set_xy(x, bottom - price_h - stars_h)
+    pdf.cell(width, stars_h, text)
+    return bottom - price_h - stars_h
 
 
-def _fit_lines(pdf: FPDF, text: str, width: float, most: int) -> list[str]:
-    """Words wrapped into at most ``most`` lines; what does not fit ends with an ellipsis."""
+def _draw_name_block(
+    pdf: FPDF, label: Label, x: float, top: float, width: float, room: float, small: bool
+) -> None:
+    """The name (bold), the producer and the unit, wrapped into ``room``: set smaller until they
+    fit, never cut. The unit gives way first when room is short."""
+    name_size, detail_size = (7.5, 5.5) if small else (9.0, 6.5)
+    unit = f"Đơn vị: {label.unit}"
+    while True:
+        name_lines = wrap_words(pdf, label.name, width, "B", name_size)
+        producer_lines = wrap_words(pdf, label.producer_name, width, "", detail_size)
+        name_h, detail_h = name_size * 0.42, detail_size * 0.45
+        used = len(name_lines) * name_h + 0.3 + len(producer_lines) * detail_h
+        with_unit = used + detail_h <= room and pdf.get_string_width(unit) <= width
+        if used <= room or name_size <= MIN_FONT:
+            break
+        name_size = max(MIN_FONT, name_size - 0.5)
+        detail_size = max(MIN_FONT, detail_size - 0.5)
+    cursor = top
+    pdf.set_font(FONT, "B", name_size)
+    for line in name_lines:
+        pdf.set_xy(x, cursor)
+        pdf.cell(width, name_h, line)
+        cursor += name_h
+    cursor += 0.3
+    pdf.set_font(FONT, "", detail_size)
+    for line in producer_lines + ([unit] if with_unit else []):
+        pdf.set_xy(x, cursor)
+        pdf.cell(width, detail_h, line)
+        cursor += detail_h
+
+
+def wrap_words(pdf: FPDF, text: str, width: float, style: str, size: float) -> list[str]:
+    """Words wrapped to ``width`` at ``size``; a word longer than the line is split, not cut."""
+    pdf.set_font(FONT, style, size)
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -190,24 +261,24 @@ def _fit_lines(pdf: FPDF, text: str, width: float, most: int) -> list[str]:
             continue
         if current:
             lines.append(current)
+        while pdf.get_string_width(word) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
         current = word
-        if len(lines) == most:
-            break
-    if current and len(lines) < most:
+    if current:
         lines.append(current)
-    used = " ".join(lines).split()
-    if len(used) < len(text.split()) or any(pdf.get_string_width(line) > width for line in lines):
-        lines[-1] = _shorten(pdf, lines[-1] + "…", width, force=True)
-    return [_shorten(pdf, line, width) for line in lines]
+    return lines
 
 
-def _shorten(pdf: FPDF, text: str, width: float, force: bool = False) -> str:
-    if not force and pdf.get_string_width(text) <= width:
-        return text
-    text = text.rstrip("…")
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+def _shrink_to(pdf: FPDF, text: str, width: float, style: str, size: float) -> None:
+    """Set the font at ``size``, smaller if ``text`` would not fit ``width``."""
+    pdf.set_font(FONT, style, size)
+    while size > MIN_FONT and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font(FONT, style, size)
 
 
 def _qr_png(url: str) -> bytes:
@@ -215,7 +286,7 @@ def _qr_png(url: str) -> bytes:
 
 
 @cache
-def _font_path(name: str) -> Path:
+def font_path(name: str) -> Path:
     path = FONT_DIR / name
     if not path.is_file():
         raise FileNotFoundError(f"the label font {path} is missing")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-import segno
-
+from storefront import qr_codes
 from storefront.domain import Refused
 from storefront.links import absolute_url_for
 from storefront.numbers import parse_int
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 64, 2048, 320
-QUIET_ZONE = 4  # modules of white border the standard asks for
 
 
 class InvalidSize(Refused):
@@ -52,24 +49,8 @@ def qr_image(url: str, kind: str, size: int) -> QrImage:
 
 @lru_cache(maxsize=4096)
 def _render(url: str, kind: str, size: int) -> QrImage:
-    code = segno.make(url, error="m", micro=False)
-    modules = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
-    scale = max(1, size // modules)
-    buffer = io.BytesIO()
     if kind == "png":
-        code.save(buffer, kind="png", scale=scale, border=QUIET_ZONE)
-        mimetype = "image/png"
+        body, mimetype = qr_codes.png(url, width=size), "image/png"
     else:
-        code.save(
-            buffer,
-            kind="svg",
-            scale=scale,
-            border=QUIET_ZONE,
-            xmldecl=False,
-            svgclass=None,
-            lineclass=None,
-            title=url,
-        )
-        mimetype = "image/svg+xml"
-    body = buffer.getvalue()
+        body, mimetype = qr_codes.svg(url, width=size, title=url), "image/svg+xml"
     return QrImage(body, mimetype, hashlib.sha256(body).hexdigest()[:32])

@@ -9,7 +9,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, false, true
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -27,6 +27,9 @@ class LegalForm(enum.StrEnum):
     FARM = "farm"
 
 
+NATIONAL_SOURCE = "national"
+
+
 class Region(db.Model):
     """An administrative unit. Units are data: a tree with validity dates and successors."""
 
@@ -41,6 +44,9 @@ class Region(db.Model):
     valid_to: Mapped[date | None] = mapped_column(Date)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    # None: the programme's own units (with their history); NATIONAL_SOURCE: the country's units
+    # since 1 July 2025, loaded from the vietnam-provinces package by `flask regions sync`.
+    source: Mapped[str | None] = mapped_column(String(16), index=True)
 
     parent: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     successor: Mapped[Region | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
@@ -59,7 +65,8 @@ class Producer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    legal_form: Mapped[str] = mapped_column(String(32))
+    # None when the source names a brand and not its legal form.
+    legal_form: Mapped[str | None] = mapped_column(String(32))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -67,6 +74,9 @@ class Producer(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # A stand-in of the demo (the news names products, not who makes them): shown as demo, never
+    # as a real company or cooperative.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     region: Mapped[Region] = relationship()
@@ -84,6 +94,10 @@ class Showroom(db.Model):
     address: Mapped[str | None] = mapped_column(String(500))
     opening_hours: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
+    zalo_url: Mapped[str | None] = mapped_column(String(300))
+    # Where it is on a map (WGS 84 degrees), for the OpenStreetMap and Google Maps links.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Address and hours invented for the demo are shown as such.
@@ -94,11 +108,25 @@ class Showroom(db.Model):
 
 class CatalogVersion(db.Model):
     """One row: a number that every transaction changing what the public pages show (products,
-    prices, pictures, certificates, producers, places, showrooms, stock) raises as it commits.
-    Cached pages carry it in their key (storefront/page_cache.py), so a change is seen at once by
-    every worker and instance."""
+    prices, pictures, certificates, producers, places, showrooms, the listing read model) raises
+    as it commits. Stock changes do not (StockChange below), unless a product's online stock
+    crosses zero. Cached pages carry it in their key (storefront/page_cache.py), so a change is
+    seen at once by every worker and instance."""
 
     __tablename__ = "catalog_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StockChange(db.Model):
+    """One row per product whose stock a transaction changed, written as it commits. Cached pages
+    that show a product's stock remember the last row they knew for it; each process reads the
+    new rows at most once a second (storefront/register/generation.py). Rows are only ever
+    added (no shared row is updated by a sale); those older than a day are deleted now and then."""
+
+    __tablename__ = "stock_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

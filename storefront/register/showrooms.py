@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from storefront.collation import sort_key
 from storefront.domain import NotFound
 from storefront.extensions import db
 from storefront.register.codes import CODE_PATTERN
@@ -12,14 +13,10 @@ from storefront.register.models import Showroom
 
 def list_showrooms() -> list[Showroom]:
     """Open showrooms, the province's first."""
-    return list(
-        db.session.scalars(
-            select(Showroom)
-            .where(Showroom.active.is_(True))
-            .options(joinedload(Showroom.region))
-            .order_by(Showroom.level.desc(), Showroom.name)
-        )
+    showrooms = db.session.scalars(
+        select(Showroom).where(Showroom.active.is_(True)).options(joinedload(Showroom.region))
     )
+    return sorted(showrooms, key=lambda s: (s.level != "province", sort_key(s.name)))
 
 
 def get_showroom(code: str) -> Showroom:

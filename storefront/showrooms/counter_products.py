@@ -5,14 +5,16 @@ Prices and stars come from the database, never from the counter's screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from storefront.accounts.models import User
+from storefront.catalog import search
 from storefront.catalog.cards import listed_clause
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
 from storefront.extensions import db
@@ -20,6 +22,7 @@ from storefront.formatting import format_day
 from storefront.inventory import services as stock
 from storefront.inventory.models import StockLevel
 from storefront.showrooms.errors import ScanRefused
+from storefront.showrooms.models import Sale, SaleLine, SaleStatus
 from storefront.showrooms.scans import ScanKey, read_scan
 from storefront.showrooms.staff import own_showroom_id
 
@@ -94,9 +97,7 @@ def refuse_unless_sellable(product: Product, today: date) -> Certificate:
     raise ScanRefused(message, state or "uncertified")
 
 
-def _counter_product(
-    product: Product, certificate: Certificate, available: int
-) -> CounterProduct:
+def _counter_product(product: Product, certificate: Certificate, available: int) -> CounterProduct:
     return CounterProduct(
         id=product.id,
         code=product.code,
@@ -115,13 +116,53 @@ def _counter_product(
 def counter_catalogue(actor: User, today: date) -> list[CounterProduct]:
     """Everything this showroom may sell now, for the counter to keep when the connection drops.
     Three queries."""
+    location = stock.showroom_location(own_showroom_id(actor))
+    return _sellable(db.session.execute(_shelf_query(location.id).order_by(Product.name)), today)
+
+
+def find_on_shelf(actor: User, typed: str, today: date, limit: int = 8) -> list[CounterProduct]:
+    """What this showroom may sell now whose name (producer, group, places…) matches what the
+    cashier typed: the catalogue's own folded search (catalog.search, the one call to follow
+    when it changes), limited to this shelf, best match first. Empty while nothing searchable
+    has been typed."""
+    terms = search.parse(typed[:200])
+    if not terms:
+        return []
+    location = stock.showroom_location(own_showroom_id(actor))
+    matching = search.matching(terms)
+    query = matching.apply(_shelf_query(location.id)).order_by(
+        *search.relevance(terms, matching.score()), Product.name
+    )
+    return _sellable(db.session.execute(query.limit(limit * 2)), today)[:limit]
+
+
+def best_seller_codes(actor: User, since: datetime, limit: int = 12) -> list[str]:
+    """The codes of the products this showroom sold most units of since ``since``, most first
+    (the counter's one-tap grid; it keeps only those still on the shelf). One query."""
     showroom_id = own_showroom_id(actor)
-    location = stock.showroom_location(showroom_id)
-    rows = db.session.execute(
+    units = func.sum(SaleLine.quantity)
+    return list(
+        db.session.scalars(
+            select(SaleLine.product_code)
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(
+                Sale.showroom_id == showroom_id,
+                Sale.status == SaleStatus.COMPLETED,
+                Sale.sold_at >= since,
+            )
+            .group_by(SaleLine.product_code)
+            .order_by(units.desc(), SaleLine.product_code)
+            .limit(limit)
+        )
+    )
+
+
+def _shelf_query(location_id: int) -> Select:
+    return (
         select(Product, StockLevel.quantity - StockLevel.reserved)
         .join(StockLevel, StockLevel.product_id == Product.id)
         .where(
-            StockLevel.location_id == location.id,
+            StockLevel.location_id == location_id,
             StockLevel.quantity - StockLevel.reserved > 0,
             listed_clause(),
         )
@@ -130,14 +171,17 @@ def counter_catalogue(actor: User, today: date) -> list[CounterProduct]:
             selectinload(Product.images),
             selectinload(Product.producer),
         )
-        .order_by(Product.name)
-    ).all()
-    catalogue = []
+    )
+
+
+def _sellable(rows: Iterable, today: date) -> list[CounterProduct]:
+    """The rows' products that have an active certificate today, in the rows' order."""
+    found = []
     for product, available in rows:
         certificate = next(
             (c for c in product.certificates if c.state_on(today) == CertificateStatus.ACTIVE),
             None,
         )
         if certificate is not None:
-            catalogue.append(_counter_product(product, certificate, available))
-    return catalogue
+            found.append(_counter_product(product, certificate, available))
+    return found

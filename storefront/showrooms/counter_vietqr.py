@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import segno
 from flask import current_app
 
+from storefront import qr_codes
 from storefront.showrooms.sale_pricing import check_client_id, price_lines
 from storefront.showrooms.staff import own_showroom_id
 from storefront.vietqr import build_vietqr_payload
@@ -38,7 +38,7 @@ def counter_vietqr(actor, client_id: str, raw_lines, today: date) -> CounterViet
     payload = build_vietqr_payload(
         config["VIETQR_BANK_BIN"], config["VIETQR_ACCOUNT_NUMBER"], total, content
     )
-    image = segno.make(payload, error="m", micro=False).png_data_uri(scale=6, border=4)
+    image = qr_codes.png_data_uri(payload)
     return CounterVietQR(
         payload,
         image,

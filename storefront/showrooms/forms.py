@@ -11,3 +11,22 @@ class StaffActionForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Length(max=200)])
     code = StringField(_l("Pick-up code"), validators=[Length(max=100)])
     cash_received = BooleanField(_l("Cash received"))
+
+
+class OpenShiftForm(FlaskForm):
+    """The cash float counted into the drawer when a shift opens."""
+
+    amount = StringField(_l("Cash float counted in the drawer (đồng)"), validators=[Length(max=40)])
+
+
+class CloseShiftForm(FlaskForm):
+    """The drawer counted when a shift closes, and why it differs (when it does)."""
+
+    amount = StringField(_l("Cash counted in the drawer (đồng)"), validators=[Length(max=40)])
+    reason = StringField(_l("Why the count differs"), validators=[Length(max=500)])
+
+
+class SendSlipForm(FlaskForm):
+    """Where the customer wants the slip."""
+
+    to = StringField(_l("Customer's e-mail address"), validators=[Length(max=254)])

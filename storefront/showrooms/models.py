@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.clock import utcnow
@@ -22,6 +22,52 @@ class SaleStatus(enum.StrEnum):
 class SalePayment(enum.StrEnum):
     CASH = "cash"
     VIETQR = "vietqr"
+
+
+class Shift(db.Model):
+    """One staff member's turn at one showroom's counter: opened with the cash float counted into
+    the drawer, closed with the drawer counted. Sales are rung up inside an open shift only."""
+
+    __tablename__ = "pos_shifts"
+    __table_args__ = (
+        CheckConstraint("opening_float_vnd >= 0", name="float_not_negative"),
+        CheckConstraint("counted_cash_vnd IS NULL OR counted_cash_vnd >= 0", name="count_known"),
+        CheckConstraint(
+            "(closed_at IS NULL) = (counted_cash_vnd IS NULL)", name="closed_with_count"
+        ),
+        # One open shift per staff member (partial unique index, SQLite and PostgreSQL).
+        Index(
+            "ux_pos_shifts_one_open",
+            "staff_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    showroom_id: Mapped[int] = mapped_column(ForeignKey("showrooms.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    staff_name: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    opening_float_vnd: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    counted_cash_vnd: Mapped[int | None] = mapped_column(Integer)
+    # What the drawer should have held when it was counted (kept: later returns change nothing).
+    expected_cash_vnd: Mapped[int | None] = mapped_column(Integer)
+    difference_reason: Mapped[str | None] = mapped_column(Text)
+
+    showroom: Mapped[Showroom] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def difference_vnd(self) -> int | None:
+        if self.counted_cash_vnd is None or self.expected_cash_vnd is None:
+            return None
+        return self.counted_cash_vnd - self.expected_cash_vnd
 
 
 class Sale(db.Model):
@@ -52,6 +98,8 @@ class Sale(db.Model):
     client_total_vnd: Mapped[int | None] = mapped_column(Integer)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     staff_name: Mapped[str] = mapped_column(String(200))
+    # The shift it was rung up in (sales from before shifts existed have none).
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("pos_shifts.id"), index=True)
     # When the customer paid (the counter's clock, bounded); recorded_at is when it reached us.
     sold_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -126,6 +174,8 @@ class SaleReturn(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # The shift whose drawer gave the money back (the acting staff member's open shift, if any).
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("pos_shifts.id"), index=True)
 
     sale: Mapped[Sale] = relationship(back_populates="returns")
     line: Mapped[SaleLine] = relationship()

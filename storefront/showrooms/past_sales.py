@@ -20,6 +20,7 @@ from storefront.inventory import services as stock
 from storefront.numbers import parse_int
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.models import Sale, SaleLine, SaleReturn, SaleStatus
+from storefront.showrooms.shifts import current_shift
 from storefront.showrooms.staff import own_showroom_id
 
 
@@ -147,6 +148,8 @@ def _take_back(
         reason=reason,
         actor_id=actor.id,
         actor_name=actor.display_name,
+        # the money leaves the drawer of the actor's open shift, which counts it
+        shift_id=shift.id if (shift := current_shift(actor)) is not None else None,
     )
     db.session.add(back)
     return back

@@ -39,11 +39,15 @@ def find_pickup():
 
 @bp.get("/pickups/<number>")
 def pickup(number: str):
+    """The hand-over page; opened from a scanned pass (``?scanned=``), with its code checked."""
+    order = pickups.get_pickup(current_user, number)
+    scanned = request.args.get("scanned", "")[:40]
     return render_template(
         "showrooms/back/pickup.html",
-        order=pickups.get_pickup(current_user, number),
+        order=order,
         form=StaffActionForm(),
-        scanned=request.args.get("scanned", "")[:40],
+        scanned=scanned,
+        code_checked=pickups.code_matches(order, scanned) if scanned else None,
     )
 
 

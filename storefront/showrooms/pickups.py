@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 from storefront.accounts.models import User
 from storefront.extensions import db
 from storefront.formatting import format_vnd
+from storefront.orders import notifications
 from storefront.orders import services as orders
 from storefront.orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from storefront.orders.payment_panels import OPEN
-from storefront.outbox.services import queue_email
 from storefront.payments import services as payments
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.scans import PICKUP_PASS_RE
@@ -61,19 +61,10 @@ def find_by_scan(actor: User, text: str) -> Order:
 
 
 def mark_ready(actor: User, number: str) -> Order:
-    """The goods are set aside: the order is ready and the customer is told by e-mail."""
+    """The goods are set aside: the order is ready and the customer is told (e-mail or SMS)."""
     order = get_pickup(actor, number)
     _change(order, OrderStatus.READY_FOR_PICKUP, actor)
-    if order.contact_email:
-        queue_email(
-            order.contact_email,
-            _("Your OCOP order %(number)s is ready to collect", number=order.number),
-            "pickup_ready",
-            kind="pickup_ready",
-            order=order,
-            showroom=order.pickup_showroom,
-            pickup_code=order.pickup_code,
-        )
+    notifications.pickup_ready(order)  # by e-mail, or SMS when the order has no address
     return order
 
 

@@ -3,9 +3,9 @@ sales, receipts, voids and returns. Staff only; the services check the showroom 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -22,19 +22,29 @@ from storefront.showrooms import (
     counter_vietqr,
     past_sales,
     sale_recording,
+    shifts,
+    slips,
 )
 from storefront.showrooms import pos_bp as bp
 from storefront.showrooms.errors import ScanRefused, ShowroomError
-from storefront.showrooms.forms import StaffActionForm
+from storefront.showrooms.forms import OpenShiftForm, SendSlipForm, StaffActionForm
 from storefront.showrooms.scans import ScanKey
-from storefront.showrooms.web import date_arg, own_hosts, product_json
-from storefront.submissions import carry_out_flashed
+from storefront.showrooms.web import (
+    counter_asset_urls,
+    counter_assets_version,
+    date_arg,
+    own_hosts,
+    product_json,
+)
+from storefront.submissions import carry_out, carry_out_flashed
 
 # The camera's barcode reader falls back to ZXing compiled to WebAssembly; only this page may
 # compile WebAssembly, nothing else is loosened.
 COUNTER_CSP = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
 )
+BEST_SELLER_PERIOD = timedelta(days=30)
+ROLLS = ("58", "80")  # paper roll widths, millimetres
 
 
 @bp.before_request
@@ -59,37 +69,78 @@ def refused(error: ShowroomError):
 
 @bp.get("/")
 def counter():
+    """The selling screen inside an open shift; without one, the form that opens it."""
+    shift = shifts.current_shift(current_user)
+    if shift is None:
+        return render_template(
+            "showrooms/pos/open_shift.html", form=OpenShiftForm(), showroom=current_user.showroom
+        )
     response = render_template(
-        "showrooms/pos/counter.html",
-        showroom=current_user.showroom,
-        shift=sale_recording.open_shift(current_user),
+        "showrooms/pos/counter.html", showroom=current_user.showroom, shift=shift
     )
-    return response, 200, {"Content-Security-Policy": COUNTER_CSP}
+    # X-Counter-Page: the service worker keeps this page (not the shift form) for offline starts.
+    return response, 200, {"Content-Security-Policy": COUNTER_CSP, "X-Counter-Page": "selling"}
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The counter's service worker (scope /pos/): it keeps the counter page, its files and the
+    shelf's list so that the till starts offline."""
+    body = render_template(
+        "showrooms/pos/sw.js",
+        version=counter_assets_version(current_app.static_folder or ""),
+        page=url_for(".counter"),
+        catalogue=url_for(".catalogue"),
+        assets=counter_asset_urls(),
+    )
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/javascript; charset=utf-8",
+            "Cache-Control": "no-cache",
+        },
+    )
 
 
 @bp.get("/api/catalogue")
 def catalogue():
-    """What this showroom sells now: the counter keeps it for when the connection drops."""
+    """What this showroom sells now, and its best sellers: the counter keeps both for when the
+    connection drops (its service worker keeps this answer too)."""
     products = counter_products.counter_catalogue(current_user, clock.today())
     return jsonify(
         products=[product_json(p) for p in products],
+        best_sellers=counter_products.best_seller_codes(
+            current_user, clock.utcnow() - BEST_SELLER_PERIOD
+        ),
         csrf_token=generate_csrf(),
         fetched_at=datetime.now(clock.SHOP_TIMEZONE).strftime("%H:%M"),
     )
 
 
+@bp.get("/api/find")
+def find():
+    """The shelf's products matching a typed name (the catalogue's folded search)."""
+    found = counter_products.find_on_shelf(
+        current_user, request.args.get("q", "")[:200], clock.today()
+    )
+    return jsonify(products=[product_json(p) for p in found])
+
+
 @bp.get("/api/scan")
 def scan():
+    """A scanned product, refused with the reason; a pick-up pass answers with its hand-over
+    page (the pass's code is checked there)."""
     found = counter_products.scan(
         current_user, request.args.get("code", ""), own_hosts(), clock.today()
     )
     if isinstance(found, ScanKey):
+        scanned = found.value + (f"-{found.pickup_code}" if found.pickup_code else "")
         return jsonify(
-            refused=True,
-            kind="pickup",
-            message=_("That is the pass of pick-up order %(number)s.", number=found.value),
-            pickup_url=url_for("showrooms.back_office.pickup", number=found.value),
-        ), 422
+            pickup=found.value,
+            message=_("Pick-up order %(number)s: opening its hand-over.", number=found.value),
+            pickup_url=url_for("showrooms.back_office.pickup", number=found.value, scanned=scanned),
+        )
     return jsonify(product=product_json(found))
 
 
@@ -168,9 +219,33 @@ def sale(number: str):
 
 @bp.get("/sales/<number>/receipt")
 def receipt(number: str):
+    """The slip to print again, on a 58 or 80 mm roll (``?roll=``)."""
     return render_template(
-        "showrooms/pos/receipt.html", sale=past_sales.get_sale(current_user, number)
+        "showrooms/pos/receipt.html",
+        sale=past_sales.get_sale(current_user, number),
+        roll=request.args.get("roll") if request.args.get("roll") in ROLLS else None,
+        slip_title=slips.SLIP_TITLE,
     )
+
+
+@bp.post("/sales/<number>/send")
+def send_slip(number: str):
+    """Send the slip to the address the customer gives: JSON for the counter's dialog, a
+    redirect back to the sale for its page."""
+    form = SendSlipForm()
+    done = carry_out(form, lambda: slips.send_slip(current_user, number, form.to.data or ""))
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if done is None:
+        message = " ".join(form.form_errors + form.to.errors) or _("The slip was not sent.")
+        if wants_json:
+            return jsonify(refused=True, message=message), 422
+        flash(message, "error")
+    else:
+        message = _("The slip is on its way to %(to)s.", to=done.value)
+        if wants_json:
+            return jsonify(sent=True, message=message)
+        flash(message, "success")
+    return redirect(url_for(".sale", number=number))
 
 
 @bp.post("/sales/<number>/void")

@@ -28,7 +28,8 @@ from storefront.orders.models import (
 from storefront.payments.models import Payment
 from storefront.register.models import Producer, Showroom
 from storefront.showrooms.errors import ShowroomError
-from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn
+from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleReturn, Shift
+from storefront.showrooms.shifts import DrawerCount, drawer_count, shifts_between
 from storefront.showrooms.staff import own_showroom_id
 
 _Coded = TypeVar("_Coded", Producer, Showroom)
@@ -56,11 +57,13 @@ class DayReport:
     totals: Amounts
     by_payment: dict[str, Amounts]  # cash, vietqr, cash_at_pickup
     by_producer: list[tuple[str, Amounts]]
+    # The shifts opened that day, each with what its drawer should hold: expected vs counted.
+    shifts: list[tuple[Shift, DrawerCount]] = field(default_factory=list)
 
     @property
     def cash_in_drawer(self) -> int:
-        """Cash sales less cash given back, plus cash taken for pick-up orders (the float the
-        drawer started with comes on top)."""
+        """Cash sales less cash given back, plus cash taken for pick-up orders (the floats the
+        shifts started with come on top: see ``shifts``)."""
         return self.by_payment[SalePayment.CASH].net + self.by_payment[CASH_AT_PICKUP].net
 
 
@@ -124,6 +127,7 @@ def day_report(actor: User, day: date) -> DayReport:
         totals,
         by_payment,
         sorted(producers.items()),
+        [(shift, drawer_count(shift)) for shift in shifts_between(showroom_id, start, end)],
     )
 
 

@@ -1,6 +1,7 @@
 """Ringing up a sale at the counter: priced here, its units leave this showroom's shelf through the
-inventory service, inside the caller's transaction (callers commit). A sale kept offline carries the
-counter's clock and its shift, so it cannot be dated into a day already counted.
+inventory service, inside the caller's transaction (callers commit). Every sale belongs to an open
+shift (storefront.showrooms.shifts); a sale kept offline carries the counter's clock and its shift,
+so it cannot be dated before that shift began.
 """
 
 from __future__ import annotations
@@ -8,14 +9,12 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.models import User
-from storefront.clock import day_bounds, utcnow
+from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.formatting import format_moment
 from storefront.inventory import services as stock
@@ -24,14 +23,13 @@ from storefront.register.codes import CODE_ALPHABET
 from storefront.showrooms.errors import NotFound, ShowroomError
 from storefront.showrooms.models import Sale, SaleLine, SalePayment, SaleStatus
 from storefront.showrooms.sale_pricing import check_client_id, price_lines
+from storefront.showrooms.shifts import shift_for_sale
 from storefront.showrooms.staff import own_showroom_id
 
 MAX_CASH_VND = 1_000_000_000
-# A sale kept offline carries the counter's clock and its shift (when the counter page was
-# opened, signed by the shop): a time before the shift or in the future is refused.
-OFFLINE_WINDOW = timedelta(days=7)  # a shift older than this is over
+# A sale kept offline carries the counter's clock and its shift: a time before the shift
+# opened or in the future is refused.
 CLOCK_SKEW = timedelta(minutes=5)
-SHIFT_SALT = "pos-shift"
 
 
 def new_sale_number() -> str:
@@ -47,22 +45,23 @@ def record_sale(
     cash_given: object = None,
     client_total: object = None,
     sold_at: datetime | None = None,
-    shift: str | None = None,
+    shift: object = None,
     today: date,
 ) -> tuple[Sale, bool]:
     """Ring up a sale: the units leave this showroom's shelf (one conditional UPDATE each, one
     ledger row each) and the sale is kept, all in the caller's transaction. Returns (sale, True)
     for a new sale and (the first sale, False) when this ``client_id`` was recorded already.
     Refused when any line is not on the shelf, the cash does not cover the total, the input is
-    wrong, or ``sold_at`` is in the future or before the counter's shift began (``shift``, the
-    token of open_shift; without one, the start of ``today``); then nothing changed (the caller
-    rolls back)."""
+    wrong, the sale's ``shift`` (its id; without one, the actor's open shift) is not the actor's
+    open shift, or ``sold_at`` is in the future or before that shift opened; then nothing
+    changed (the caller rolls back)."""
     showroom_id = own_showroom_id(actor)
     check_client_id(client_id)
     existing = _sale_by_client_id(client_id)
     if existing is not None:
         return _same_showroom(existing, showroom_id), False
-    sold_at = _sold_at(sold_at, shift_start(actor, shift, today))
+    open_shift = shift_for_sale(actor, shift)
+    sold_at = _sold_at(sold_at, open_shift.opened_at)
     if payment not in set(SalePayment):
         raise ShowroomError(_("Choose how the customer pays: cash or VietQR."))
     lines = price_lines(raw_lines, today)
@@ -79,6 +78,7 @@ def record_sale(
         client_total_vnd=_whole_vnd(client_total),
         staff_id=actor.id,
         staff_name=actor.display_name,
+        shift_id=open_shift.id,
         sold_at=sold_at,
         lines=[
             SaleLine(
@@ -159,37 +159,6 @@ def _whole_vnd(raw: object) -> int | None:
         return parse_vnd(raw, maximum=MAX_CASH_VND)
     except ValueError:
         raise ShowroomError(_("Enter money as a whole number of đồng.")) from None
-
-
-def open_shift(actor: User, now: datetime | None = None) -> str:
-    """A signed note of when this staff member opened the counter. Sales rung up on that page,
-    sent at once or later from its offline queue, carry it: none may say it was sold before."""
-    showroom_id = own_showroom_id(actor)
-    opened = (now or utcnow()).isoformat()
-    return _shift_signer().dumps({"u": actor.id, "s": showroom_id, "t": opened})
-
-
-def shift_start(actor: User, token: object, today: date) -> datetime:
-    """When the counter that made a sale was opened: from its shift token if the shop signed it
-    for this staff member and showroom within OFFLINE_WINDOW, else the start of ``today`` in
-    Vietnam (a page from before shifts, or a token that is not the shop's)."""
-    if isinstance(token, str) and len(token) <= 500:
-        try:
-            data = _shift_signer().loads(token, max_age=int(OFFLINE_WINDOW.total_seconds()))
-        except BadData:
-            data = None
-        if (
-            isinstance(data, dict)
-            and data.get("u") == actor.id
-            and data.get("s") == actor.showroom_id
-            and isinstance(data.get("t"), str)
-        ):
-            return datetime.fromisoformat(data["t"])
-    return day_bounds(today)[0]
-
-
-def _shift_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SHIFT_SALT)
 
 
 def _sold_at(sold_at: datetime | None, shift_began: datetime) -> datetime:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
+from storefront.register.barcodes import as_ean13, gtin_check_digit_ok
 from storefront.register.codes import CODE_ALPHABET
 from storefront.showrooms.errors import ScanRefused
 
@@ -42,7 +43,7 @@ def read_scan(text: str | None, own_hosts: set[str]) -> ScanKey:
     if match := PICKUP_PASS_RE.fullmatch(upper):
         return ScanKey("pickup", match.group(1), match.group(2))
     if EAN_RE.fullmatch(raw):
-        if not ean_check_digit_ok(raw):
+        if not gtin_check_digit_ok(raw):
             raise ScanRefused(
                 _(
                     "The barcode %(code)s was misread (its check digit is wrong). Scan again.",
@@ -50,7 +51,7 @@ def read_scan(text: str | None, own_hosts: set[str]) -> ScanKey:
                 ),
                 "garbage",
             )
-        return ScanKey("ean", raw)
+        return ScanKey("ean", as_ean13(raw))
     if PRODUCT_CODE_RE.fullmatch(upper):
         return ScanKey("code", upper)
     raise ScanRefused(_("“%(text)s” is not a product code.", text=raw[:40]), "garbage")
@@ -71,13 +72,6 @@ def _code_from_url(raw: str, own_hosts: set[str]) -> str:
     if match is None or not PRODUCT_CODE_RE.fullmatch(match.group(1).upper()):
         raise ScanRefused(_("This QR code is not a product's code."), "garbage")
     return match.group(1).upper()
-
-
-def ean_check_digit_ok(digits: str) -> bool:
-    """GTIN check digit (EAN-8, UPC-A, EAN-13, GTIN-14): weights 3,1,3,… from the right."""
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
 
 
 def hosts_of(*urls_or_hosts: str | None) -> set[str]:

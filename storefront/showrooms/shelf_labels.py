@@ -61,6 +61,7 @@ def label_sheet(actor, copies: dict[str, object], layout_key: str, today: date) 
             unit=product.unit,
             producer_name=product.producer_name,
             url=verification_url(product.code),
+            ean=product.ean,
         )
         labels.extend([label] * count)
     return render_labels(labels, layout)

@@ -24,6 +24,7 @@ from config import TestingConfig
 from storefront import create_app
 from storefront.demo.seed import load_demo
 from storefront.extensions import db
+from tests.browser.counter import shelf  # noqa: F401  (a fixture: the counter's shelf)
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, CSP_WATCH_SCRIPT, DESKTOP, PHONE
 
 BROWSER_DIR = Path(__file__).resolve().parent

@@ -6,25 +6,28 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-import segno
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from storefront.accounts import services as accounts
-from storefront.catalog.models import Certificate, CertificateStatus, Product
-from storefront.clock import today
+from storefront import qr_codes
+from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.inventory.models import StockLevel, StockMovement
-from storefront.register.models import Showroom
 from storefront.showrooms.models import Sale
+from tests.browser.counter import (
+    TABLET,
+    count_sales,
+    line,
+    open_counter,
+    real_problems,
+    sale_rows,
+    scanner_types,
+    watched_page,
+)
 from tests.browser.pages import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    CSP_WATCH_SCRIPT,
     PHONE_WIDTH,
     SCREENSHOT_DIR,
     overflow,
@@ -34,101 +37,6 @@ try:  # without Playwright, conftest.py skips (or fails) every test here with th
     from playwright.sync_api import expect
 except ImportError:
     expect = None
-
-STAFF_EMAIL = "quay.kontum@example.vn"
-STAFF_PASSWORD = "mat-khau-quay-ban"
-TABLET = {"viewport": {"width": 1024, "height": 768}, "locale": "vi-VN", "has_touch": True}
-# Refused scans answer 422 and offline fetches fail: Chromium logs both as console errors.
-EXPECTED_CONSOLE = re.compile(r"Failed to load resource|ERR_INTERNET_DISCONNECTED")
-
-
-@dataclass(frozen=True)
-class Shelf:
-    showroom_id: int
-    location_id: int
-    codes: list[str]  # certified products with at least 3 units available here
-
-
-@pytest.fixture
-def shelf(live_server) -> Shelf:
-    """The demo's first showroom, a staff account there with a known password, and what it
-    has on its shelf now (earlier tests may have sold some)."""
-    with live_server.app.app_context():
-        showroom = db.session.scalar(select(Showroom).order_by(Showroom.id))
-        if accounts.find_by_identifier(STAFF_EMAIL) is None:
-            accounts.create_user(
-                STAFF_EMAIL, "staff", STAFF_PASSWORD, name="Chị Hằng", showroom_code=showroom.code
-            )
-            db.session.commit()
-        location = inventory.showroom_location(showroom.id)
-        codes = db.session.scalars(
-            select(Product.code)
-            .join(StockLevel, StockLevel.product_id == Product.id)
-            .join(Certificate, Certificate.product_id == Product.id)
-            .where(
-                StockLevel.location_id == location.id,
-                StockLevel.quantity - StockLevel.reserved >= 3,
-                Certificate.status == CertificateStatus.ACTIVE,
-                Certificate.expires_on >= today(),
-                Product.listed.is_(True),
-            )
-            .order_by(Product.code)
-        ).all()
-        db.session.commit()
-        result = Shelf(showroom.id, location.id, list(codes))
-        db.session.remove()
-    assert len(result.codes) >= 3, "the demo showroom should have products on its shelf"
-    return result
-
-
-def watched_page(browser, options: dict, page_problems: dict):
-    """A page whose console errors, uncaught errors and CSP violations are collected."""
-    context = browser.new_context(**options)
-    context.set_default_timeout(20_000)
-    context.add_init_script(CSP_WATCH_SCRIPT)
-    page = context.new_page()
-    problems = page_problems.setdefault(page, [])
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    return context, page
-
-
-def open_counter(page, live_server) -> None:
-    page.goto(live_server.url("/login"))
-    form = page.locator("main form.form")
-    form.locator("input[name=identifier]").fill(STAFF_EMAIL)
-    form.locator("input[name=password]").fill(STAFF_PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/pos/$"))  # staff land on the counter
-    expect(page.locator("body")).to_have_attribute("data-pos-ready", "true")
-    expect(page.locator("#outbox-status")).to_have_attribute("data-waiting", "0")
-
-
-def scanner_types(page, code: str) -> None:
-    """What a USB keyboard-wedge scanner does: the code a few milliseconds per key, then Enter."""
-    page.keyboard.type(code, delay=4)
-    page.keyboard.press("Enter")
-
-
-def line(page, code: str):
-    return page.locator(f".pos-line[data-code='{code}']")
-
-
-def sale_rows(live_server, number: str) -> list[tuple[int, int]]:
-    with live_server.app.app_context():
-        rows = db.session.execute(
-            select(StockMovement.location_id, StockMovement.delta).where(
-                StockMovement.reference == number
-            )
-        ).all()
-        db.session.remove()
-    return [tuple(row) for row in rows]
-
-
-def real_problems(page_problems: dict) -> list[str]:
-    return [
-        p for problems in page_problems.values() for p in problems if not EXPECTED_CONSOLE.search(p)
-    ]
 
 
 def test_a_keyboard_wedge_scanner_rings_up_a_sale_paid_in_cash(
@@ -238,9 +146,8 @@ def write_y4m(path: Path, text: str, frames: int = 10) -> None:
     """A short greyscale video (4:2:0 Y4M) of the QR code for ``text``: what a fake camera
     shows Chromium."""
     width, height = 640, 480
-    qr = segno.make(text, error="m", micro=False)
     scale = 8
-    matrix = [list(row) for row in qr.matrix]
+    matrix = qr_codes.matrix(text)
     size = len(matrix) * scale
     left, top = (width - size) // 2, (height - size) // 2
     luma = bytearray(b"\xff" * (width * height))
@@ -353,10 +260,3 @@ def test_a_sale_made_offline_arrives_once_when_the_connection_is_back(
     finally:
         context.close()
     assert real_problems(page_problems) == []
-
-
-def count_sales(live_server, client_id: str) -> int:
-    with live_server.app.app_context():
-        count = db.session.scalar(select(func.count(Sale.id)).where(Sale.client_id == client_id))
-        db.session.remove()
-    return count

@@ -14,6 +14,10 @@ CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = {
     "payments.stripe_webhook": "Stripe calls it, not a browser; its Stripe-Signature header is "
     "checked against STRIPE_WEBHOOK_SECRET (tests/payments/test_stripe.py)",
+    "payments.sepay_webhook": "SePay calls it; its Authorization: Apikey header is checked "
+    "against SEPAY_WEBHOOK_API_KEY (tests/payments/test_bank_webhooks.py)",
+    "payments.casso_webhook": "Casso calls it; its X-Casso-Signature (HMAC-SHA512) is checked "
+    "against CASSO_WEBHOOK_CHECKSUM_KEY (tests/payments/test_bank_webhooks.py)",
 }
 CSRF_TITLE = "Không thể nhận biểu mẫu này"  # "The form could not be accepted", in Vietnamese
 

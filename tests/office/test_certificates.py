@@ -78,29 +78,81 @@ def test_a_score_outside_its_star_band_is_refused(officer, score, stars, field):
 
 
 @pytest.mark.parametrize(
-    ("stars", "score", "level", "issued_on", "allowed"),
+    ("rules", "stars", "score", "level", "issued_on"),
     [
-        (3, 60, "district", "2025-06-30", True),  # before Decision 1489: the district's
-        (3, 60, "province", "2025-06-30", False),
-        (3, 60, "district", "2025-07-01", False),  # from 1 July 2025: the province's
-        (3, 60, "province", "2025-07-01", True),
-        (4, 80, "province", "2024-05-01", True),
-        (4, 80, "district", "2024-05-01", False),
-        (5, 95, "province", "2026-01-05", False),  # 5 stars: always national
-        (5, 95, "national", "2026-01-05", True),
+        # Decision 1048/QĐ-TTg (2019): the province certified 3★ and 4★ (KoRa, Đăk Glei 2023).
+        ("1048", 3, 60, "province", "2023-01-10"),
+        ("1048", 4, 80, "province", "2021-06-01"),
+        # Decision 148/QĐ-TTg (24/02/2023): 3★ went to the district.
+        ("148", 3, 60, "district", "2024-08-01"),
+        ("148", 4, 80, "province", "2024-05-01"),
+        # Decision 1489/QĐ-TTg (01/07/2025, districts abolished): the province again.
+        ("1489", 3, 60, "province", "2025-07-01"),
+        ("1489", 5, 95, "national", "2026-01-05"),
     ],
 )
-def test_the_certifying_level_depends_on_the_stars_and_the_date(
-    officer, stars, score, level, issued_on, allowed
+def test_each_rule_period_accepts_its_decisions_without_a_warning(
+    officer, rules, stars, score, level, issued_on
 ):
     product = make_product(stars=None)
     attempt = decision(stars=stars, score=score, level=level, issued_on=issued_on)
-    if allowed:
-        assert certification.issue_certificate(officer, product.code, attempt, TODAY).level == level
-    else:
-        with pytest.raises(OfficeError) as refused:
-            certification.issue_certificate(officer, product.code, attempt, TODAY)
-        assert refused.value.field == "level"
+    certificate = certification.issue_certificate(officer, product.code, attempt, TODAY)
+    db.session.commit()
+    assert (certificate.level, certificate.issued_on.isoformat()) == (level, issued_on)
+    assert certification.level_warning(certificate) is None
+
+
+@pytest.mark.parametrize(
+    ("stars", "score", "level", "issued_on", "usual"),
+    [
+        # The programme's news: Đăk Glei's "3 sao cấp tỉnh" after 148 came into force.
+        (3, 60, "province", "2024-08-01", "148/QĐ-TTg"),
+        (3, 60, "district", "2025-07-01", "1489/QĐ-TTg"),
+        (5, 95, "province", "2026-01-05", "1489/QĐ-TTg"),
+    ],
+)
+def test_a_level_unusual_for_its_date_is_recorded_as_the_decision_says_with_a_warning(
+    officer, stars, score, level, issued_on, usual
+):
+    product = make_product(stars=None)
+    attempt = decision(stars=stars, score=score, level=level, issued_on=issued_on)
+    certificate = certification.issue_certificate(officer, product.code, attempt, TODAY)
+    db.session.commit()
+    assert db.session.get(Certificate, certificate.id).level == level
+    warning = certification.level_warning(certificate)
+    assert usual in warning
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "certificate.issued"))
+    assert entry.note == warning
+
+
+def test_a_2021_decision_is_stored_as_expired_history(officer):
+    product = certified(4)
+    current = product.certificates[0]
+    old = certification.issue_certificate(
+        officer,
+        product.code,
+        decision(decision_number="08/QĐ-UBND", stars=3, score=62, issued_on="2021-05-12"),
+        TODAY,
+    )
+    db.session.commit()
+    assert (old.status, old.expires_on) == ("expired", date(2024, 5, 12))
+    db.session.refresh(current)
+    assert current.status == "active"  # history does not touch the certificate in force
+    assert product_pages.verify(product.code, TODAY).certificate.id == current.id
+    assert db.session.scalar(
+        select(AuditEntry.action).where(AuditEntry.subject.contains(product.code))
+    ) == "certificate.recorded_history"
+
+
+def test_a_decision_older_than_the_active_one_is_history_replaced_by_it(officer):
+    product = certified(4, issued_on=date(2025, 9, 1))
+    current = product.certificates[0]
+    older = certification.issue_certificate(
+        officer, product.code, decision(stars=3, score=60, issued_on="2024-03-01"), TODAY
+    )
+    db.session.commit()
+    assert (older.status, older.superseded_by_id) == ("superseded", current.id)
+    assert db.session.get(Certificate, current.id).status == "active"
 
 
 def test_a_duplicate_decision_number_is_refused(officer):
@@ -112,9 +164,9 @@ def test_a_duplicate_decision_number_is_refused(officer):
         )
 
 
-@pytest.mark.parametrize("issued_on", ["2026-03-02", "2017-12-31", "2022-01-01", "31/02/2026", ""])
+@pytest.mark.parametrize("issued_on", ["2026-03-02", "2017-12-31", "31/02/2026", ""])
 def test_impossible_decision_dates_are_refused(officer, issued_on):
-    # In the future, before the programme, expired already (36 months), not a date, missing.
+    # In the future, before the programme, not a date, missing.
     product = make_product(stars=None)
     with pytest.raises(OfficeError) as refused:
         certification.issue_certificate(officer, product.code, decision(issued_on=issued_on), TODAY)
@@ -325,3 +377,29 @@ def test_the_product_page_issues_and_revokes_and_shows_refusals_beside_the_field
     assert revoked.status_code == 302
     assert product.code not in office_client.get("/san-pham").text
     assert "Sai phạm về nhãn mác" in office_client.get(f"/q/{product.code}").text
+
+
+def test_the_qr_page_of_a_reevaluated_product_shows_the_change_of_stars(client, officer):
+    product = certified(3, issued_on=date(2024, 11, 5))
+    certification.issue_certificate(
+        officer, product.code, decision(decision_number="412/QĐ-UBND"), TODAY
+    )
+    db.session.commit()
+    page = client.get(f"/q/{product.code}").text
+    assert "Đánh giá lại ngày 10/02/2026: 3★ → 4★ (QĐ 412/QĐ-UBND)" in page
+    assert "verdict-valid" in page
+
+
+def test_a_revoked_certificate_reads_revoked_on_its_date_in_every_history(
+    client, office_client, officer
+):
+    product = certified(4, issued_on=date(2025, 9, 1))
+    certificate = product.certificates[0]
+    certification.revoke_certificate(officer, certificate.id, "Làm giả nhãn", "2026-02-20", TODAY)
+    db.session.commit()
+    for page in (
+        office_client.get(f"/office/products/{product.code}").text,
+        office_client.get("/office/certificates?status=revoked").text,
+    ):
+        assert "thu hồi ngày 20/02/2026" in page
+        assert "01/09/2028" not in page  # the date it would have lasted to is not shown

@@ -21,7 +21,7 @@ from storefront.office import programme_reports, sales_reports
 from storefront.orders import placing
 from storefront.payments.services import record_payment
 from storefront.producers import stock as portal
-from storefront.showrooms import sale_recording
+from storefront.showrooms import sale_recording, shifts
 from tests.factories import (
     make_certificate,
     make_producer,
@@ -79,6 +79,7 @@ def typed_world(app_ctx):
     showroom = make_showroom(name="+1", region=region)
     stock_at_showroom(product, showroom, 5)
     staff = make_user(role="staff", showroom_code=showroom.code)
+    shifts.open_shift(staff, 0)
     sale_recording.record_sale(
         staff,
         uuid.uuid4().hex,

@@ -100,16 +100,28 @@ def test_a_csv_with_broken_rows_reports_each_by_row_and_column_and_imports_nothi
 
 
 def test_a_barcode_taken_or_repeated_in_the_file_is_reported(officer):
-    make_product(ean="8938505974011")
+    make_product(ean="8938505974019")
     text = (
         "name,producer,group,unit,price,ean\n"
-        "Cà phê,{p},food,túi,1000,8938505974011\n"
-        "Trà,{p},food,hộp,1000,8938505974028\n"
-        "Mật ong,{p},food,chai,1000,8938505974028\n"
+        "Cà phê,{p},food,túi,1000,8938505974019\n"
+        "Trà,{p},food,hộp,1000,8938505974026\n"
+        "Mật ong,{p},food,chai,1000,8938505974026\n"
     )
     code = make_producer().code
     checked = imports.check("products", text.format(p=code).encode())
     assert [(e.row, e.column) for e in checked.errors] == [(2, "ean"), (4, "ean")]
+
+
+def test_a_barcode_with_a_wrong_check_digit_is_refused_and_a_upc_a_is_kept_as_its_ean13(officer):
+    text = (
+        "name,producer,group,unit,price,ean\n"
+        "Cà phê,{p},food,túi,1000,8938505974018\n"  # one digit mistyped
+        "Trà,{p},food,hộp,1000,036000291452\n"  # a UPC-A
+        "Mật ong,{p},food,chai,1000,893850597\n"  # too short
+    )
+    checked = imports.check("products", text.format(p=make_producer().code).encode())
+    assert [(e.row, e.column) for e in checked.errors] == [(2, "ean"), (4, "ean")]
+    assert "check digit" in checked.errors[0].message
 
 
 def test_products_import_all_or_nothing(officer):
@@ -147,10 +159,9 @@ def test_kpis_count_products_by_stars_and_producers_by_legal_form(app_ctx):
     make_showroom(region=district)
     today = clock.today()
 
-    # 3★+, 5★, cooperatives %, enterprises %, selling here % (only the cooperative is listed),
-    # districts with a showroom.
+    # 3★+, 5★, cooperatives %, enterprises %, selling here % (only the cooperative is listed).
     now = [row[1] for row in programme.programme_kpis(today).rows]
-    assert now == [3, 1, 33.3, 33.3, 33.3, "1/1"]
+    assert now == [3, 1, 33.3, 33.3, 33.3]
     assert programme_reports.products_by_stars(today).rows == [["3★", 1], ["4★", 1], ["5★", 1]]
     assert programme_reports.products_by_region(today).rows == [
         ["Huyện Đăk Hà", 3]
@@ -182,32 +193,37 @@ def add_plan(number="908/KH-UBND", start=date(2021, 1, 1), **targets):
     return plan
 
 
-def test_the_indicators_are_measured_against_the_latest_plan_in_the_table(app_ctx):
+def test_the_indicators_are_measured_against_the_plan_in_force(app_ctx):
     coop = make_producer(legal_form="cooperative")
     make_product(producer=coop, stars=3)
     make_product(producer=coop, stars=4)
-    add_plan("1/KH-UBND", date(2016, 1, 1), products_3_star_plus=1)
-    add_plan("908/KH-UBND", date(2021, 1, 1))
-    add_plan("9/KH-UBND", date(clock.today().year + 1, 1, 1), products_3_star_plus=99)  # not begun
+    this_year = clock.today().year
+    add_plan("1/KH-UBND", date(2016, 1, 1), products_3_star_plus=1)  # ended 2020
+    add_plan("908/KH-UBND", date(this_year - 1, 1, 1))  # in force until next year's end
+    add_plan("9/KH-UBND", date(this_year + 2, 1, 1), products_3_star_plus=99)  # not begun
     kpis = programme.programme_kpis(clock.today())
-    assert kpis.note == "Kế hoạch 908/KH-UBND"
-    assert kpis.rows[0][1:] == [2, "≥ 2", "đạt"]
-    assert kpis.rows[1][1:] == [0, "≥ 10", "chưa đạt"]
-    assert kpis.rows[2][1:] == [100.0, "≥ 50%", "đạt"]
+    assert kpis.note.startswith("Kế hoạch 908/KH-UBND, hiệu lực")
+    assert kpis.rows[0][1:] == [2, "≥ 2", 0, "đạt"]
+    assert kpis.rows[1][1:] == [0, "≥ 10", 10, "chưa đạt"]
+    assert kpis.rows[2][1:] == [100.0, "≥ 50%", 0, "đạt"]
     assert kpis.rows[4][2] == "20%–30%"
     assert kpis.chart["datasets"][1]["data"] == [2, 10]
 
 
-def test_without_a_plan_the_dashboard_says_so_and_still_measures(office_client):
+def test_without_a_plan_in_force_the_dashboard_says_so_and_still_measures(office_client):
     make_product("Sâm dây", stars=4)
     page = office_client.get("/office/")
     assert page.status_code == 200
-    assert "Chưa có kế hoạch chương trình nào được ghi nhận" in page.text
+    assert "Không có kế hoạch chương trình nào đang có hiệu lực" in page.text
+    add_plan("908/KH-UBND", date(2021, 1, 1))  # 2021–2025: ended
+    page = office_client.get("/office/").text
+    assert "Không có kế hoạch nào có hiệu lực vào ngày" in page
+    assert "908/KH-UBND" in page  # named as the last one, with its end
     reports_page = office_client.get("/office/reports")
     assert reports_page.status_code == 200
-    assert "chưa có kế hoạch" in reports_page.text
-    add_plan()
-    assert "Kế hoạch 908/KH-UBND" in office_client.get("/office/").text
+    assert "không có kế hoạch có hiệu lực" in reports_page.text
+    add_plan("15/KH-UBND", date(clock.today().year, 1, 1))
+    assert "Kế hoạch đang có hiệu lực: Kế hoạch 15/KH-UBND" in office_client.get("/office/").text
 
 
 def test_every_report_exports_as_csv_and_xlsx(office_client):

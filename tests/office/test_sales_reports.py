@@ -18,12 +18,12 @@ from storefront.office import sales_reports
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.services import record_payment
-from storefront.showrooms import past_sales, pickups, sale_recording
+from storefront.showrooms import past_sales, pickups, sale_recording, shifts
 from storefront.showrooms import reports as showroom_reports
 from tests.checkout_helpers import add_to_cart, checkout
 from tests.factories import make_producer, make_product, make_user, stock_at_showroom
 from tests.querycount import count_queries
-from tests.showrooms.helpers import place_pickup
+from tests.showrooms.helpers import open_shift, place_pickup
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +36,8 @@ def _english(app_ctx):
 
 
 def sell(staff, lines, payment="cash", cash_given=None):
+    if shifts.current_shift(staff) is None:
+        open_shift(staff)
     sale, _ = sale_recording.record_sale(
         staff,
         uuid.uuid4().hex,

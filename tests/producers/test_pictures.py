@@ -127,13 +127,13 @@ def test_at_most_two_pictures_are_worked_on_at_once(app, monkeypatch):
     lock, working, most = threading.Lock(), [0], [0]
     decode = images.decode
 
-    def slow_decode(data):
+    def slow_decode(data, *args):
         with lock:
             working[0] += 1
             most[0] = max(most[0], working[0])
         time.sleep(0.05)
         try:
-            return decode(data)
+            return decode(data, *args)
         finally:
             with lock:
                 working[0] -= 1

@@ -14,6 +14,7 @@ from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.orders import placing
 from storefront.register.models import Producer, Showroom
+from storefront.showrooms import shifts
 from tests.factories import make_producer, make_product, make_showroom, make_user, stock_at_showroom
 
 OWN_HOSTS = {"shop.test"}  # the test config's BASE_URL
@@ -51,7 +52,17 @@ def counter(app_ctx) -> Counter:
     stock_at_showroom(honey, showroom, 3)
     staff = make_user("staff.kt@example.vn", "staff", showroom_code="KT", name="Chị Lan")
     other_staff = make_user("staff.dg@example.vn", "staff", showroom_code="DG")
+    # Both are at work: a shift open at each counter, with an empty drawer.
+    open_shift(staff)
+    open_shift(other_staff)
     return Counter(showroom, staff, other, other_staff, producer, tea, honey)
+
+
+def open_shift(staff: User, float_vnd: int = 0, opened_at=None):
+    """A shift of ``staff`` opened (``opened_at``: now) with ``float_vnd`` in the drawer."""
+    shift = shifts.open_shift(staff, float_vnd, now=opened_at)
+    db.session.commit()
+    return shift
 
 
 def place_pickup(counter, payment_method="cash_at_pickup", quantity=2, key="pickup-1"):

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.orders.models import Order
-from storefront.showrooms import transfers
+from storefront.outbox.models import OutboxMessage
+from storefront.showrooms import pickups, transfers
 from storefront.showrooms.models import Sale
 from tests.factories import make_product, make_user
-from tests.showrooms.helpers import place_pickup
+from tests.showrooms.helpers import open_shift, place_pickup
 
 JSON = {"Accept": "application/json"}
 
@@ -106,7 +107,7 @@ def test_a_bad_sale_is_refused_with_a_reason_and_changes_nothing(staff_x, client
 
 def test_the_counter_page_carries_its_shift_and_a_sale_from_before_it_is_refused(staff_x, client):
     page = client.get("/pos/").text
-    shift = re.search(r'"shift": "([^"]+)"', page).group(1)
+    shift = int(re.search(r'"shift": (\d+)', page).group(1))
     before = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     refused = post_sale(client, sold_at=before, shift=shift)
     assert refused.status_code == 422
@@ -210,6 +211,7 @@ def test_the_order_page_shows_the_pick_up_code_and_its_qr(counter, client):
 
 def test_the_producer_and_the_office_read_settlements(counter, client, auth):
     post_sale_as = make_user("x2@example.vn", "staff", showroom_code="KT")
+    open_shift(post_sale_as)
     auth.login(post_sale_as)
     post_sale(client)
     auth.logout()
@@ -287,3 +289,61 @@ def test_staff_of_another_showroom_get_404_for_everything_of_this_one(counter, c
     db.session.expire_all()
     assert db.session.get(Sale, sale.id).status == "completed"
     assert db.session.get(Order, order.id).status == "placed"
+
+
+def test_a_slip_is_sent_by_e_mail_through_the_outbox_and_a_phone_number_is_not_yet(
+    staff_x, client
+):
+    number = post_sale(client).json["number"]
+    sent = client.post(f"/pos/sales/{number}/send", data={"to": "Khach@Example.vn"}, headers=JSON)
+    assert sent.status_code == 200
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "pos_slip"))
+    assert message.recipient == "khach@example.vn"
+    assert number in message.subject
+    assert "Phiếu thanh toán" in message.subject
+    assert "240.000" in message.body_text
+    for refused_to in ("0912 345 678", "not an address"):
+        refused = client.post(f"/pos/sales/{number}/send", data={"to": refused_to}, headers=JSON)
+        assert refused.status_code == 422
+        assert refused.json["message"]
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+
+
+def test_the_receipt_page_prints_the_slip_on_the_roll_asked_for(staff_x, client):
+    number = post_sale(client).json["number"]
+    page = client.get(f"/pos/sales/{number}/receipt?roll=58")
+    assert 'data-asked-roll="58"' in page.text
+    assert "Phiếu thanh toán" in page.text
+    assert "Hoá đơn bán lẻ" not in page.text
+    assert 'data-asked-roll="' not in client.get(f"/pos/sales/{number}/receipt?roll=99").text
+
+
+def test_the_service_worker_keeps_the_counter_its_files_and_the_shelf(staff_x, client):
+    worker = client.get("/pos/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["Content-Type"].startswith("text/javascript")
+    for kept in ("/pos/", "/pos/api/catalogue", "zxing_reader.wasm", "js/pos/counter.js"):
+        assert kept in worker.text
+    assert client.get("/pos/").headers["X-Counter-Page"] == "selling"
+
+
+def test_a_name_typed_at_the_counter_finds_the_shelfs_products_only(staff_x, client):
+    found = client.get("/pos/api/find?q=tra mang den").json["products"]
+    assert [p["code"] for p in found] == ["TEA234"]
+    assert found[0]["folded"].startswith("tra mang den")
+    assert client.get("/pos/api/find?q=mat ong").json["products"][0]["code"] == "HNY234"
+    assert client.get("/pos/api/find?q=ca phe").json["products"] == []
+
+
+def test_a_pick_up_pass_scanned_at_the_counter_opens_its_hand_over_with_the_code_checked(
+    staff_x, client
+):
+    order = place_pickup(staff_x)
+    pickups.mark_ready(staff_x.staff, order.number)
+    db.session.commit()
+    answer = client.get(f"/pos/api/scan?code={order.number}-{order.pickup_code}")
+    assert answer.status_code == 200
+    hand_over = client.get(answer.json["pickup_url"])
+    assert 'data-matches="true"' in hand_over.text
+    wrong = client.get(f"/showroom/pickups/{order.number}?scanned={order.number}-ZZZZZZ")
+    assert 'data-matches="false"' in wrong.text

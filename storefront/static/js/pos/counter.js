@@ -1,9 +1,11 @@
-// The counter: scans add products to the sale, the customer pays by cash or VietQR, the sale is
-// kept on this device and sent to the shop (at once, or when the connection is back), and the
-// receipt is shown for printing. Prices and stock are checked again by the shop.
+// The counter: scans (or a name typed, or a best seller tapped) add products to the sale, the
+// customer pays by cash or VietQR, the sale is kept on this device and sent to the shop (at once,
+// or when the connection is back), and the slip is shown at once for printing. Prices and stock
+// are checked again by the shop. A service worker (/pos/sw.js) lets the till start offline.
 import { Camera } from "./camera.js";
 import { Outbox } from "./outbox.js";
 import { watchScanner } from "./scanner.js";
+import { chooseRoll, chosenRoll, fitPageToSlip } from "./slip-page.js";
 
 const config = JSON.parse(document.getElementById("pos-config").textContent);
 const text = config.text;
@@ -15,12 +17,24 @@ const fill = (template, values) =>
 
 let csrfToken = config.csrf_token;
 const known = new Map(); // product code and EAN → product, for scans while offline
+let shelf = []; // the shelf's products, for finding by name while offline
+let bestSellers = [];
 let keptAt = "";
-let sale = freshSale();
+const SALE_KEY = "ocop-pos-sale"; // the sale being rung up survives a reload or a pick-up page
+let sale = keptSale() || freshSale();
 let way = "cash";
 
 function freshSale() {
   return { clientId: makeId(), lines: [] };
+}
+
+function keptSale() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(SALE_KEY));
+    return kept && Array.isArray(kept.lines) && kept.clientId ? kept : null;
+  } catch {
+    return null;
+  }
 }
 
 function makeId() {
@@ -77,6 +91,9 @@ async function refreshCatalogue() {
     const data = await response.json();
     known.clear();
     data.products.forEach(remember);
+    shelf = data.products;
+    bestSellers = data.best_sellers || [];
+    renderBestSellers();
     csrfToken = data.csrf_token;
     keptAt = data.fetched_at;
     return true;
@@ -109,13 +126,29 @@ async function scan(scanned, source) {
       redirect: "manual",
     });
   } catch {
-    const product = findKept(value);
+    const product = findKept(value) || (source === "typed" && shownMatches.length === 1 ? shownMatches[0] : null);
     if (!product) return say(text.offline_unknown, false);
     return add(product, source, fill(text.offline_found, { time: keptAt }));
   }
   if (response.type === "opaqueredirect") return say(text.signed_out, false);
   const data = await response.json().catch(() => ({ message: String(response.status) }));
-  if (!response.ok) return say(data.message, false);
+  if (!response.ok) {
+    // A name typed and Enter without choosing: one match is the product meant.
+    if (source === "typed" && ["garbage", "unknown"].includes(data.kind) && shownMatches.length === 1) {
+      return add(shownMatches[0], "typed");
+    }
+    if (source === "typed" && shownMatches.length > 1) {
+      return say(fill(text.matches_choose, { n: shownMatches.length }), false);
+    }
+    return say(data.message, false);
+  }
+  if (data.pickup_url) {
+    // A pick-up pass: its hand-over page, the pass's code checked there (this sale is kept).
+    say(text.pickup_opening, true);
+    saveSale();
+    window.location.assign(data.pickup_url);
+    return;
+  }
   remember(data.product);
   add(data.product, source);
 }
@@ -135,8 +168,152 @@ function add(product, source, note = "") {
     say(`${fill(text.added, { name: product.name })} ${note}`.trim(), true);
   }
   hideReceipt();
+  clearMatches();
   render();
 }
+
+// --- finding by name: the shelf's products matching what is typed ----------------------------
+
+let shownMatches = [];
+let activeMatch = -1;
+let findTimer = null;
+let findSeq = 0;
+
+const looksLikeACode = (value) => /^(https?:|www\.)|\//i.test(value) || /^\d{6,}$/.test(value);
+const foldText = (value) =>
+  value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+
+function findKeptByName(value) {
+  const words = foldText(value).split(/[^a-z0-9]+/).filter(Boolean);
+  return shelf
+    .filter((p) => {
+      const have = p.folded.split(/[^a-z0-9]+/);
+      return words.every((w) => have.some((h) => h.startsWith(w)));
+    })
+    .slice(0, 8);
+}
+
+async function findByName(value) {
+  const seq = ++findSeq;
+  let found;
+  try {
+    const response = await fetch(`${config.urls.find}?q=${encodeURIComponent(value)}`, {
+      headers: { Accept: "application/json" },
+      redirect: "manual",
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    found = (await response.json()).products;
+    found.forEach(remember);
+  } catch {
+    found = findKeptByName(value);
+  }
+  if (seq !== findSeq || $("scan").value.trim() !== value) return; // typed on since
+  showMatches(found, value);
+}
+
+function showMatches(found, value) {
+  shownMatches = found;
+  activeMatch = -1;
+  const list = $("scan-matches");
+  list.replaceChildren(
+    ...found.map((product, index) => {
+      const item = $("match-template").content.firstElementChild.cloneNode(true);
+      item.id = `match-${index}`;
+      item.dataset.code = product.code;
+      item.querySelector(".pos-match-img").src = product.image_url;
+      item.querySelector(".pos-match-name").textContent = product.name;
+      item.querySelector(".pos-match-meta").textContent =
+        `${product.producer_name} · ${fill(text.in_stock, { n: product.available })}`;
+      item.querySelector(".pos-match-price").textContent = vnd(product.price_vnd);
+      return item;
+    }),
+  );
+  if (!found.length && value) {
+    const none = document.createElement("li");
+    none.className = "pos-match-none";
+    none.textContent = fill(text.matches_none, { text: value });
+    list.append(none);
+  }
+  list.hidden = !value;
+  $("scan").setAttribute("aria-expanded", String(found.length > 0));
+  $("scan").removeAttribute("aria-activedescendant");
+}
+
+function clearMatches() {
+  findSeq += 1;
+  clearTimeout(findTimer);
+  showMatches([], "");
+}
+
+function moveMatch(step) {
+  if (!shownMatches.length) return;
+  activeMatch = (activeMatch + step + shownMatches.length) % shownMatches.length;
+  $("scan-matches")
+    .querySelectorAll(".pos-match")
+    .forEach((item, index) => item.setAttribute("aria-selected", String(index === activeMatch)));
+  $("scan").setAttribute("aria-activedescendant", `match-${activeMatch}`);
+  $(`match-${activeMatch}`).scrollIntoView({ block: "nearest" });
+}
+
+$("scan").addEventListener("input", () => {
+  const value = $("scan").value.trim();
+  clearTimeout(findTimer);
+  if (value.length < 2 || looksLikeACode(value)) return showMatches([], "");
+  findTimer = setTimeout(() => findByName(value), 120);
+});
+
+$("scan").addEventListener("keydown", (event) => {
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    moveMatch(event.key === "ArrowDown" ? 1 : -1);
+  } else if (event.key === "Escape") {
+    clearMatches();
+  }
+});
+
+$("scan-matches").addEventListener("click", (event) => {
+  const item = event.target.closest(".pos-match");
+  if (!item) return;
+  const product = shownMatches.find((p) => p.code === item.dataset.code);
+  $("scan").value = "";
+  if (product) add(product, "typed");
+  $("scan").focus();
+});
+
+function typedEnter(value) {
+  if (activeMatch >= 0 && shownMatches[activeMatch]) {
+    const product = shownMatches[activeMatch];
+    $("scan").value = "";
+    return add(product, "typed");
+  }
+  $("scan").value = "";
+  return scan(value, "typed");
+}
+
+// --- the best sellers, one tap each ----------------------------------------------------------
+
+function renderBestSellers() {
+  // The showroom's best sellers still on the shelf, then (a new showroom) its most-starred.
+  const onShelf = bestSellers.map((code) => known.get(code)).filter(Boolean);
+  const others = [...shelf].sort((a, b) => b.stars - a.stars).filter((p) => !onShelf.includes(p));
+  const tiles = [...onShelf, ...others].slice(0, 12);
+  $("best-sellers").replaceChildren(
+    ...tiles.map((product) => {
+      const tile = $("best-template").content.firstElementChild.cloneNode(true);
+      tile.dataset.code = product.code;
+      tile.querySelector(".pos-tile-img").src = product.image_url;
+      tile.querySelector(".pos-tile-name").textContent = product.name;
+      tile.querySelector(".pos-tile-price").textContent = vnd(product.price_vnd);
+      return tile;
+    }),
+  );
+}
+
+$("best-sellers").addEventListener("click", (event) => {
+  const tile = event.target.closest(".pos-tile");
+  const product = tile && known.get(tile.dataset.code);
+  if (product) add(product, "tapped");
+});
 
 // --- the sale on screen ----------------------------------------------------------------------
 
@@ -145,7 +322,12 @@ const total = () => sale.lines.reduce((sum, l) => sum + l.product.price_vnd * l.
 // The page carries the shop's star badge for each number of stars (the star_badge macro).
 const starBadge = (stars) => $(`star-badge-${stars}`).content.firstElementChild.cloneNode(true);
 
+function saveSale() {
+  sessionStorage.setItem(SALE_KEY, JSON.stringify(sale));
+}
+
 function render() {
+  saveSale();
   const list = $("sale-lines");
   list.replaceChildren(
     ...sale.lines.map((line) => {
@@ -283,6 +465,7 @@ async function complete(payment) {
     render();
     return say(result.message, false);
   }
+  sale.lines.forEach((line) => (line.product.available -= line.quantity));
   showReceipt(record, result.state === "sent" ? result.answer : null);
   say(result.state === "sent" ? fill(text.recorded, { number: result.answer.number }) : text.kept, true);
   sale = freshSale();
@@ -299,14 +482,18 @@ $("clear-sale").addEventListener("click", () => {
   render();
 });
 
-// --- the receipt -------------------------------------------------------------------------------
+// --- the slip ("Phiếu thanh toán"): shown at once, focus on Print --------------------------------
 
 let shownLines = [];
+let lastNumber = null;
+const AUTOPRINT_KEY = "ocop-pos-autoprint";
 function showReceipt(record, answer) {
   const paid = record.payload;
   shownLines = sale.lines.map((l) => ({ ...l }));
   $("receipt-number").textContent = answer ? answer.number : `(${text.receipt_pending})`;
-  $("receipt-time").textContent = new Date(paid.sold_at).toLocaleString("vi-VN");
+  $("receipt-time").textContent = new Date(paid.sold_at).toLocaleString("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh", // the shop's time, whatever the device's clock zone
+  });
   $("receipt-lines").replaceChildren(
     ...shownLines.map((line) => {
       const row = document.createElement("tr");
@@ -324,18 +511,72 @@ function showReceipt(record, answer) {
   $("receipt-given").textContent = paid.payment === "cash" ? vnd(paid.cash_given) : vnd(due);
   $("receipt-change-row").hidden = paid.payment !== "cash";
   $("receipt-change").textContent = vnd(Math.max(0, (paid.cash_given || 0) - due));
-  $("receipt").hidden = false;
   $("receipt").dataset.state = answer ? "recorded" : "waiting";
+  lastNumber = answer ? answer.number : null;
+  $("send-slip").hidden = false;
+  $("slip-sent").textContent = answer ? "" : text.send_offline;
+  $("slip-to").value = "";
+  $("reprint-last").hidden = false;
+  openSlip();
+  if (localStorage.getItem(AUTOPRINT_KEY) === "1") printSlip();
+}
+
+function openSlip() {
+  const dialog = $("slip");
+  if (!dialog.open) dialog.showModal();
+  fitPageToSlip($("slip-paper"), $("slip-roll").value);
+  $("print-receipt").focus();
+}
+
+function printSlip() {
+  fitPageToSlip($("slip-paper"), $("slip-roll").value);
+  document.body.classList.add("printing-slip");
+  window.print();
 }
 
 function hideReceipt() {
-  $("receipt").hidden = true;
+  if ($("slip").open) $("slip").close();
 }
 
-$("print-receipt").addEventListener("click", () => window.print());
+window.addEventListener("beforeprint", () => {
+  if ($("slip").open) fitPageToSlip($("slip-paper"), $("slip-roll").value);
+});
+window.addEventListener("afterprint", () => document.body.classList.remove("printing-slip"));
+$("print-receipt").addEventListener("click", printSlip);
+$("reprint-last").addEventListener("click", openSlip);
 $("new-sale").addEventListener("click", () => {
   hideReceipt();
   $("scan").focus();
+});
+$("slip").addEventListener("close", () => $("scan").focus());
+$("slip-roll").value = chosenRoll();
+$("slip-roll").addEventListener("change", () => {
+  chooseRoll($("slip-roll").value);
+  fitPageToSlip($("slip-paper"), $("slip-roll").value);
+});
+$("slip-autoprint").checked = localStorage.getItem(AUTOPRINT_KEY) === "1";
+$("slip-autoprint").addEventListener("change", () =>
+  localStorage.setItem(AUTOPRINT_KEY, $("slip-autoprint").checked ? "1" : "0"),
+);
+
+$("send-slip").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!lastNumber) return ($("slip-sent").textContent = text.send_offline);
+  const body = new URLSearchParams({ to: $("slip-to").value });
+  let data;
+  try {
+    const response = await fetch(config.urls.send.replace("NUMBER", lastNumber), {
+      method: "POST",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+      body,
+      redirect: "manual",
+    });
+    data = await response.json();
+  } catch {
+    data = { message: text.send_offline };
+  }
+  $("slip-sent").textContent = data.message;
+  $("slip-sent").classList.toggle("is-refused", !data.sent);
 });
 
 // --- sales waiting to be sent ------------------------------------------------------------------
@@ -345,6 +586,7 @@ const outbox = new Outbox(config.urls.sales, () => csrfToken, () => updateOutbox
 async function updateOutbox() {
   const records = await outbox.all();
   const waiting = records.filter((r) => r.state === "waiting").length;
+  showConnection();
   const status = $("outbox-status");
   status.textContent =
     waiting === 0 ? text.all_sent : waiting === 1 ? text.waiting_one : fill(text.waiting, { n: waiting });
@@ -372,7 +614,17 @@ async function reconnect() {
   if (await refreshCatalogue()) await outbox.flush();
 }
 
-window.addEventListener("online", reconnect);
+function showConnection() {
+  const online = navigator.onLine;
+  $("connection").dataset.online = String(online);
+  $("connection").textContent = online ? text.online : text.offline;
+}
+
+window.addEventListener("online", () => {
+  showConnection();
+  reconnect();
+});
+window.addEventListener("offline", showConnection);
 setInterval(async () => {
   if ((await outbox.all()).some((r) => r.state === "waiting")) reconnect();
 }, 15000);
@@ -404,12 +656,17 @@ $("camera-toggle").addEventListener("click", async () => {
 
 $("scan-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const value = $("scan").value;
-  $("scan").value = "";
-  scan(value, "typed");
+  typedEnter($("scan").value);
 });
-watchScanner($("scan"), scan);
+watchScanner($("scan"), scan, typedEnter);
 render();
 updateOutbox();
-reconnect();
-document.body.dataset.posReady = "true";
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(config.sw, { scope: new URL(".", location.href).pathname }).catch(() => {
+    // no service worker (a private window, an old browser): the counter works, online only
+  });
+}
+reconnect().finally(() => {
+  if (!shelf.length) renderBestSellers();
+  document.body.dataset.posReady = "true";
+});

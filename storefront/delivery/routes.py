@@ -1,0 +1,60 @@
+"""The province a shopper wants goods delivered to (product page, cart), and what the templates
+ask of delivery: the fee line of a product, the address as written on a parcel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from storefront import clock
+from storefront.catalog.models import Product
+from storefront.delivery import bp, fees, places
+from storefront.extensions import db
+from storefront.links import safe_next
+from storefront.register.models import Region
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the product page says of delivery: to which province, at what fee, in how long."""
+
+    province: Region | None
+    quote: fees.Quote | None
+    provinces: list[Region]
+
+
+def chosen_province() -> Region | None:
+    user_id = current_user.id if current_user.is_authenticated else None
+    return places.chosen_province(session.get(places.SESSION_PROVINCE), user_id, clock.today())
+
+
+@bp.app_template_global()
+def delivery_offer(product: Product) -> Offer:
+    province = chosen_province()
+    quote = fees.parcels([(product, 1)], province)[0].quote if province else None
+    return Offer(province, quote, places.provinces(clock.today()))
+
+
+@bp.app_template_global()
+def parcel_address(order) -> list[str]:
+    return places.parcel_lines(
+        order.contact_name, order.contact_phone, order.address_line, order.commune, order.province
+    )
+
+
+@bp.get("/giao-hang/chon")
+def choose_province():
+    """Remember the province to show delivery fees for; back to the page (or, asked by htmx
+    from a product page, only its fee line)."""
+    province = places.province(request.args.get("province"), clock.today())
+    if province is not None:
+        session[places.SESSION_PROVINCE] = province.id
+    code = request.args.get("code", "")
+    if request.headers.get("HX-Request") and code:
+        product = db.session.scalar(select(Product).where(Product.code == code.upper()[:16]))
+        if product is not None:
+            return render_template("delivery/_fee_line.html", product=product)
+    return redirect(safe_next(request.args.get("next"), url_for("cart.show")))

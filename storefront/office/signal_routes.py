@@ -74,7 +74,7 @@ def answer_label_report(report_id: int):
     return act_and_return(
         form,
         lambda: reports.answer(current_user, report_id, form.reason.data, clock.today()),
-        lambda r: _("Report #%(id)d answered; the e-mail is on its way.", id=r.id),
+        lambda r: _("Report #%(id)d answered; the answer is on its way.", id=r.id),
         url_for(".label_reports"),
     )
 

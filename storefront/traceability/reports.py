@@ -24,7 +24,7 @@ from storefront.catalog.images import store_picture
 from storefront.catalog.models import Product
 from storefront.clock import utcnow
 from storefront.extensions import db
-from storefront.outbox.services import queue_email
+from storefront.outbox.services import queue_email, queue_sms
 from storefront.register.codes import CODE_PATTERN
 from storefront.traceability.models import LabelReport, ProductBatch, ReportStatus
 from storefront.traceability.scan_counts import shorten_code
@@ -138,8 +138,8 @@ def report(actor: User, report_id: int) -> LabelReport:
 
 
 def answer(actor: User, report_id: int, text: str, today: date) -> LabelReport:
-    """The office answers a report: by e-mail through the outbox when the shopper left an address
-    (by SMS when they left a mobile number and SMS is set up); the report is marked answered.
+    """The office answers a report through the outbox: by e-mail when the shopper left an address,
+    by SMS when they left a mobile number; the report is marked answered.
     Refused: an empty answer, or no contact to answer. Audited."""
     found = report(actor, report_id)
     text = (text or "").strip()
@@ -157,16 +157,8 @@ def answer(actor: User, report_id: int, text: str, today: date) -> LabelReport:
             answer=text[:MAX_ANSWER],
             today=today,
         )
-    else:
-        # SMS: plug `queue_sms` (storefront.outbox, being built by h15b) in here, e.g.
-        # queue_sms(found.contact, text[:MAX_ANSWER], kind="label_report_answer"). Until it
-        # exists, an answer to a mobile number is refused, so nobody believes it was sent.
-        raise ReportRefused(
-            _(
-                "Answers by SMS are not set up yet: call the shopper at %(phone)s.",
-                phone=found.contact,
-            )
-        )
+    else:  # a mobile number: by SMS through the same outbox (short: SMS are 70 characters each)
+        queue_sms(found.contact, text[:MAX_ANSWER], kind="label_report_answer")
     found.status, found.answer = ReportStatus.ANSWERED, text[:MAX_ANSWER]
     found.answered_at, found.answered_by_name = utcnow(), actor.display_name
     record(actor, AuditArea.REPORT, "label_report.answered", _subject(found), note=text[:400])

@@ -5,12 +5,13 @@ the register, the code tried, shortened to CODE_KEPT characters), what the check
 certificate's state, whether the batch was past its expiry date) and whether the page came from
 the page cache. No address, cookie, device, language or time of day is read or kept.
 
-Counting must not slow /q/ down, so a scan never waits for the database:
-- with REDIS_URL, one HINCRBY on a hash shared by every process; ``flask scans fold`` (cron,
-  every minute) moves the hash into the database;
-- without Redis, each process adds up its scans in memory and writes them all in one statement,
-  after a response has gone out, at most every SCAN_FLUSH_SECONDS (a process that stops loses at
-  most that many seconds of counts).
+Counting must not slow /q/ down, so a scan waits for nothing: each process adds its scans up in
+memory (a lock and a dict) and, after a response has gone out, at most every SCAN_FLUSH_SECONDS,
+sends them on in one go:
+- with REDIS_URL, one pipeline of HINCRBY into a hash shared by every process and instance;
+  ``flask scans fold`` (cron, every minute) moves the hash into the database;
+- without Redis, one INSERT of all of them into the database.
+A process that dies loses at most those seconds of counts; one that stops sends what it holds.
 Counting is told what the page said by a header the page sets (kept with the page in the page
 cache, taken off before the answer leaves), so a page served from the cache is counted the same.
 """
@@ -137,13 +138,6 @@ def _prefixed(app: Flask, name: str) -> str:
 
 def _count(response: Response, key: str) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    client = _redis(app)
-    if client is not None:
-        try:
-            client.hincrby(_prefixed(app, REDIS_HASH), key, 1)
-            return
-        except Exception:  # noqa: BLE001 - Redis away: count in this process instead
-            log.warning("scan count: Redis unavailable, counted in the process", exc_info=True)
     if not _buffer(app).add(key):
         return
     if app.config["SCAN_FLUSH_SECONDS"] <= 0:
@@ -161,12 +155,24 @@ def _write_in_context(app: Flask) -> None:
 
 
 def write_buffered(app: Flask) -> int:
-    """Write this process's counts to the database now; returns how many scans were written.
-    On failure they go back in the buffer."""
+    """Send this process's counts on now: with Redis, into its hash in one pipeline of HINCRBY
+    (they reach the database with the next fold; returns 0); else into the database (returns how
+    many scans). A database write that fails puts them back in the buffer."""
     buffer = _buffer(app)
     counts = buffer.take()
     if not counts:
         return 0
+    client = _redis(app)
+    if client is not None:
+        try:
+            pipeline = client.pipeline(transaction=False)
+            name = _prefixed(app, REDIS_HASH)
+            for key, n in counts.items():
+                pipeline.hincrby(name, key, n)
+            pipeline.execute()
+            return 0
+        except Exception:  # noqa: BLE001 - Redis away: straight into the database instead
+            log.warning("scan counts: Redis unavailable, written to the database", exc_info=True)
     try:
         written = write_counts(counts)
         db.session.commit()
@@ -258,7 +264,7 @@ def _still_registered(rows: list[dict]) -> list[dict]:
 def fold(app: Flask) -> int:
     """Move the counts waiting in Redis (and this process's) into the database; returns how many
     scans. Safe to run anywhere at once: each batch of counts is renamed away by one folder."""
-    written = write_buffered(app)
+    written = write_buffered(app)  # this process's: 0 when they went to Redis first
     client = _redis(app)
     if client is None:
         return written

@@ -120,16 +120,17 @@ def test_the_office_answers_by_email_through_the_outbox_and_the_log_says_so(clie
     assert db.session.query(AuditEntry).filter_by(area="report", action="label_report.answered").count() == 1
 
 
-def test_an_answer_to_a_mobile_number_is_refused_until_sms_is_set_up(client, auth, app_ctx):
+def test_an_answer_to_a_mobile_number_goes_by_sms(client, auth, app_ctx):
     product = make_product()
     _report(client, f"/bao-cao-nhan/{product.code}", contact="0912 345 678")
     report = db.session.query(LabelReport).one()
     assert report.contact == "0912345678"
     auth.login(make_user(role="office"))
-    client.post(f"/office/signals/reports/{report.id}/answer", data={"reason": "Xin chào"})
+    client.post(f"/office/signals/reports/{report.id}/answer", data={"reason": "Xin chao"})
     db.session.refresh(report)
-    assert report.status == "new"
-    assert db.session.query(OutboxMessage).count() == 0
+    assert report.status == "answered"
+    message = db.session.query(OutboxMessage).filter_by(recipient="0912345678").one()
+    assert message.body_text == "Xin chao"
 
 
 def test_the_office_puts_a_batch_under_review_and_its_page_says_so(client, auth, app_ctx):

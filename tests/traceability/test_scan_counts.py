@@ -216,3 +216,14 @@ def test_with_redis_scans_wait_there_until_the_fold_job(
     assert unknown_scans_counted(code_tried="FAKE77") == 1
     assert not redis_client.exists(f"{prefix}scan-counts")
     assert "0 scans written" in runner.invoke(args=["scans", "fold"]).output
+
+
+def test_with_redis_away_the_counts_go_straight_to_the_database(client, app, app_ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    app.extensions.pop("scan_redis", None)
+    product = make_product()
+    try:
+        assert client.get(f"/q/{product.code}").status_code == 200
+    finally:
+        app.extensions.pop("scan_redis", None)
+    assert scans_counted(product_id=product.id) == 1

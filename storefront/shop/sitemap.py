@@ -48,6 +48,9 @@ ROBOTS_DISALLOWED = (
     "/lang",
     "/san-pham/goi-y",
     "/healthz",
+    "/bao-cao-nhan",  # a shopper's report of a suspicious label: a form, nothing to index
+    "/giao-hang/chon",  # remembers a visitor's province for delivery fees
+    "/dev",
 )
 
 

@@ -151,6 +151,7 @@ def test_robots_names_the_sitemap_and_keeps_back_offices_out(client, app):
         "/thanh-toan",
         "/don-hang",
         "/api/",
+        "/bao-cao-nhan/",
     )
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(private):

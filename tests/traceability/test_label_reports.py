@@ -117,7 +117,12 @@ def test_the_office_answers_by_email_through_the_outbox_and_the_log_says_so(clie
     assert "Cảm ơn, chúng tôi đã kiểm tra." in message.body_text
     db.session.refresh(report)
     assert report.status == "answered"
-    assert db.session.query(AuditEntry).filter_by(area="report", action="label_report.answered").count() == 1
+    assert (
+        db.session.query(AuditEntry)
+        .filter_by(area="report", action="label_report.answered")
+        .count()
+        == 1
+    )
 
 
 def test_an_answer_to_a_mobile_number_goes_by_sms(client, auth, app_ctx):
@@ -156,7 +161,10 @@ def test_the_office_puts_a_batch_under_review_and_its_page_says_so(client, auth,
     client.post(f"/office/batches/{batch.id}/lift", data={"reason": "Đã kiểm tra"})
     db.session.expire_all()
     assert db.session.get(ProductBatch, batch.id).suspended_at is None
-    assert db.session.query(AuditEntry).filter_by(area="batch", action="batch.review_lifted").count() == 1
+    assert (
+        db.session.query(AuditEntry).filter_by(area="batch", action="batch.review_lifted").count()
+        == 1
+    )
 
 
 def test_a_suspension_needs_a_reason(client, auth, app_ctx):

@@ -256,11 +256,16 @@ def _order(
     }[sort]
 
 
+# Product codes have six characters (register.codes), EANs eight to fourteen digits: a shorter
+# word ("sâm", "trà") is never looked up as one.
+MIN_CODE_LENGTH = 5
+
+
 def _found_by_code(filtered: Select, q: str) -> int | None:
     """The product whose code or EAN is the whole query, if the filters keep it (one query by
     unique index, made only when the query is one word that could be a code)."""
     q = q.strip()
-    if not CODE_PATTERN.fullmatch(q):
+    if len(q) < MIN_CODE_LENGTH or not CODE_PATTERN.fullmatch(q):
         return None
     by_code = select(Product.id).where(or_(Product.code == q.upper(), Product.ean == q))
     return db.session.scalar(

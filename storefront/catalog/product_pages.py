@@ -64,15 +64,19 @@ def product_view(code: str, today: date) -> ProductView:
     wanted = _printed_form(code)
     if wanted is None:
         raise _no_such_code()
-    product = db.session.scalar(
-        select(Product)
-        .where(Product.code == wanted, Product.review_status == ReviewStatus.APPROVED)
-        .options(
-            joinedload(Product.producer).joinedload(Producer.region),
-            joinedload(Product.region),
-            selectinload(Product.images),
-            selectinload(Product.certificates),
+    product = (
+        db.session.scalars(
+            select(Product)
+            .where(Product.code == wanted, Product.review_status == ReviewStatus.APPROVED)
+            .options(
+                joinedload(Product.producer).joinedload(Producer.region),
+                joinedload(Product.region),
+                joinedload(Product.images),  # at most eight: joined, not a query of their own
+                selectinload(Product.certificates),
+            )
         )
+        .unique()
+        .first()
     )
     if product is None:
         raise _no_such_code()

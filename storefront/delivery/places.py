@@ -19,7 +19,7 @@ from storefront.extensions import db
 from storefront.folding import fold
 from storefront.ids import parse_id
 from storefront.page_cache import personal_session_key
-from storefront.register import national
+from storefront.register import generation, national
 from storefront.register.models import NATIONAL_SOURCE, Region
 
 COMMUNE_KINDS = ("commune", "ward", "special_zone", "town")
@@ -54,6 +54,21 @@ def bare_name(name: str) -> str:
 def provinces(today: date) -> list[Region]:
     rows = db.session.scalars(select(Region).where(Region.kind == "province", *_current(today)))
     return sorted(rows, key=sort_key)
+
+
+@dataclass(frozen=True)
+class ProvinceChoice:
+    id: int
+    name: str
+
+
+def province_choices(today: date) -> list[ProvinceChoice]:
+    """Today's provinces for a select box, read once per catalogue generation and day (the
+    product page shows them to every visitor; `regions sync` moves the generation)."""
+    return generation.remembered(
+        f"province-choices:{today.isoformat()}",
+        lambda: [ProvinceChoice(p.id, p.name) for p in provinces(today)],
+    )
 
 
 def communes(province: Region | None, today: date) -> list[Region]:

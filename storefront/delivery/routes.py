@@ -23,7 +23,7 @@ class Offer:
 
     province: Region | None
     quote: fees.Quote | None
-    provinces: list[Region]
+    provinces: list[places.ProvinceChoice]
 
 
 def chosen_province() -> Region | None:
@@ -35,7 +35,7 @@ def chosen_province() -> Region | None:
 def delivery_offer(product: Product) -> Offer:
     province = chosen_province()
     quote = fees.parcels([(product, 1)], province)[0].quote if province else None
-    return Offer(province, quote, places.provinces(clock.today()))
+    return Offer(province, quote, places.province_choices(clock.today()))
 
 
 @bp.app_template_global()

@@ -22,17 +22,20 @@ no query most of the time.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from storefront.clock import utcnow
-from storefront.extensions import db
+from storefront.extensions import cache, db
 from storefront.register.models import CatalogVersion, StockChange
+
+T = TypeVar("T")
 
 # Tables whose rows the public pages show, stock excepted (see stock_changed).
 WATCHED_TABLES = frozenset(
@@ -49,7 +52,7 @@ WATCHED_TABLES = frozenset(
         "batch_deliveries",
         "product_listings",
         "shop_operator",
-        "policy_pages",
+        "policy_pages",  # the notices product pages, carts and receipts show
     }
 )
 GENERATION_MAX_AGE = 1.0  # seconds a process trusts the generation it read last
@@ -83,6 +86,18 @@ def current() -> int:
         _read(known)
         known.read_at = time.monotonic()
     return known.value or 0
+
+
+def remembered(name: str, compute: Callable[[], T]) -> T:
+    """What ``compute()`` gave, kept in the shared cache while the catalogue's generation stays
+    (every write to a watched table moves it): for small reads that every page shows, such as
+    the footer's operator or the provinces to deliver to, so a page pays no query for them."""
+    key = f"generation:{current()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
 
 
 def stock_versions(product_ids: Iterable[int]) -> dict[int, int]:

@@ -20,6 +20,7 @@ from storefront.audit.models import AuditArea
 from storefront.audit.services import record
 from storefront.domain import NotFound, Refused
 from storefront.extensions import db
+from storefront.register import generation
 from storefront.rich_text import plain_text, render_markdown
 from storefront.shop.models import PolicyPage, ShopOperator
 from storefront.shop.policy_texts import POLICY_TEXTS, template_text
@@ -72,19 +73,23 @@ class PolicyView:
 
 
 def operator() -> OperatorFields:
-    """The operator as the pages show it: one primary-key read per request that renders a page
-    (pages served from the page cache render nothing), so every instance shows a change at once."""
+    """The operator as the pages show it: read once per catalogue generation (a change to it
+    moves the generation, so every instance shows it within a second) and kept for the request."""
     if has_request_context() and "shop_operator" in g:
         return g.shop_operator
     try:
-        row = db.session.get(ShopOperator, OPERATOR_ID)
+        fields = generation.remembered("shop-operator", _read_operator)
     except SQLAlchemyError:  # an error page must still render when the database does not answer
         db.session.rollback()
         return OperatorFields()
-    fields = _fields_of(row) if row else OperatorFields()
     if has_request_context():
         g.shop_operator = fields
     return fields
+
+
+def _read_operator() -> OperatorFields:
+    row = db.session.get(ShopOperator, OPERATOR_ID)
+    return _fields_of(row) if row else OperatorFields()
 
 
 def update_operator(actor: User, data: OperatorFields) -> OperatorFields:

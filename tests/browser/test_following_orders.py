@@ -154,7 +154,8 @@ def test_a_phone_only_customer_resets_the_password_with_the_sms_code(
     expect(page.locator(".flash-success")).to_be_visible()
 
     page.goto(live_server.url("/logout"))
-    page.locator("main form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     page.goto(live_server.url("/login"))
     page.get_by_label("E-mail hoặc số di động").fill("0987000111")
     page.get_by_label("Mật khẩu").fill("mat khau moi 456")
@@ -195,7 +196,8 @@ def test_screenshots_of_my_orders_the_timeline_and_the_review_queue(
         page.goto(live_server.url("/login"))
         page.get_by_label("E-mail hoặc số di động").fill(email)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
+        with page.expect_navigation():  # signed in before the next page is asked for
+            page.locator("main form button[type=submit]").click()
         page.goto(live_server.url("/tai-khoan/don-hang"))
         expect(page.locator(".my-order").first).to_be_visible()
         page.screenshot(path=str(SHOTS / f"my-orders-{width}.png"), full_page=True)
@@ -207,7 +209,8 @@ def test_screenshots_of_my_orders_the_timeline_and_the_review_queue(
         if width == PHONE_WIDTH:
             assert overflow(page) is None
         page.goto(live_server.url("/logout"))
-        page.locator("main form button[type=submit]").click()
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
 
     with live_server.app.app_context():
         from storefront.accounts.services import create_user
@@ -220,7 +223,8 @@ def test_screenshots_of_my_orders_the_timeline_and_the_review_queue(
         page.goto(live_server.url("/login"))
         page.get_by_label("E-mail hoặc số di động").fill(office_email)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
         page.goto(live_server.url("/office/payments"))
         expect(page.locator(".to-review li")).to_have_count(2, timeout=5000)
         page.screenshot(path=str(SHOTS / f"review-queue-{width}.png"), full_page=True)

@@ -291,9 +291,7 @@ def test_staff_of_another_showroom_get_404_for_everything_of_this_one(counter, c
     assert db.session.get(Order, order.id).status == "placed"
 
 
-def test_a_slip_is_sent_by_e_mail_through_the_outbox_and_a_phone_number_is_not_yet(
-    staff_x, client
-):
+def test_a_slip_is_sent_by_e_mail_or_sms_through_the_outbox(staff_x, client):
     number = post_sale(client).json["number"]
     sent = client.post(f"/pos/sales/{number}/send", data={"to": "Khach@Example.vn"}, headers=JSON)
     assert sent.status_code == 200
@@ -302,11 +300,16 @@ def test_a_slip_is_sent_by_e_mail_through_the_outbox_and_a_phone_number_is_not_y
     assert number in message.subject
     assert "Phiếu thanh toán" in message.subject
     assert "240.000" in message.body_text
-    for refused_to in ("0912 345 678", "not an address"):
-        refused = client.post(f"/pos/sales/{number}/send", data={"to": refused_to}, headers=JSON)
-        assert refused.status_code == 422
-        assert refused.json["message"]
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+    texted = client.post(f"/pos/sales/{number}/send", data={"to": "0912 345 678"}, headers=JSON)
+    assert texted.status_code == 200
+    sms = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "0912345678"))
+    assert sms.channel == "sms"
+    assert number in sms.body_text
+    assert "240.000" in sms.body_text
+    refused = client.post(f"/pos/sales/{number}/send", data={"to": "not an address"}, headers=JSON)
+    assert refused.status_code == 422
+    assert refused.json["message"]
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2
 
 
 def test_the_receipt_page_prints_the_slip_on_the_roll_asked_for(staff_x, client):

@@ -31,8 +31,9 @@ from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session, scoped_session
 
+from storefront.caching import cache_get, cache_set
 from storefront.clock import utcnow
-from storefront.extensions import cache, db
+from storefront.extensions import db
 from storefront.register.models import CatalogVersion, StockChange
 
 T = TypeVar("T")
@@ -93,10 +94,10 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     (every write to a watched table moves it): for small reads that every page shows, such as
     the footer's operator or the provinces to deliver to, so a page pays no query for them."""
     key = f"generation:{current()}:{name}"
-    value = cache.get(key)
+    value = cache_get(key)
     if value is None:
         value = compute()
-        cache.set(key, value)
+        cache_set(key, value)
     return value
 
 

@@ -119,6 +119,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
     config.BASE_URL = f"http://127.0.0.1:{port}"
+    # One server for the whole browser session, every sign-in from 127.0.0.1: the shop's limit
+    # (50 an hour) would refuse the later tests' sign-ins. The limits have tests of their own.
+    config.LOGIN_RATE_LIMIT = "1000 per minute"
     app = create_app(config)
     with app.app_context():
         upgrade()

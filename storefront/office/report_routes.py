@@ -18,6 +18,18 @@ EXPORTS = {
 }
 
 
+def exported(table, fmt: str, filename: str) -> Response:
+    """A report table as a CSV or XLSX download named ``filename.<fmt>`` (404 for another fmt)."""
+    if fmt not in EXPORTS:
+        abort(404)
+    mimetype, render = EXPORTS[fmt]
+    return Response(
+        render(table),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"},
+    )
+
+
 @bp.get("/reports")
 def report_page():
     today = clock.today()
@@ -35,12 +47,7 @@ def report_export(name: str, fmt: str):
     if name not in programme_reports.REPORTS or fmt not in EXPORTS:
         abort(404)
     today = clock.today()
-    mimetype, render = EXPORTS[fmt]
-    return Response(
-        render(programme_reports.build(name, today)),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename=ocop-{name}-{today}.{fmt}"},
-    )
+    return exported(programme_reports.build(name, today), fmt, f"ocop-{name}-{today}")
 
 
 @bp.get("/sales")
@@ -60,13 +67,10 @@ def sales_export(name: str, fmt: str):
     if name not in sales_reports.SALES_REPORTS or fmt not in EXPORTS:
         abort(404)
     date_from, date_to = _sales_period()
-    mimetype, render = EXPORTS[fmt]
-    return Response(
-        render(sales_reports.build_sales(name, date_from, date_to)),
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f"attachment; filename=ocop-{name}-{date_from}-{date_to}.{fmt}"
-        },
+    return exported(
+        sales_reports.build_sales(name, date_from, date_to),
+        fmt,
+        f"ocop-{name}-{date_from}-{date_to}",
     )
 
 

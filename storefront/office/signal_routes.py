@@ -1,7 +1,7 @@
 """The office's counterfeit signals: scan counts as charts, shoppers' reports of suspicious
 labels (answered by e-mail through the outbox), and the batch review switch."""
 
-from flask import Response, abort, render_template, request, send_from_directory, url_for
+from flask import abort, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from storefront import clock
 from storefront.catalog.images import upload_folder
 from storefront.office import bp, signal_reports
 from storefront.office.forms import ReasonForm
-from storefront.office.report_routes import EXPORTS
+from storefront.office.report_routes import EXPORTS, exported
 from storefront.office.web import act_and_return
 from storefront.traceability import batches, reports, signals
 from storefront.traceability.models import ReportStatus
@@ -34,12 +34,7 @@ def signals_export(name: str, fmt: str):
     if name not in signal_reports.SIGNAL_REPORTS or fmt not in EXPORTS:
         abort(404)
     today = clock.today()
-    mimetype, render = EXPORTS[fmt]
-    return Response(
-        render(signal_reports.build(name, today)),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename=ocop-signals-{name}-{today}.{fmt}"},
-    )
+    return exported(signal_reports.build(name, today), fmt, f"ocop-signals-{name}-{today}")
 
 
 @bp.get("/signals/reports")

@@ -14,7 +14,6 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from storefront.caching import cache_get, cache_set
 from storefront.catalog import (
     listing_model,  # noqa: F401  (keeps the read model in step)
     search,
@@ -276,15 +275,13 @@ def _found_by_code(filtered: Select, q: str) -> int | None:
 def _total(query: Select, asked: object) -> int:
     """How many products the filters find: counted once per filter combination and listing
     generation (stock changes do not raise it), then kept."""
-    digest = hashlib.sha256(repr((catalog_generation.current(), asked)).encode()).hexdigest()
-    key = f"listing-total:{digest}"
-    total = cache_get(key)
-    if total is None:
-        total = db.session.execute(
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+    return catalog_generation.remembered(
+        f"listing-total:{digest}",
+        lambda: db.session.execute(
             select(func.count()).select_from(query.order_by(None).subquery())
-        ).scalar_one()
-        cache_set(key, total)
-    return total
+        ).scalar_one(),
+    )
 
 
 def featured_products(today: date, limit: int = 8, per_row: int = 4) -> list[ProductCard]:

@@ -18,7 +18,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from flask import Flask, Response, abort, render_template_string, send_file
+from flask import Flask, Response, abort, render_template, send_file
+from jinja2 import DictLoader
 
 _local = threading.local()
 
@@ -50,6 +51,8 @@ def create() -> Flask:
     url = os.environ["DATABASE_URL"]
     plan = json.loads(Path(os.environ["CEILING_PLAN"]).read_text())
     app = Flask(__name__)
+    # Templates loaded by name, compiled once (as any Flask app's files are), not per request.
+    app.jinja_loader = DictLoader({"cards.html": CARDS, "product.html": PRODUCT})
 
     @app.get("/healthz")
     def healthz():
@@ -57,7 +60,7 @@ def create() -> Flask:
 
     @app.get("/cards")
     def cards():
-        return render_template_string(CARDS, rows=_rows(url))
+        return render_template("cards.html", rows=_rows(url))
 
     @app.get("/cards.json")
     def cards_json():
@@ -76,7 +79,7 @@ def create() -> Flask:
         row = cursor.fetchone()
         if row is None:
             abort(404)
-        return render_template_string(PRODUCT, row=row)
+        return render_template("product.html", row=row)
 
     @app.get("/static-file/<name>")
     def static_file(name: str):

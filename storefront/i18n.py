@@ -1,6 +1,7 @@
 """Language choice: Vietnamese first, English second, kept in a cookie."""
 
-from flask import Blueprint, current_app, has_request_context, redirect, request
+from flask import Blueprint, current_app, g, has_app_context, has_request_context, redirect, request
+from flask_babel import get_translations
 from flask_login import current_user
 
 from storefront.extensions import db
@@ -25,6 +26,34 @@ def select_locale() -> str:
         return user_locale
     preferred = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     return preferred or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def install_template_gettext(app) -> None:
+    """The templates' _() and ngettext(): Flask-Babel's, with the request's translations looked
+    up once per locale in force instead of at every call (a catalogue page says about eighty
+    things; Flask-Babel finds its context, domain, locale and cache again for each)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
+
+def _translations():
+    """flask_babel.get_translations(), kept for the locale object in force: force_locale and
+    refresh() put another one in place, which is then looked up afresh."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # the locale is not chosen yet: Flask-Babel chooses it
+        return get_translations()
+    held = getattr(state, "ocop_translations", None)
+    if held is not None and held[0] is locale:
+        return held[1]
+    translations = get_translations()
+    state.ocop_translations = (locale, translations)
+    return translations
 
 
 @bp.after_app_request

@@ -155,12 +155,10 @@ NOTICE_NAMES = {
 
 
 def register(app) -> None:
-    # A global, not only in the context: the shop's macros (imported without context) read it.
-    app.jinja_env.globals["NOTICE_TEXTS"] = NOTICE_TEXTS
-
-    @app.context_processor
-    def labels():
-        return {
+    """The names as Jinja globals: every template and macro (also one imported without
+    context) reads them, and no page pays a context processor for them."""
+    app.jinja_env.globals.update(
+        {
             "GROUP_NAMES": GROUP_NAMES,
             "GROUP_BLURBS": GROUP_BLURBS,
             "LEGAL_FORM_NAMES": LEGAL_FORM_NAMES,
@@ -177,4 +175,6 @@ def register(app) -> None:
             "MOVEMENT_KIND_NAMES": MOVEMENT_KIND_NAMES,
             "NOTICE_NAMES": NOTICE_NAMES,
             "ZONE_NAMES": ZONE_NAMES,
+            "NOTICE_TEXTS": NOTICE_TEXTS,
         }
+    )

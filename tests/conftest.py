@@ -35,6 +35,7 @@ from config import TestingConfig, database_url
 from storefront import create_app
 from storefront.catalog import search_index
 from storefront.extensions import cache, db, limiter
+from storefront.register import generation
 from tests import hypothesis_profiles
 
 hypothesis_profiles.load()  # before any test module makes its settings
@@ -164,6 +165,7 @@ def _clean_tables(request):
     limiter.reset()  # rate limits count per test
     with app.app_context():
         cache.clear()  # pages cached by one test are not another's
+        generation.forget_remembered()  # nor what a page read once per generation
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as connection:

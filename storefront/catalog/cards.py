@@ -26,9 +26,10 @@ from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.register.models import Producer
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProductCard:
-    """What a list shows of one product: stars are those of its active certificate."""
+    """What a list shows of one product: stars are those of its active certificate. Frozen: a
+    card is also the key of its HTML (catalog.routes.product_card)."""
 
     code: str
     name: str

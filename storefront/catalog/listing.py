@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,7 +34,7 @@ from storefront.inventory.models import StockLevel, StockLocation
 from storefront.numbers import parse_int
 from storefront.register import generation as catalog_generation
 from storefront.register.codes import CODE_PATTERN
-from storefront.register.models import Producer, Region, Showroom
+from storefront.register.models import Producer, Showroom
 
 # "relevance" (best match first) is the default when there is a query, "featured" otherwise.
 SORTS = ("relevance", "featured", "price_asc", "price_desc", "newest", "name")
@@ -143,17 +143,20 @@ def _listed_query(today: date) -> Select:
 
 
 def list_products(
-    filters: CatalogFilters, today: date, page_size: int, regions: list[Region] | None = None
+    filters: CatalogFilters,
+    today: date,
+    page_size: int,
+    units: Sequence[region_rules.UnitLink] | None = None,
 ) -> Page:
     """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
     when a query finds nothing, a few more to try it with a typo corrected and to find the
     nearest words to suggest."""
     terms = search.parse(filters.q)
-    page = _search_page(filters, terms, today, page_size, regions)
+    page = _search_page(filters, terms, today, page_size, units)
     if terms and page.total == 0:
         corrected = search.correct(terms)
         if corrected is not None:
-            page = _search_page(filters, corrected, today, page_size, regions)
+            page = _search_page(filters, corrected, today, page_size, units)
         if page.total == 0 and page.search is not None:
             page.search.suggestions = search.suggestions(terms)
     return page
@@ -173,10 +176,10 @@ def _search_page(
     terms: search.SearchTerms,
     today: date,
     page_size: int,
-    regions: list[Region] | None,
+    units: Sequence[region_rules.UnitLink] | None,
 ) -> Page:
     listing = ProductListing
-    filtered = _filtered(filters, today, regions)
+    filtered = _filtered(filters, today, units)
     query, score = filtered, None
     if terms:
         matching = search.matching(terms, listing.product_id)
@@ -207,7 +210,9 @@ def _search_page(
     return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
 
 
-def _filtered(filters: CatalogFilters, today: date, regions: list[Region] | None) -> Select:
+def _filtered(
+    filters: CatalogFilters, today: date, units: Sequence[region_rules.UnitLink] | None
+) -> Select:
     """The read model's rows the filters (not the search) keep."""
     listing = ProductListing
     query = _listed_query(today)
@@ -217,7 +222,8 @@ def _filtered(filters: CatalogFilters, today: date, regions: list[Region] | None
         query = query.where(listing.group == filters.group)
     if filters.region:
         covered = region_rules.covered_region_ids(
-            regions if regions is not None else region_rules.all_regions(), filters.region
+            units if units is not None else region_rules.filter_choices(today).units,
+            filters.region,
         )
         query = query.where(listing.region_id.in_(covered or {-1}))
     if filters.showroom:

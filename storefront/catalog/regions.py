@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 
 from storefront.collation import by_name, sort_key
 from storefront.extensions import db
+from storefront.register import generation
 from storefront.register.models import Region
 
 
@@ -22,12 +25,47 @@ class RegionOption:
     valid_to: date | None
 
 
-def covered_region_ids(regions: list[Region], code: str) -> set[int]:
+class LinkedUnit(Protocol):
+    """What covered_region_ids reads of a unit (a Region, or a UnitLink)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def successor_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    """A unit's place among the others (below which, merged into which), without the rest."""
+
+    id: int
+    code: str
+    parent_id: int | None
+    successor_id: int | None
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The catalogue's area filter: the units it accepts and how they link, and the options."""
+
+    units: tuple[UnitLink, ...]
+    options: tuple[RegionOption, ...]
+
+    @property
+    def codes(self) -> set[str]:
+        return {unit.code for unit in self.units}
+
+
+def covered_region_ids(regions: Iterable[LinkedUnit], code: str) -> set[int]:
     """Every unit a filter by ``code`` should find: the unit, all units below it, and every
     unit that was merged into one of those (with all units below that), however many reforms
     ago. So a filter by today's province still finds products made in its abolished districts."""
-    children: dict[int | None, list[Region]] = defaultdict(list)
-    predecessors: dict[int, list[Region]] = defaultdict(list)
+    children: dict[int | None, list[LinkedUnit]] = defaultdict(list)
+    predecessors: dict[int, list[LinkedUnit]] = defaultdict(list)
     start = None
     for region in regions:
         children[region.parent_id].append(region)
@@ -64,3 +102,15 @@ def filter_options(regions: list[Region], today: date) -> list[RegionOption]:
     wanted = [r for r in regions if r.kind in ("province", "city", "district")]
     wanted.sort(key=lambda r: (not r.is_current(today), r.kind != "province", sort_key(r.name)))
     return [RegionOption(r.code, r.name, r.kind, r.is_current(today), r.valid_to) for r in wanted]
+
+
+def filter_choices(today: date) -> FilterChoices:
+    """The area filter's units and options, read and sorted once per catalogue generation and
+    day (every page of the catalogue shows them; a change to the units moves the generation)."""
+
+    def read() -> FilterChoices:
+        regions = all_regions()
+        units = tuple(UnitLink(r.id, r.code, r.parent_id, r.successor_id) for r in regions)
+        return FilterChoices(units, tuple(filter_options(regions, today)))
+
+    return generation.remembered(f"catalogue-area-filter:{today.isoformat()}", read)

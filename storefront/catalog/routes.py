@@ -1,11 +1,23 @@
-from flask import current_app, render_template, request, send_file, send_from_directory
+from flask import (
+    current_app,
+    get_template_attribute,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+)
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from storefront import clock, rich_text
 from storefront.catalog import bp, link_preview, listing, notices, pictures, product_pages, search
 from storefront.catalog import regions as region_rules
+from storefront.catalog.cards import ProductCard
 from storefront.catalog.images import upload_folder
+from storefront.fragments import fragment
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as showroom_services
+from storefront.register.showrooms import ShowroomChoice
 
 
 @bp.get("/")
@@ -24,21 +36,21 @@ def home():
 @cached_page(params=listing.FILTER_PARAMETERS)
 def catalogue():
     today = clock.today()
-    regions = region_rules.all_regions()
-    showrooms = showroom_services.list_showrooms()
+    areas = region_rules.filter_choices(today)
+    showrooms = showroom_services.showroom_choices()
     filters = listing.parse_filters(
         request.args,
-        known_regions={r.code for r in regions},
+        known_regions=areas.codes,
         known_showrooms={s.code for s in showrooms},
     )
     page = listing.list_products(
-        filters, today, current_app.config["CATALOG_PAGE_SIZE"], regions=regions
+        filters, today, current_app.config["CATALOG_PAGE_SIZE"], units=areas.units
     )
     return render_template(
         "catalog/list.html",
         filters=filters,
         page=page,
-        region_options=region_rules.filter_options(regions, today),
+        region_options=areas.options,
         showrooms=showrooms,
     )
 
@@ -80,6 +92,48 @@ def media(filename: str):
 def picture(filename: str):
     """A product picture at one width, WebP or JPEG, made once from the upload and kept."""
     return send_file(pictures.variant_file(filename), max_age=365 * 24 * 3600, conditional=True)
+
+
+@bp.app_template_global("product_card")
+def product_card(
+    card: ProductCard, extra: int | None = None, words: list[str] | None = None
+) -> Markup:
+    """A product's card in a list (the card_markup macro), made once per process for what it
+    shows: a change of price, stock or name makes another card (storefront.fragments)."""
+    words_key = tuple(words or ())
+    key = ("product-card", card, extra, words_key, str(get_locale()), request.script_root)
+    return fragment(
+        key,
+        lambda: get_template_attribute("_macros/shop.html", "card_markup")(
+            card, extra=extra, words=words_key
+        ),
+    )
+
+
+@bp.app_template_global("catalogue_filters")
+def catalogue_filters(
+    filters: listing.CatalogFilters,
+    region_options: tuple[region_rules.RegionOption, ...],
+    showrooms: tuple[ShowroomChoice, ...],
+) -> Markup:
+    """The catalogue's filter panel, made once per process for each choice of filters and
+    options (storefront.fragments)."""
+    chosen = (filters.q, filters.stars, filters.group, filters.region, filters.showroom)
+    key = (
+        "catalogue-filters",
+        chosen,
+        filters.effective_sort,
+        region_options,
+        showrooms,
+        str(get_locale()),
+        request.script_root,
+    )
+    return fragment(
+        key,
+        lambda: get_template_attribute("catalog/_filter_panel.html", "filter_panel")(
+            filters, region_options, showrooms
+        ),
+    )
 
 
 @bp.app_template_global("picture_srcset")

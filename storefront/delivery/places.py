@@ -62,12 +62,12 @@ class ProvinceChoice:
     name: str
 
 
-def province_choices(today: date) -> list[ProvinceChoice]:
+def province_choices(today: date) -> tuple[ProvinceChoice, ...]:
     """Today's provinces for a select box, read once per catalogue generation and day (the
     product page shows them to every visitor; `regions sync` moves the generation)."""
     return generation.remembered(
         f"province-choices:{today.isoformat()}",
-        lambda: [ProvinceChoice(p.id, p.name) for p in provinces(today)],
+        lambda: tuple(ProvinceChoice(p.id, p.name) for p in provinces(today)),
     )
 
 

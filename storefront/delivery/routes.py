@@ -23,7 +23,7 @@ class Offer:
 
     province: Region | None
     quote: fees.Quote | None
-    provinces: list[places.ProvinceChoice]
+    provinces: tuple[places.ProvinceChoice, ...]
 
 
 def chosen_province() -> Region | None:

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, event, func, insert, literal, select, update
@@ -57,6 +57,7 @@ WATCHED_TABLES = frozenset(
     }
 )
 GENERATION_MAX_AGE = 1.0  # seconds a process trusts the generation it read last
+REMEMBERED_IN_PROCESS = 4096  # values of remembered() a process keeps (a few MB at most)
 # Rows of stock_changes read again at each poll: a transaction commits well within this after
 # it wrote its row, so none is missed whatever order concurrent transactions commit in.
 STOCK_CHANGE_OVERLAP = timedelta(seconds=30)
@@ -90,15 +91,36 @@ def current() -> int:
 
 
 def remembered(name: str, compute: Callable[[], T]) -> T:
-    """What ``compute()`` gave, kept in the shared cache while the catalogue's generation stays
-    (every write to a watched table moves it): for small reads that every page shows, such as
-    the footer's operator or the provinces to deliver to, so a page pays no query for them."""
-    key = f"generation:{current()}:{name}"
+    """What ``compute()`` gave, kept while the catalogue's generation stays (every write to a
+    watched table moves it): for small reads that every page shows, such as the footer's
+    operator, the catalogue's filter choices or the provinces to deliver to, so a page pays no
+    query for them. Kept in this process (no unpickling on a hit) and in the shared cache (the
+    other workers and instances compute it once between them). The value is shared by every
+    request: immutable values only (tuples, frozen dataclasses, numbers, strings)."""
+    generation = current()
+    held = _held()
+    known = held.get(name)
+    if known is not None and known[0] == generation:
+        return cast(T, known[1])
+    key = f"generation:{generation}:{name}"
     value = cache_get(key)
     if value is None:
         value = compute()
         cache_set(key, value)
+    if len(held) >= REMEMBERED_IN_PROCESS:  # names made of filters: bounded, dropped together
+        held.clear()
+    held[name] = (generation, value)
     return value
+
+
+def forget_remembered() -> None:
+    """Drop what this process remembered (a database emptied and filled again, as tests do,
+    counts its generations from 1 again)."""
+    _held().clear()
+
+
+def _held() -> dict[str, tuple[int, object]]:
+    return current_app.extensions.setdefault("generation_remembered", {})
 
 
 def stock_versions(product_ids: Iterable[int]) -> dict[int, int]:

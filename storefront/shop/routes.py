@@ -1,6 +1,9 @@
-from flask import abort, current_app, render_template
+from flask import abort, current_app, get_template_attribute, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from storefront import clock
+from storefront.fragments import fragment
 from storefront.links import absolute_url_for
 from storefront.page_cache import cached_page
 from storefront.shop import bp, services, sitemap
@@ -10,6 +13,19 @@ from storefront.shop import bp, services, sitemap
 def shop_operator():
     """Every page's footer says who sells (storefront.shop.services.operator: no query)."""
     return {"shop_operator": services.operator(), "policy_links": services.policy_links()}
+
+
+@bp.app_template_global("site_footer")
+def site_footer(operator: services.OperatorFields) -> Markup:
+    """Every page's footer, made once per process for each language and operator's details
+    (storefront.fragments)."""
+    key = ("site-footer", operator, str(get_locale()), request.script_root)
+    return fragment(
+        key,
+        lambda: get_template_attribute("shop/_footer.html", "site_footer")(
+            operator, services.policy_links()
+        ),
+    )
 
 
 @bp.get("/chinh-sach/<slug>")

@@ -22,8 +22,8 @@ from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import (
     ProductCard,
     active_certificate_join,
-    card_columns,
     card_query,
+    cards_by_id,
     listed_clause,
     to_card,
 )
@@ -200,10 +200,7 @@ def _search_page(
     )
     if found is not None and filters.page == 1:
         ids.insert(0, found)
-    rows = db.session.execute(
-        card_columns(today).add_columns(Product.id).where(Product.id.in_(ids))
-    ).all()
-    by_id = {row[-1]: to_card(row[:-1]) for row in rows}
+    by_id = cards_by_id(ids, today)
     cards = [by_id[product_id] for product_id in ids if product_id in by_id]
     total = _total(query, (filters, terms, today)) + (found is not None)
     outcome = search.SearchOutcome(terms) if terms else None

@@ -36,7 +36,9 @@ SQLITE_INDEX_TABLES = frozenset(
     {FTS_TABLE, VOCABULARY_TABLE}
     | {f"{FTS_TABLE}_{suffix}" for suffix in ("data", "idx", "docsize", "config", "content")}
 )
-POSTGRES_INDEXES = frozenset({"ix_products_search_text_trgm", "ix_products_search_words"})
+POSTGRES_INDEXES = frozenset(
+    {"ix_products_search_text_trgm", "ix_products_search_words", "ix_listings_search_words"}
+)
 
 _SQLITE_DDL = (
     f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
@@ -67,6 +69,12 @@ _SQLITE_DDL = (
 POSTGRES_WORDS_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_products_search_words "
     "ON products USING gin (to_tsvector('simple', search_text))"
+)
+# The same on the listing read model: the catalogue's search reads it without the products
+# (made by migration e5b1c9d3a7f2, after the table; this constant names it for the models).
+LISTING_WORDS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_listings_search_words "
+    "ON product_listings USING gin (to_tsvector('simple', search_text))"
 )
 _POSTGRES_DDL = (
     # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
@@ -101,6 +109,7 @@ def uninstall(connection: Connection) -> None:
     elif connection.dialect.name == "postgresql":
         connection.execute(text("DROP INDEX IF EXISTS ix_products_search_text_trgm"))
         connection.execute(text("DROP INDEX IF EXISTS ix_products_search_words"))
+        connection.execute(text("DROP INDEX IF EXISTS ix_listings_search_words"))
 
 
 def is_index_object(name: str | None, type_: str) -> bool:
@@ -165,13 +174,17 @@ class TrigramMatching(Matching):
     of its words); trigram similarity is kept for finding words one typo away."""
 
     def apply(self, query):
-        if self.ids is not Product.id:
+        # The listing read model holds the search text (and its index): no join to products.
+        searched = Product.search_text
+        if self.ids is ProductListing.product_id:
+            searched = ProductListing.search_text
+        elif self.ids is not Product.id:
             query = query.join(Product, Product.id == self.ids)
         # Words are letters and digits only (folding.search_words): nothing to escape.
         wanted = " & ".join(
             "(" + " | ".join(f"{word}:*" for word in group) + ")" for group in self.groups
         )
-        words = func.to_tsvector(literal_column("'simple'::regconfig"), Product.search_text)
+        words = func.to_tsvector(literal_column("'simple'::regconfig"), searched)
         return query.where(
             words.op("@@")(
                 func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("words", wanted))

@@ -241,10 +241,17 @@ def _statements(client, path: str):
 
 
 def _clear_cache(app) -> None:
+    """The shared cache, and what this process keeps besides (values read once per catalogue
+    generation, HTML fragments): "cold" is a page as a new process serves it first."""
+    from storefront.fragments import forget_fragments
+    from storefront.register.generation import forget_remembered
+
     cache = app.extensions.get("cache")
     if cache:
         for backend in cache.values():
             backend.clear()
+    forget_remembered()
+    forget_fragments()
 
 
 # --- load ---------------------------------------------------------------------------------------

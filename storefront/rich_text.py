@@ -8,6 +8,8 @@ no script, style or event handler reaches a page.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -23,11 +25,21 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+# The same text always gives the same HTML: a product page's description is turned into HTML
+# once per process, not at every request (a few hundred kept, about a kilobyte each).
+KEPT = 512
+
+
 def render_markdown(text: str | None) -> Markup:
     """The text's Markdown as sanitised HTML (empty for no text). Headings of level 1 become
     level 2: the page's own title is the only h1. Links open as plain links, `rel` added by nh3."""
     if not text or not text.strip():
         return Markup("")
+    return _rendered(text)
+
+
+@lru_cache(maxsize=KEPT)
+def _rendered(text: str) -> Markup:
     html = _markdown.render(text).replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(
         html,
@@ -43,6 +55,11 @@ def plain_text(text: str | None, limit: int = 200) -> str:
     """The Markdown's words without markup, cut at a word boundary (for meta descriptions)."""
     if not text:
         return ""
+    return _plain(text, limit)
+
+
+@lru_cache(maxsize=KEPT)
+def _plain(text: str, limit: int) -> str:
     words = " ".join(nh3.clean(_markdown.render(text), tags=set()).split())
     if len(words) <= limit:
         return words

@@ -1,0 +1,132 @@
+"""Without the page cache (a signed-in shopper, a crawler), pages are made from pieces kept per
+process (storefront.fragments: product cards, the filter panel, the footer) and from small reads
+kept per catalogue generation (filter choices, notice rules, the operator). None of them may ever
+show what is no longer true, nor one visitor's choice to another. Requests are made outside the
+test's own app context: each has its own, as on a server."""
+
+import re
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from storefront.accounts.models import User
+from storefront.catalog.models import Product
+from storefront.extensions import db
+from storefront.inventory import services as inventory
+from storefront.inventory.models import LocationKind, StockLevel, StockLocation
+from storefront.shop import services as shop
+from storefront.shop.services import OperatorFields
+from tests.factories import make_product, make_showroom, make_user
+
+
+@pytest.fixture
+def no_page_cache(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+
+
+def _card(html: str, name: str) -> str:
+    """The card of the product called ``name`` in a list page."""
+    for card in re.findall(r'<li class="card">.*?</li>', html, re.S):
+        if name in card:
+            return card
+    raise AssertionError(f"no card for {name}")
+
+
+def _warehouse_of(product) -> int:
+    return db.session.scalar(
+        select(StockLocation.id)
+        .join(StockLevel, StockLevel.location_id == StockLocation.id)
+        .where(StockLevel.product_id == product.id, StockLocation.kind == LocationKind.WAREHOUSE)
+    )
+
+
+def test_a_card_shows_a_new_price_and_the_end_of_its_stock_at_once(app, client, no_page_cache):
+    with app.app_context():
+        product = make_product("Trà hoa vàng Ba Tơ", price_vnd=100_000, stock=2)
+        make_product("Mật ong rừng", price_vnd=90_000, stock=5)
+        product_id, warehouse = product.id, _warehouse_of(product)
+    card = _card(client.get("/san-pham").text, "Trà hoa vàng Ba Tơ")
+    assert "100.000" in card
+    assert "Còn hàng" in card
+
+    with app.app_context():
+        db.session.get(Product, product_id).price_vnd = 120_000
+        db.session.commit()
+    card = _card(client.get("/san-pham").text, "Trà hoa vàng Ba Tơ")
+    assert "120.000" in card
+    assert "100.000" not in card
+
+    with app.app_context():
+        inventory.adjust(product_id, warehouse, -2, actor="test", reason="vỡ hộp")
+        db.session.commit()
+    page = client.get("/san-pham").text
+    assert "Hết hàng" in _card(page, "Trà hoa vàng Ba Tơ")
+    assert "Còn hàng" in _card(page, "Mật ong rừng")  # the other card is untouched
+
+
+def test_cards_and_filters_follow_each_visitors_language_and_choice(app, client, no_page_cache):
+    with app.app_context():
+        make_product("Cà phê Arabica Măng Đen", stars=5, stock=3)
+        make_product("Măng khô Kon Plông", stars=3, stock=3)
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+
+    vi_page = client.get("/san-pham?stars=5").text
+    en_page = english.get("/san-pham").text
+
+    assert "Còn hàng" in _card(vi_page, "Arabica")
+    assert "In stock" not in vi_page
+    assert "In stock" in _card(en_page, "Arabica")
+    assert "Măng khô" not in vi_page
+    assert "Măng khô" in en_page
+    assert re.search(r'<option value="5" selected>', vi_page)
+    assert not re.search(r'<option value="\d" selected>', en_page)
+    assert not re.search(r'<option value="\d" selected>', client.get("/san-pham").text)
+
+
+def test_a_search_highlights_its_own_words_only(app, client, no_page_cache):
+    with app.app_context():
+        make_product("Sâm dây Ngọc Linh", stock=1)
+    searched = _card(client.get("/san-pham?q=sam").text, "Ngọc Linh")
+    plain = _card(client.get("/san-pham").text, "Ngọc Linh")
+    assert "<mark>Sâm</mark>" in searched
+    assert "<mark>" not in plain
+
+
+def test_a_new_showroom_is_offered_in_the_filter_after_it_opens(app, client, no_page_cache):
+    with app.app_context():
+        make_product("Rượu cần", stock=1)
+    assert "HOAIAN" not in client.get("/san-pham").text
+    with app.app_context():
+        make_showroom("HOAIAN", "Điểm giới thiệu và bán sản phẩm OCOP Hội An")
+        db.session.commit()
+    page = client.get("/san-pham").text
+    assert re.search(r'<option value="HOAIAN"[^>]*>Hội An</option>', page)
+
+
+def test_the_footer_shows_the_operator_as_the_office_last_saved_it(app, client, no_page_cache):
+    with app.app_context():
+        office_id = make_user(role="office").id
+        shop.update_operator(db.session.get(User, office_id), OperatorFields("Trung tâm OCOP"))
+        db.session.commit()
+    assert "Trung tâm OCOP" in client.get("/san-pham").text
+
+    with app.app_context():
+        shop.update_operator(db.session.get(User, office_id), OperatorFields("Sở Nông nghiệp"))
+        db.session.commit()
+    footer = re.search(r'<footer class="site-footer">.*</footer>', client.get("/").text, re.S)
+    assert "Sở Nông nghiệp" in footer.group(0)
+    assert "Trung tâm OCOP" not in footer.group(0)
+
+
+def test_templates_speak_a_forced_language_and_then_the_pages_own_again(app):
+    said = "{{ _('Products') }}|{{ ngettext('%(num)d item', '%(num)d items', 2) }}"
+    with app.test_request_context("/", headers={"Cookie": "lang=vi"}):
+        before = render_template_string(said)
+        with force_locale("en"):
+            forced = render_template_string(said)
+        after = render_template_string(said)
+    assert before == after == "Sản phẩm|2 sản phẩm"
+    assert forced == "Products|2 items"

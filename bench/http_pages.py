@@ -204,6 +204,7 @@ def _record(pages, work: Path) -> tuple[dict, dict]:
     queries = {}
     app = create_app(Config())
     client = app.test_client()
+    page_cache_seconds = app.config["PAGE_CACHE_SECONDS"]
     with app.app_context():
         for name, path, _ceiling in pages:
             _clear_cache(app)
@@ -211,7 +212,12 @@ def _record(pages, work: Path) -> tuple[dict, dict]:
             if answer.status_code != 200:
                 raise SystemExit(f"{path} answered {answer.status_code}")
             _, warm = _statements(client, path)
-            queries[name] = {"cold": len(cold), "warm": len(warm)}
+            # A signed-in shopper's or a crawler's request once the process has served one:
+            # the "query counts fixed whatever the catalogue size (≤ 6)".
+            app.config["PAGE_CACHE_SECONDS"] = 0
+            _, uncached = _statements(client, path)
+            app.config["PAGE_CACHE_SECONDS"] = page_cache_seconds
+            queries[name] = {"cold": len(cold), "warm": len(warm), "uncached": len(uncached)}
             if path.startswith("/qr/"):
                 image = work / "qr.png"
                 image.write_bytes(answer.data)
@@ -273,15 +279,22 @@ def _measure(args, pages, bases: dict[str, str], queries: dict) -> list[dict]:
                     raise SystemExit(f"{url}: {run.errors} answers were not 2xx/3xx")
                 if (name, side) not in best or run.rps > best[name, side].rps:
                     best[name, side] = run
+    # Pages that share a ceiling path (the lists, the search) are held to its best run: the
+    # ceiling serves the same request for each, and one slow run must not flatter the shop.
+    ceiling_best: dict[str, float] = {}
+    for name, _path, ceiling_path in pages:
+        run = best[name, "ceiling"].rps
+        ceiling_best[ceiling_path] = max(ceiling_best.get(ceiling_path, 0.0), run)
     rows = []
     for name, path, ceiling_path in pages:
-        ceiling = best[name, "ceiling"].rps
+        ceiling = ceiling_best[ceiling_path]
         rows.append(
             {
                 "page": name,
                 "path": path,
                 "ceiling_path": ceiling_path,
                 **{side: asdict(best[name, side]) for side in bases},
+                "ceiling_rps": ceiling,
                 "ratio": round(best[name, "shop"].rps / ceiling, 2),
                 "ratio_without_page_cache": round(
                     best[name, "shop without page cache"].rps / ceiling, 2
@@ -426,8 +439,8 @@ def _report(args, kind: str, version: str, rows: list[dict], single: Run, sellin
         checks[f"selling shop: {page} (cached) ≥ {least:.0%} of its idle rate"] = (
             selling["pages"][page]["ratio"] >= least
         )
-    checks[f"≤ {MAX_QUERIES} queries per page"] = all(
-        row["queries"]["cold"] <= MAX_QUERIES for row in rows
+    checks[f"≤ {MAX_QUERIES} queries per page without the page cache"] = all(
+        row["queries"]["uncached"] <= MAX_QUERIES for row in rows
     )
     checks[f"search p50 ≤ {SEARCH_P50_MS} ms (one client, no page cache)"] = (
         single.p50_ms <= SEARCH_P50_MS
@@ -472,7 +485,8 @@ def _print(report: dict) -> None:
         f"{report['machine']['nproc']} CPUs\n"
     )
     print(
-        "| page | shop req/s | p50 / p99 ms | queries warm / cold | no page cache req/s "
+        "| page | shop req/s | p50 / p99 ms | queries cached / uncached / cold "
+        "| no page cache req/s "
         "| ceiling req/s | p50 / p99 ms | ratio | ratio, no page cache |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -480,8 +494,9 @@ def _print(report: dict) -> None:
         shop, cold, ceiling = row["shop"], row["shop without page cache"], row["ceiling"]
         print(
             f"| {row['page']} | {shop['rps']:.0f} | {shop['p50_ms']} / {shop['p99_ms']} "
-            f"| {row['queries']['warm']} / {row['queries']['cold']} | {cold['rps']:.0f} "
-            f"| {ceiling['rps']:.0f} | {ceiling['p50_ms']} / {ceiling['p99_ms']} "
+            f"| {row['queries']['warm']} / {row['queries']['uncached']} / {row['queries']['cold']} "
+            f"| {cold['rps']:.0f} | {row['ceiling_rps']:.0f} "
+            f"| {ceiling['p50_ms']} / {ceiling['p99_ms']} "
             f"| {row['ratio']:.2f} | {row['ratio_without_page_cache']:.2f} |"
         )
     single = report["search_one_client"]

@@ -127,10 +127,15 @@ def _register_cli(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite: enforce foreign keys, let readers and one writer work at once, wait for locks."""
+    """SQLite: enforce foreign keys, let readers and one writer work at once, wait for locks;
+    read the file through memory mapping and keep up to 32 MB of it per connection (the default
+    2 MB held a tenth of the listing's pages at 100,000 products, so every search read the rest
+    again from the operating system)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA cache_size=-32768")  # KiB
+        cursor.execute("PRAGMA mmap_size=268435456")  # bytes: a quarter of a gigabyte
         cursor.close()

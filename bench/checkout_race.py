@@ -106,13 +106,17 @@ def _migrate_and_seed(units: int) -> None:
     from storefront.clock import today
     from storefront.extensions import db
     from storefront.inventory import services as inventory
-    from storefront.register.models import Producer, Region
+    from storefront.register.models import NATIONAL_SOURCE, Producer, Region
 
     app = create_app(Config())
     with app.app_context():
         upgrade()
-        province = Region(code="BENCH-P", name="Tỉnh Thử", kind="province")
-        commune = Region(code="BENCH-C", name="Xã Thử", kind="commune", parent=province)
+        # Checkout delivers to the country's units (`flask regions sync` loads them, marked
+        # national); the bench makes one of each instead of loading 3,355.
+        province = Region(code="BENCH-P", name="Tỉnh Thử", kind="province", source=NATIONAL_SOURCE)
+        commune = Region(
+            code="BENCH-C", name="Xã Thử", kind="commune", parent=province, source=NATIONAL_SOURCE
+        )
         producer = Producer(
             code="BENCHP", name="HTX Thử", legal_form="cooperative", region=province
         )

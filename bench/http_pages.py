@@ -199,6 +199,7 @@ def _record(pages, work: Path) -> tuple[dict, dict]:
     from config import Config
     from storefront import create_app
     from storefront.extensions import db
+    from storefront.traceability.scan_counts import write_buffered
 
     plan: dict = {"static": {}}
     queries = {}
@@ -222,6 +223,9 @@ def _record(pages, work: Path) -> tuple[dict, dict]:
                 image = work / "qr.png"
                 image.write_bytes(answer.data)
                 plan["static"]["qr.png"] = str(image)
+        # The /q/ scans counted here are written now, while the database is still there (not
+        # at exit, after the benchmark has removed it).
+        write_buffered(app)
         db.session.remove()
         db.engine.dispose()
     return plan, queries

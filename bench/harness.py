@@ -22,6 +22,45 @@ from scripts.backing_services import RefusedToEmpty, fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
+DATA = Path(__file__).resolve().parent / ".data"  # databases kept between runs (not in git)
+
+
+def in_process_config(name: str, url: str | None = None):
+    """Settings for a benchmark that drives the app in its own process: the database of URL
+    (else BENCH_DATABASE_URL, else the SQLite file bench/.data/NAME.db, kept between runs) and
+    no rate limits."""
+    import config
+
+    url = url or os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        DATA.mkdir(exist_ok=True)
+        url = f"sqlite:///{DATA / f'{name}.db'}"
+    settings = config.Config()
+    settings.SQLALCHEMY_DATABASE_URI = config.database_url(url)
+    settings.RATELIMIT_ENABLED = False
+    return settings
+
+
+def ensure_synthetic_products(wanted: int) -> None:
+    """At least WANTED synthetic products in the app's database (only what is missing is
+    loaded; a database filled by an earlier run is reused)."""
+    from sqlalchemy import func, select
+
+    from storefront.catalog.models import Product
+    from storefront.demo.synthetic import CODE_PREFIX, load_synthetic, refresh_statistics
+    from storefront.extensions import db
+
+    have = db.session.scalar(
+        select(func.count()).select_from(Product).where(Product.code.like(f"{CODE_PREFIX}%"))
+    )
+    if have >= wanted:
+        print(f"{have} synthetic products already there")
+        return
+    start = time.perf_counter()
+    load_synthetic(wanted - have, progress=print)
+    db.session.commit()
+    refresh_statistics()
+    print(f"loaded in {time.perf_counter() - start:.1f} s")
 
 
 def fresh_database(url: str | None, work: Path) -> tuple[str, str]:

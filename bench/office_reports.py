@@ -20,12 +20,10 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
-import config
 from bench import harness
 from storefront import create_app
 from storefront.catalog.models import Product
@@ -38,7 +36,6 @@ from storefront.orders.models import Order, OrderEvent, OrderLine, OrderPart
 from storefront.register.models import Producer, Showroom
 from storefront.showrooms.models import Sale, SaleLine, SaleReturn
 
-HERE = Path(__file__).resolve().parent
 # "Well under a second": the page's default period (this month) under a quarter of a second, and
 # even a whole year of the 100,000 lines under a second.
 TARGET_MONTH_MS = 250.0
@@ -118,15 +115,9 @@ def main() -> int:
 
 
 def _config(url: str | None):
-    settings = config.Config()
-    if not url:
-        (HERE / ".data").mkdir(exist_ok=True)
-        path = HERE / ".data" / "office_reports.db"
-        path.unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    settings.SQLALCHEMY_DATABASE_URI = config.database_url(url)
-    settings.RATELIMIT_ENABLED = False
-    return settings
+    if not url:  # a new SQLite file for every run
+        (harness.DATA / "office_reports.db").unlink(missing_ok=True)
+    return harness.in_process_config("office_reports", url)
 
 
 def _fresh() -> None:

@@ -12,26 +12,19 @@ HTTP requests through the WSGI app. Prints a table and saves it as JSON in bench
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select
 
-import config
 from bench import harness
 from storefront import create_app
 from storefront.catalog import listing
-from storefront.catalog.models import Product
 from storefront.clock import today
-from storefront.demo.synthetic import CODE_PREFIX, load_synthetic, refresh_statistics
 from storefront.extensions import db
 
-HERE = Path(__file__).resolve().parent
 TARGET_P50_MS = 30.0
 SERVICE_QUERIES = ["sam day", "sam day ngoc linh", "dak glei", "ca phe arabika", "zzzzqqq"]
 HTTP_PATHS = ["/san-pham?q=sam+day", "/san-pham/goi-y?q=sam+day", "/api/v1/products?q=sam+day"]
@@ -43,11 +36,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
 
-    app = create_app(_config())
+    app = create_app(harness.in_process_config("search"))
     with app.app_context():
         dialect = db.engine.dialect.name
         upgrade()
-        _ensure_products(args.products)
+        harness.ensure_synthetic_products(args.products)
         results = {
             f"service: {q}": _time(lambda q=q: _search(q), args.repeat) for q in SERVICE_QUERIES
         }
@@ -74,31 +67,6 @@ def main() -> int:
     _print(report)
     harness.save(report, f"search-{dialect}-{args.products}.json")
     return 0 if report["passed"] else 1
-
-
-def _config():
-    settings = config.Config()
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        (HERE / ".data").mkdir(exist_ok=True)
-        url = f"sqlite:///{HERE / '.data' / 'search.db'}"
-    settings.SQLALCHEMY_DATABASE_URI = config.database_url(url)
-    settings.RATELIMIT_ENABLED = False
-    return settings
-
-
-def _ensure_products(wanted: int) -> None:
-    have = db.session.scalar(
-        select(func.count()).select_from(Product).where(Product.code.like(f"{CODE_PREFIX}%"))
-    )
-    if have >= wanted:
-        print(f"{have} synthetic products already there")
-        return
-    start = time.perf_counter()
-    load_synthetic(wanted - have, progress=print)
-    db.session.commit()
-    refresh_statistics()
-    print(f"loaded in {time.perf_counter() - start:.1f} s")
 
 
 def _search(q: str) -> int:

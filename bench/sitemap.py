@@ -14,25 +14,19 @@ as JSON in bench/results/.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from xml.etree import ElementTree
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-import config
 from bench import harness
 from storefront import create_app
-from storefront.catalog.models import Product
-from storefront.demo.synthetic import CODE_PREFIX, load_synthetic, refresh_statistics
 from storefront.extensions import db
 
-HERE = Path(__file__).resolve().parent
 TARGET_MS = 200.0
 LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
@@ -47,7 +41,7 @@ def main() -> int:
     with cached_app.app_context():
         dialect = db.engine.dialect.name
         upgrade()
-        _ensure_products(args.products)
+        harness.ensure_synthetic_products(args.products)
         if dialect == "sqlite":  # fold the loader's write-ahead log into the file first
             db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
@@ -88,32 +82,12 @@ def main() -> int:
 
 
 def _config(page_cache: bool):
-    settings = config.Config()
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        (HERE / ".data").mkdir(exist_ok=True)
-        url = f"sqlite:///{HERE / '.data' / 'sitemap.db'}"
-    settings.SQLALCHEMY_DATABASE_URI = config.database_url(url)
-    settings.RATELIMIT_ENABLED = False
+    settings = harness.in_process_config("sitemap")
     settings.BASE_URL = "https://ocop.example.vn"
     settings.ALLOWED_HOSTS = ["localhost"]  # the test client's host
     if not page_cache:
         settings.CACHE_TYPE = "NullCache"
     return settings
-
-
-def _ensure_products(wanted: int) -> None:
-    have = db.session.scalar(
-        select(func.count()).select_from(Product).where(Product.code.like(f"{CODE_PREFIX}%"))
-    )
-    if have >= wanted:
-        print(f"{have} synthetic products already there")
-        return
-    start = time.perf_counter()
-    load_synthetic(wanted - have, progress=print)
-    db.session.commit()
-    refresh_statistics()
-    print(f"loaded in {time.perf_counter() - start:.1f} s")
 
 
 def _sitemap_paths(client) -> list[str]:

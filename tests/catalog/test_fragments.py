@@ -9,13 +9,11 @@ import re
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from storefront.accounts.models import User
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
-from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.shop import services as shop
 from storefront.shop.services import OperatorFields
 from tests.factories import make_product, make_showroom, make_user
@@ -34,19 +32,11 @@ def _card(html: str, name: str) -> str:
     raise AssertionError(f"no card for {name}")
 
 
-def _warehouse_of(product) -> int:
-    return db.session.scalar(
-        select(StockLocation.id)
-        .join(StockLevel, StockLevel.location_id == StockLocation.id)
-        .where(StockLevel.product_id == product.id, StockLocation.kind == LocationKind.WAREHOUSE)
-    )
-
-
 def test_a_card_shows_a_new_price_and_the_end_of_its_stock_at_once(app, client, no_page_cache):
     with app.app_context():
         product = make_product("Trà hoa vàng Ba Tơ", price_vnd=100_000, stock=2)
         make_product("Mật ong rừng", price_vnd=90_000, stock=5)
-        product_id, warehouse = product.id, _warehouse_of(product)
+        product_id, warehouse = product.id, inventory.warehouse_of(product.producer_id).id
     card = _card(client.get("/san-pham").text, "Trà hoa vàng Ba Tơ")
     assert "100.000" in card
     assert "Còn hàng" in card

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -142,21 +142,16 @@ def _listed_query(today: date) -> Select:
     return select(ProductListing.product_id).where(ProductListing.expires_on >= today)
 
 
-def list_products(
-    filters: CatalogFilters,
-    today: date,
-    page_size: int,
-    units: Sequence[region_rules.UnitLink] | None = None,
-) -> Page:
+def list_products(filters: CatalogFilters, today: date, page_size: int) -> Page:
     """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
     when a query finds nothing, a few more to try it with a typo corrected and to find the
     nearest words to suggest."""
     terms = search.parse(filters.q)
-    page = _search_page(filters, terms, today, page_size, units)
+    page = _search_page(filters, terms, today, page_size)
     if terms and page.total == 0:
         corrected = search.correct(terms)
         if corrected is not None:
-            page = _search_page(filters, corrected, today, page_size, units)
+            page = _search_page(filters, corrected, today, page_size)
         if page.total == 0 and page.search is not None:
             page.search.suggestions = search.suggestions(terms)
     return page
@@ -176,10 +171,9 @@ def _search_page(
     terms: search.SearchTerms,
     today: date,
     page_size: int,
-    units: Sequence[region_rules.UnitLink] | None,
 ) -> Page:
     listing = ProductListing
-    filtered = _filtered(filters, today, units)
+    filtered = _filtered(filters, today)
     query, score = filtered, None
     if terms:
         matching = search.matching(terms, listing.product_id)
@@ -207,9 +201,7 @@ def _search_page(
     return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
 
 
-def _filtered(
-    filters: CatalogFilters, today: date, units: Sequence[region_rules.UnitLink] | None
-) -> Select:
+def _filtered(filters: CatalogFilters, today: date) -> Select:
     """The read model's rows the filters (not the search) keep."""
     listing = ProductListing
     query = _listed_query(today)
@@ -219,8 +211,7 @@ def _filtered(
         query = query.where(listing.group == filters.group)
     if filters.region:
         covered = region_rules.covered_region_ids(
-            units if units is not None else region_rules.filter_choices(today).units,
-            filters.region,
+            region_rules.filter_choices(today).units, filters.region
         )
         query = query.where(listing.region_id.in_(covered or {-1}))
     if filters.showroom:

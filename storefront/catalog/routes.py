@@ -43,9 +43,7 @@ def catalogue():
         known_regions=areas.codes,
         known_showrooms={s.code for s in showrooms},
     )
-    page = listing.list_products(
-        filters, today, current_app.config["CATALOG_PAGE_SIZE"], units=areas.units
-    )
+    page = listing.list_products(filters, today, current_app.config["CATALOG_PAGE_SIZE"])
     return render_template(
         "catalog/list.html",
         filters=filters,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import current_app, get_template_attribute, request
+from flask_babel import get_locale
 from markupsafe import Markup
 
 DEFAULT_KEPT = 20_000  # a product card is about 1 kB: ~20 MB per process at most
@@ -29,6 +30,14 @@ def fragment(key: Hashable, make: Callable[[], Markup]) -> Markup:
             held.clear()
         held[key] = html
     return html
+
+
+def macro_fragment(template: str, macro: str, key: Hashable, *args, **kwargs) -> Markup:
+    """What ``macro`` of ``template`` makes of ``args``, kept under ``key`` (which must name
+    everything the macro shows) together with the language and the address the shop is served
+    under, which every piece depends on."""
+    full_key = (template, macro, key, str(get_locale()), request.script_root)
+    return fragment(full_key, lambda: get_template_attribute(template, macro)(*args, **kwargs))
 
 
 def forget_fragments() -> None:

@@ -1,12 +1,10 @@
 from flask import (
     current_app,
-    get_template_attribute,
     render_template,
     request,
     send_file,
     send_from_directory,
 )
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from storefront import clock, rich_text
@@ -14,7 +12,7 @@ from storefront.catalog import bp, link_preview, listing, notices, pictures, pro
 from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import ProductCard
 from storefront.catalog.images import upload_folder
-from storefront.fragments import fragment
+from storefront.fragments import macro_fragment
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as showroom_services
 from storefront.register.showrooms import ShowroomChoice
@@ -99,12 +97,8 @@ def product_card(
     """A product's card in a list (the card_markup macro), made once per process for what it
     shows: a change of price, stock or name makes another card (storefront.fragments)."""
     words_key = tuple(words or ())
-    key = ("product-card", card, extra, words_key, str(get_locale()), request.script_root)
-    return fragment(
-        key,
-        lambda: get_template_attribute("_macros/shop.html", "card_markup")(
-            card, extra=extra, words=words_key
-        ),
+    return macro_fragment(
+        "_macros/shop.html", "card_markup", (card, extra, words_key), card, extra, words_key
     )
 
 
@@ -117,20 +111,9 @@ def catalogue_filters(
     """The catalogue's filter panel, made once per process for each choice of filters and
     options (storefront.fragments)."""
     chosen = (filters.q, filters.stars, filters.group, filters.region, filters.showroom)
-    key = (
-        "catalogue-filters",
-        chosen,
-        filters.effective_sort,
-        region_options,
-        showrooms,
-        str(get_locale()),
-        request.script_root,
-    )
-    return fragment(
-        key,
-        lambda: get_template_attribute("catalog/_filter_panel.html", "filter_panel")(
-            filters, region_options, showrooms
-        ),
+    key = (chosen, filters.effective_sort, region_options, showrooms)
+    return macro_fragment(
+        "catalog/_filter_panel.html", "filter_panel", key, filters, region_options, showrooms
     )
 
 

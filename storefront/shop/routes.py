@@ -1,9 +1,8 @@
-from flask import abort, current_app, get_template_attribute, render_template, request
-from flask_babel import get_locale
+from flask import abort, current_app, render_template
 from markupsafe import Markup
 
 from storefront import clock
-from storefront.fragments import fragment
+from storefront.fragments import macro_fragment
 from storefront.links import absolute_url_for
 from storefront.page_cache import cached_page
 from storefront.shop import bp, services, sitemap
@@ -19,12 +18,8 @@ def shop_operator():
 def site_footer(operator: services.OperatorFields) -> Markup:
     """Every page's footer, made once per process for each language and operator's details
     (storefront.fragments)."""
-    key = ("site-footer", operator, str(get_locale()), request.script_root)
-    return fragment(
-        key,
-        lambda: get_template_attribute("shop/_footer.html", "site_footer")(
-            operator, services.policy_links()
-        ),
+    return macro_fragment(
+        "shop/_footer.html", "site_footer", operator, operator, services.policy_links()
     )
 
 

@@ -2,42 +2,65 @@
 
 A fragment's key holds everything its HTML is made from (the values it shows, the language, the
 address the shop is served under), so a kept fragment is never stale: when a product's price or
-stock changes, its card has another key and is made afresh. What a page reads from the database
-is still read for every request; only turning it into HTML again is saved (a list of 24 product
-cards is most of the work of a catalogue page). At most FRAGMENTS_KEPT are kept per process; when
-that many are held they are all dropped together (cheaper than ordering them by use, and a full
-set of popular cards is made again within a few pages).
+stock changes, its card has another key and is made afresh, and so has every list content
+holding that card. What a page reads from the database is still read for every request; only
+turning it into HTML again is saved.
+
+Two stores, by size: small pieces (a product card ~1 kB, a filter panel, a footer; at most
+FRAGMENTS_KEPT) and the content of whole list pages (~40 kB: heading, filters, 24 cards, pages;
+at most CONTENTS_KEPT). When a store holds that many, it is emptied at once (cheaper than ordering
+its pieces by use; the popular ones are made again within a few pages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import fields, is_dataclass
+from typing import Literal
 
 from flask import current_app, get_template_attribute, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-DEFAULT_KEPT = 20_000  # a product card is about 1 kB: ~20 MB per process at most
+Store = Literal["pieces", "contents"]
+KEPT = {  # store: (setting, default)
+    "pieces": ("FRAGMENTS_KEPT", 20_000),  # ~20 MB per process at most
+    "contents": ("CONTENTS_KEPT", 500),  # ~20 MB per process at most
+}
 
 
-def fragment(key: Hashable, make: Callable[[], Markup]) -> Markup:
+def fragment(key: Hashable, make: Callable[[], Markup], store: Store = "pieces") -> Markup:
     """The HTML ``make()`` gives for ``key``, made once per process while it is kept."""
-    held: dict[Hashable, Markup] = current_app.extensions.setdefault("html_fragments", {})
+    stores: dict[str, dict] = current_app.extensions.setdefault("html_fragments", {})
+    held: dict[Hashable, Markup] = stores.setdefault(store, {})
     html = held.get(key)
     if html is None:
         html = Markup(make())
-        if len(held) >= current_app.config.get("FRAGMENTS_KEPT", DEFAULT_KEPT):
+        setting, default = KEPT[store]
+        if len(held) >= current_app.config.get(setting, default):
             held.clear()
         held[key] = html
     return html
 
 
-def macro_fragment(template: str, macro: str, key: Hashable, *args, **kwargs) -> Markup:
+def macro_fragment(
+    template: str, macro: str, key: Hashable, *args, store: Store = "pieces"
+) -> Markup:
     """What ``macro`` of ``template`` makes of ``args``, kept under ``key`` (which must name
     everything the macro shows) together with the language and the address the shop is served
     under, which every piece depends on."""
     full_key = (template, macro, key, str(get_locale()), request.script_root)
-    return fragment(full_key, lambda: get_template_attribute(template, macro)(*args, **kwargs))
+    return fragment(full_key, lambda: get_template_attribute(template, macro)(*args), store)
+
+
+def key_of(value: object) -> Hashable:
+    """``value`` as a key: lists and tuples item by item, a dataclass that is not frozen by its
+    fields (all of them: a field added later is part of the key without anyone remembering)."""
+    if isinstance(value, list | tuple):
+        return tuple(key_of(item) for item in value)
+    if is_dataclass(value) and not value.__dataclass_params__.frozen:
+        return (type(value), *(key_of(getattr(value, f.name)) for f in fields(value)))
+    return value
 
 
 def forget_fragments() -> None:

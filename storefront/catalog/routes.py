@@ -12,7 +12,7 @@ from storefront.catalog import bp, link_preview, listing, notices, pictures, pro
 from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import ProductCard
 from storefront.catalog.images import upload_folder
-from storefront.fragments import macro_fragment
+from storefront.fragments import key_of, macro_fragment
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as showroom_services
 from storefront.register.showrooms import ShowroomChoice
@@ -99,6 +99,29 @@ def product_card(
     words_key = tuple(words or ())
     return macro_fragment(
         "_macros/shop.html", "card_markup", (card, extra, words_key), card, extra, words_key
+    )
+
+
+@bp.app_template_global("catalogue_content")
+def catalogue_content(
+    filters: listing.CatalogFilters,
+    page: listing.Page,
+    region_options: tuple[region_rules.RegionOption, ...],
+    showrooms: tuple[ShowroomChoice, ...],
+) -> Markup:
+    """The catalogue page's content (heading, filters, count, cards, pages), made once per
+    process for everything it shows: the page's cards are in its key, so a change of one card
+    makes another content (storefront.fragments). The header around it is the visitor's own."""
+    key = key_of((filters, page, region_options, showrooms))
+    return macro_fragment(
+        "catalog/_list_content.html",
+        "list_content",
+        key,
+        filters,
+        page,
+        region_options,
+        showrooms,
+        store="contents",
     )
 
 

@@ -1,5 +1,6 @@
 """Without the page cache (a signed-in shopper, a crawler), pages are made from pieces kept per
-process (storefront.fragments: product cards, the filter panel, the footer) and from small reads
+process (storefront.fragments: product cards, the catalogue's content, the filter panel, the
+header, the footer) and from small reads
 kept per catalogue generation (filter choices, notice rules, the operator). None of them may ever
 show what is no longer true, nor one visitor's choice to another. Requests are made outside the
 test's own app context: each has its own, as on a server."""
@@ -11,11 +12,14 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 from storefront.accounts.models import User
+from storefront.catalog.listing import CatalogFilters
 from storefront.catalog.models import Product
 from storefront.extensions import db
+from storefront.fragments import key_of
 from storefront.inventory import services as inventory
 from storefront.shop import services as shop
 from storefront.shop.services import OperatorFields
+from tests.conftest import AuthActions
 from tests.factories import make_product, make_showroom, make_user
 
 
@@ -120,3 +124,73 @@ def test_templates_speak_a_forced_language_and_then_the_pages_own_again(app):
         after = render_template_string(said)
     assert before == after == "Sản phẩm|2 sản phẩm"
     assert forced == "Products|2 items"
+
+
+def _header(html: str) -> str:
+    return re.search(r'<header class="site-header">.*</header>', html, re.S).group(0)
+
+
+def test_the_header_is_each_visitors_own(app, client, no_page_cache):
+    with app.app_context():
+        product = make_product("Mật ong rừng", stock=5)
+        code = product.code
+        customer = make_user("lan@example.vn", name="Nguyễn Thị Lan")
+        office = make_user("office@example.vn", role="office")
+        customer_email, office_email = customer.email, office.email
+    anonymous, office_client = app.test_client(), app.test_client()
+
+    AuthActions(client).login(customer_email)
+    client.post("/gio-hang/them", data={"code": code, "quantity": "2"})
+    AuthActions(office_client).login(office_email)
+    mine = _header(client.get("/san-pham?q=mat+ong").text)
+    theirs = _header(anonymous.get("/san-pham?q=mat+ong").text)
+    office_header = _header(office_client.get("/san-pham?q=mat+ong").text)
+
+    assert 'title="Nguyễn Thị Lan"' in mine
+    assert re.search(r'class="badge"[^>]*>2</span>', mine)
+    assert "Đăng nhập" not in mine
+    assert "Nguyễn Thị Lan" not in theirs
+    assert "badge" not in theirs
+    assert "Đăng nhập" in theirs
+    assert "/office" in office_header
+    assert "/office" not in mine
+    assert "Nguyễn Thị Lan" not in office_header
+    # The search box holds what was searched; the language switch returns to this very page.
+    for header in (mine, theirs):
+        assert 'value="mat ong"' in header
+        assert "next=/san-pham?q%3Dmat%2Bong" in header
+    assert 'value=""' in _header(anonymous.get("/san-pham/" + code).text)
+
+    client.post("/gio-hang/cap-nhat", data={"code": code, "quantity": "0"})
+    AuthActions(client).logout()
+    after = _header(client.get("/san-pham?q=mat+ong").text)
+    assert "Nguyễn Thị Lan" not in after
+    assert "badge" not in after
+
+
+def test_a_list_page_shows_its_own_cards_count_and_pages(app, client, no_page_cache):
+    app.config["CATALOG_PAGE_SIZE"] = 2
+    with app.app_context():
+        for name in ("Trà A", "Trà B", "Trà C"):
+            make_product(name, stars=4, stock=1)
+    first, second = client.get("/san-pham").text, client.get("/san-pham?page=2").text
+    assert "3 sản phẩm được công nhận" in first
+    assert "Trang 1 / 2" in first
+    assert "Trang 2 / 2" in second
+    assert len(re.findall(r'<li class="card">', first)) == 2
+    assert len(re.findall(r'<li class="card">', second)) == 1
+
+    with app.app_context():
+        make_product("Trà D", stars=4, stock=1)
+    assert "4 sản phẩm được công nhận" in client.get("/san-pham").text
+    assert len(re.findall(r'<li class="card">', client.get("/san-pham?page=2").text)) == 2
+
+
+def test_a_key_holds_every_field_of_what_is_not_frozen():
+    filters = CatalogFilters(q="sam", ignored=["sao"])
+    same = CatalogFilters(q="sam", ignored=["sao"])
+    assert key_of(filters) == key_of(same)
+    assert hash(key_of((filters, [1, 2])))
+    same.ignored.append("nhom")
+    assert key_of(filters) != key_of(same)
+    assert key_of(filters) != key_of(CatalogFilters(q="sam", ignored=["sao"], page=2))

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import fields, is_dataclass
+from functools import cache
 from typing import Literal
 
 from flask import current_app, get_template_attribute, request
 from flask_babel import get_locale
 from markupsafe import Markup
+from sqlalchemy import inspect
 
 Store = Literal["pieces", "contents"]
 KEPT = {  # store: (setting, default)
@@ -61,6 +63,26 @@ def key_of(value: object) -> Hashable:
     if is_dataclass(value) and not value.__dataclass_params__.frozen:
         return (type(value), *(key_of(getattr(value, f.name)) for f in fields(value)))
     return value
+
+
+def key_of_rows(*rows: object) -> Hashable:
+    """Mapped objects (or lists of them) as a key: each by its class and the value of every
+    column it maps, so a change of any column the page could show makes another key."""
+    return tuple(
+        tuple(key_of_rows(*row)) if isinstance(row, list | tuple) else _row_key(row) for row in rows
+    )
+
+
+def _row_key(row: object) -> Hashable:
+    if row is None:
+        return None
+    columns = _mapped_columns(type(row))
+    return (type(row), *(getattr(row, name) for name in columns))
+
+
+@cache
+def _mapped_columns(kind: type) -> tuple[str, ...]:
+    return tuple(attribute.key for attribute in inspect(kind).column_attrs)
 
 
 def forget_fragments() -> None:

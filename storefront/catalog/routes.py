@@ -5,6 +5,7 @@ from flask import (
     send_file,
     send_from_directory,
 )
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from storefront import clock, rich_text
@@ -12,9 +13,10 @@ from storefront.catalog import bp, link_preview, listing, notices, pictures, pro
 from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import ProductCard
 from storefront.catalog.images import upload_folder
-from storefront.fragments import key_of, macro_fragment
-from storefront.page_cache import cached_page
+from storefront.fragments import key_of, key_of_rows, macro_fragment
+from storefront.page_cache import CSRF_PLACEHOLDER, cached_page
 from storefront.register import showrooms as showroom_services
+from storefront.register.places import place_name
 from storefront.register.showrooms import ShowroomChoice
 
 
@@ -69,6 +71,39 @@ def product(code: str):
         product=view.product,
         preview=link_preview.product_preview(view),
     )
+
+
+@bp.app_template_global("product_content")
+def product_content(
+    view: product_pages.ProductView, preview: link_preview.ProductPreview
+) -> Markup:
+    """A product page's content, made once per process for everything it shows: every column
+    of the product, its producer, pictures and certificates, the stock shown, the notices, the
+    place's name and the day (states of certificates). The visitor's own parts are made for
+    each request: the delivery fee line (their province) and the form token."""
+    product, today = view.product, clock.today()
+    place = place_name(product.region, today)
+    fee_line = Markup(render_template("delivery/_fee_line.html", product=product))
+    key = (
+        key_of_rows(product, product.producer, product.images, view.history),
+        key_of((view.online_available, view.showrooms, view.notices)),
+        place,
+        today,
+        fee_line,
+    )
+    html = macro_fragment(
+        "catalog/_product_content.html",
+        "product_content",
+        key,
+        view,
+        product,
+        preview,
+        place,
+        today,
+        CSRF_PLACEHOLDER,
+        fee_line,
+    )
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 
 
 @bp.get("/chu-the/<code>")

@@ -14,12 +14,16 @@ from flask_babel import force_locale
 from storefront.accounts.models import User
 from storefront.catalog.listing import CatalogFilters
 from storefront.catalog.models import Product
+from storefront.clock import today
 from storefront.extensions import db
 from storefront.fragments import key_of
 from storefront.inventory import services as inventory
+from storefront.office.certificates import revoke_certificate
+from storefront.register.models import Producer
 from storefront.shop import services as shop
 from storefront.shop.services import OperatorFields
 from tests.conftest import AuthActions
+from tests.delivery.helpers import load_units, set_bands
 from tests.factories import make_product, make_showroom, make_user
 
 
@@ -194,3 +198,72 @@ def test_a_key_holds_every_field_of_what_is_not_frozen():
     same.ignored.append("nhom")
     assert key_of(filters) != key_of(same)
     assert key_of(filters) != key_of(CatalogFilters(q="sam", ignored=["sao"], page=2))
+
+
+def _main(html: str) -> str:
+    return re.search(r'<main id="main".*</main>', html, re.S).group(0)
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def test_a_product_page_shows_each_change_of_what_it_shows(app, client, no_page_cache):
+    with app.app_context():
+        product = make_product("Trà hoa vàng Ba Tơ", price_vnd=100_000, stock=3)
+        product_id, code = product.id, product.code
+        producer_id, warehouse = product.producer_id, inventory.warehouse_of(product.producer_id).id
+        certificate_id = product.certificates[0].id
+        office_id = make_user(role="office").id
+    page = _main(client.get(f"/san-pham/{code}").text)
+    assert "100.000" in page
+    assert "Trực tuyến: còn 3" in page
+
+    # Each change alone: the page's key must hold each of them.
+    with app.app_context():
+        db.session.get(Producer, producer_id).name = "HTX Trà Ba Tơ mới"
+        db.session.commit()
+    assert "HTX Trà Ba Tơ mới" in _main(client.get(f"/san-pham/{code}").text)
+
+    with app.app_context():
+        inventory.adjust(product_id, warehouse, -1, actor="test", reason="mẫu thử")
+        db.session.commit()
+    assert "Trực tuyến: còn 2" in _main(client.get(f"/san-pham/{code}").text)
+
+    with app.app_context():
+        db.session.get(Product, product_id).price_vnd = 125_000
+        db.session.get(Product, product_id).ingredients = "Hoa trà vàng sấy khô"
+        db.session.commit()
+    page = _main(client.get(f"/san-pham/{code}").text)
+    assert "125.000" in page
+    assert "100.000" not in page
+    assert "Hoa trà vàng sấy khô" in page
+
+    with app.app_context():
+        revoke_certificate(
+            db.session.get(User, office_id), certificate_id, "Vi phạm chất lượng", today(), today()
+        )
+        db.session.commit()
+    page = _main(client.get(f"/san-pham/{code}").text)
+    assert "Sản phẩm này hiện không có giấy chứng nhận OCOP" in page
+    assert 'name="csrf_token"' not in page  # no longer for sale: no cart form
+
+
+def test_a_product_page_gives_each_visitor_their_own_token_and_fee(app, client, no_page_cache):
+    with app.app_context():
+        units = load_units()
+        set_bands()
+        product = make_product("Sâm dây", stock=3, shipping_weight_grams=400)
+        code, hanoi = product.code, units["VN-01"].id
+    other = app.test_client()
+    client.get("/giao-hang/chon", query_string={"province": hanoi})
+
+    mine, theirs = client.get(f"/san-pham/{code}").text, other.get(f"/san-pham/{code}").text
+
+    assert "Thành phố Hà Nội" in re.search(r'<p class="delivery-fee">(.*?)</p>', mine)[1]
+    assert "delivery-fee" not in theirs
+    assert _token(mine) != _token(theirs)
+    assert "csrf-token-of-the-visitor" not in mine + theirs
+    for visitor, page in ((client, mine), (other, theirs)):
+        added = visitor.post("/gio-hang/them", data={"code": code, "csrf_token": _token(page)})
+        assert added.status_code == 302

@@ -1,7 +1,9 @@
-from flask import abort, make_response, render_template, request
+from flask import abort, get_template_attribute, make_response, render_template, request
+from markupsafe import Markup
 
 from storefront import clock
 from storefront.catalog import product_pages
+from storefront.fragments import key_of_rows, macro_fragment
 from storefront.page_cache import cached_page
 from storefront.qr import bp, services
 from storefront.traceability import batches
@@ -50,6 +52,21 @@ def verify_batch(code: str, batch_code: str):
         check.verification.state,
         check.expired,
     )
+
+
+@bp.app_template_global("verification_content")
+def verification_content(
+    v: product_pages.Verification, batch_check: batches.BatchCheck | None
+) -> Markup:
+    """The answer of a check, made once per process for a product's check: its key holds every
+    column of the product, its producer and its certificates, the verdict and the day. A batch's
+    check (dates, where it went) is made for each request."""
+    template, macro, today = "qr/_verify_content.html", "verify_content", clock.today()
+    if batch_check is not None:
+        return get_template_attribute(template, macro)(v, v.product, batch_check, today)
+    product = v.product
+    key = (key_of_rows(product, product.producer, product.certificates), v.state, today)
+    return macro_fragment(template, macro, key, v, product, None, today)
 
 
 @bp.get("/qr/<code>.<any(png, svg):kind>")

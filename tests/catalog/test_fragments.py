@@ -267,3 +267,20 @@ def test_a_product_page_gives_each_visitor_their_own_token_and_fee(app, client, 
     for visitor, page in ((client, mine), (other, theirs)):
         added = visitor.post("/gio-hang/them", data={"code": code, "csrf_token": _token(page)})
         assert added.status_code == 302
+
+
+def test_a_qr_check_says_at_once_that_a_certificate_was_revoked(app, client, no_page_cache):
+    with app.app_context():
+        product = make_product("Rượu Sim Sơn", stars=4, stock=1)
+        code, certificate_id = product.code, product.certificates[0].id
+        office_id = make_user(role="office").id
+    assert "Chứng nhận OCOP còn hiệu lực" in _main(client.get(f"/q/{code}").text)
+
+    with app.app_context():
+        revoke_certificate(
+            db.session.get(User, office_id), certificate_id, "Hàng giả nhãn", today(), today()
+        )
+        db.session.commit()
+    page = _main(client.get(f"/q/{code}").text)
+    assert "Chứng nhận OCOP còn hiệu lực" not in page
+    assert "Hàng giả nhãn" in page

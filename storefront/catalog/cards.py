@@ -144,9 +144,11 @@ def cards_by_id(product_ids: Sequence[int], today: date) -> dict[int, ProductCar
     """The cards of these products, by id (those the catalogue sells today). One query by
     primary key; its statement is built once per process (a page of cards runs it with new
     values only, so SQLAlchemy neither rebuilds it nor works out its cache key again)."""
-    rows = db.session.execute(
-        _cards_by_id_statement(), {"today": today, "ids": list(product_ids)}
-    ).all()
+    rows = (
+        db.session.connection()  # columns only: nothing for the ORM to load
+        .execute(_cards_by_id_statement(), {"today": today, "ids": list(product_ids)})
+        .all()
+    )
     return {row[-1]: to_card(row[:-1]) for row in rows}
 
 

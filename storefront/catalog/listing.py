@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import joinedload
 
 from storefront.catalog import (
@@ -136,7 +147,7 @@ class Page:
         return self.page > self.pages
 
 
-def _listed_query(today: date) -> Select:
+def _listed_query(today: date | BindParameter[date]) -> Select:
     """Products the catalogue sells today, from the listing read model: what the search and the
     filters narrow down before a page of cards is read."""
     return select(ProductListing.product_id).where(ProductListing.expires_on >= today)
@@ -173,47 +184,101 @@ def _search_page(
     page_size: int,
 ) -> Page:
     listing = ProductListing
-    filtered = _filtered(filters, today)
-    query, score = filtered, None
-    if terms:
-        matching = search.matching(terms, listing.product_id)
-        query, score = matching.apply(filtered), matching.score()
-    # A product's code (or EAN) typed whole finds that product first.
-    found = _found_by_code(filtered, filters.q) if terms else None
     limit, offset = page_size, (filters.page - 1) * page_size
-    if found is not None:
-        query = query.where(listing.product_id != found)
-        limit, offset = (limit - 1, offset) if filters.page == 1 else (limit, offset - 1)
+    found = None
     # The page's ids, read in the order of an index of the read model (24 rows, not a ranking
     # of the whole catalogue), then the cards of those rows alone, by primary key (also when
     # there are none: a page sends the same queries whatever the catalogue holds).
-    ids = list(
-        db.session.scalars(
-            query.order_by(*_order(filters, terms, score)).limit(limit).offset(offset)
-        )
-    )
-    if found is not None and filters.page == 1:
-        ids.insert(0, found)
+    if terms:
+        filtered = _filtered(filters, today)
+        matching = search.matching(terms, listing.product_id)
+        query, score = matching.apply(filtered), matching.score()
+        # A product's code (or EAN) typed whole finds that product first.
+        found = _found_by_code(filtered, filters.q)
+        if found is not None:
+            query = query.where(listing.product_id != found)
+            limit, offset = (limit - 1, offset) if filters.page == 1 else (limit, offset - 1)
+        ordered = query.order_by(*_order(filters, terms, score)).limit(limit).offset(offset)
+        ids = list(db.session.scalars(ordered))
+        if found is not None and filters.page == 1:
+            ids.insert(0, found)
+    else:
+        query = None  # counted from the filters alone, when the total is not kept yet
+        ids = _browse_ids(filters, today, limit, offset)
     by_id = cards_by_id(ids, today)
     cards = [by_id[product_id] for product_id in ids if product_id in by_id]
-    total = _total(query, (filters, terms, today)) + (found is not None)
+    total = _total(
+        lambda: query if terms else _filtered(filters, today), (filters, terms, today)
+    ) + (found is not None)
     outcome = search.SearchOutcome(terms) if terms else None
     return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
 
 
-def _filtered(filters: CatalogFilters, today: date) -> Select:
-    """The read model's rows the filters (not the search) keep."""
+def _browse_ids(filters: CatalogFilters, today: date, limit: int, offset: int) -> list[int]:
+    """The ids of a page without a search. Its statement is built once per process for each
+    shape (which filters are set, the sort) and run with this request's values: building a
+    statement and working out its cache key took longer than running it."""
+    shape = (
+        bool(filters.stars),
+        bool(filters.group),
+        bool(filters.region),
+        bool(filters.showroom),
+        filters.effective_sort,
+    )
+    values = {
+        "today": today,
+        "stars": filters.stars,
+        "group": filters.group,
+        "regions": list(_covered_regions(filters.region, today)) if filters.region else [],
+        "showroom": filters.showroom,
+        "limit": limit,
+        "offset": offset,
+    }
+    return list(db.session.connection().execute(_browse_statement(*shape), values).scalars())
+
+
+@cache
+def _browse_statement(stars: bool, group: bool, region: bool, showroom: bool, sort: str) -> Select:
+    # A filter set in the shape has a stand-in value, so _filtered adds its clause, with a
+    # parameter in place of the value.
+    shape = CatalogFilters(
+        stars=1 if stars else None,
+        group="shape" if group else None,
+        region="shape" if region else None,
+        showroom="shape" if showroom else None,
+        sort=sort,
+    )
+    return (
+        _filtered(shape, bindparam("today", type_=Date), bound=True)
+        .order_by(*_order(shape, search.SearchTerms(), None))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
+def _covered_regions(region: str, today: date) -> set[int]:
+    """The ids of the unit chosen in the area filter and of every unit under it ({-1}: none)."""
+    units = region_rules.filter_choices(today).units
+    return region_rules.covered_region_ids(units, region) or {-1}
+
+
+def _filtered(filters: CatalogFilters, today, *, bound: bool = False) -> Select:
+    """The read model's rows the filters (not the search) keep. ``bound``: each value a named
+    parameter (stars, group, regions, showroom; ``today`` given as one) instead of the filter's
+    own, so that the statement can be kept and run with any values (_browse_statement)."""
+
+    def value(name: str, actual: object, **options) -> object:
+        return bindparam(name, **options) if bound else actual
+
     listing = ProductListing
     query = _listed_query(today)
     if filters.stars:
-        query = query.where(listing.stars == filters.stars)
+        query = query.where(listing.stars == value("stars", filters.stars))
     if filters.group:
-        query = query.where(listing.group == filters.group)
+        query = query.where(listing.group == value("group", filters.group))
     if filters.region:
-        covered = region_rules.covered_region_ids(
-            region_rules.filter_choices(today).units, filters.region
-        )
-        query = query.where(listing.region_id.in_(covered or {-1}))
+        covered = None if bound else _covered_regions(filters.region, today)
+        query = query.where(listing.region_id.in_(value("regions", covered, expanding=True)))
     if filters.showroom:
         at_showroom = (
             select(StockLevel.id)
@@ -221,7 +286,7 @@ def _filtered(filters: CatalogFilters, today: date) -> Select:
             .join(Showroom, Showroom.id == StockLocation.showroom_id)
             .where(
                 StockLevel.product_id == listing.product_id,
-                Showroom.code == filters.showroom,
+                Showroom.code == value("showroom", filters.showroom),
                 StockLevel.quantity - StockLevel.reserved > 0,
             )
         )
@@ -266,14 +331,15 @@ def _found_by_code(filtered: Select, q: str) -> int | None:
     )
 
 
-def _total(query: Select, asked: object) -> int:
+def _total(make_query: Callable[[], Select], asked: object) -> int:
     """How many products the filters find: counted once per filter combination and listing
-    generation (stock changes do not raise it), then kept."""
+    generation (stock changes do not raise it), then kept (``make_query`` is only called
+    then)."""
     digest = hashlib.sha256(repr(asked).encode()).hexdigest()
     return catalog_generation.remembered(
         f"listing-total:{digest}",
         lambda: db.session.execute(
-            select(func.count()).select_from(query.order_by(None).subquery())
+            select(func.count()).select_from(make_query().order_by(None).subquery())
         ).scalar_one(),
     )
 

@@ -76,7 +76,7 @@ def policy_page(slug: str):
 @bp.get("/robots.txt")
 @cached_page
 def robots():
-    return _text(sitemap.robots_txt(), "text/plain; charset=utf-8")
+    return _text(sitemap.robots_txt(), "text/plain")
 
 
 @bp.get("/sitemap.xml")

@@ -138,7 +138,9 @@ def test_sitemap_splits_products_into_files(client, app_ctx, monkeypatch):
 
 
 def test_robots_names_the_sitemap_and_keeps_back_offices_out(client, app):
-    text = client.get("/robots.txt").text
+    answer = client.get("/robots.txt")
+    assert answer.headers["Content-Type"] == "text/plain; charset=utf-8"  # the charset once
+    text = answer.text
     assert "Sitemap: http://shop.test/sitemap.xml" in text
     disallowed = re.findall(r"^Disallow: (\S+)$", text, re.M)
     private = (

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import (
     BindParameter,
@@ -183,22 +183,26 @@ def _search_page(
     today: date,
     page_size: int,
 ) -> Page:
-    listing = ProductListing
     limit, offset = page_size, (filters.page - 1) * page_size
     found = None
     # The page's ids, read in the order of an index of the read model (24 rows, not a ranking
     # of the whole catalogue), then the cards of those rows alone, by primary key (also when
     # there are none: a page sends the same queries whatever the catalogue holds).
     if terms:
-        filtered = _filtered(filters, today)
-        matching = search.matching(terms, listing.product_id)
-        query, score = matching.apply(filtered), matching.score()
         # A product's code (or EAN) typed whole finds that product first.
-        found = _found_by_code(filtered, filters.q)
+        found = _found_by_code(filters, today)
         if found is not None:
-            query = query.where(listing.product_id != found)
             limit, offset = (limit - 1, offset) if filters.page == 1 else (limit, offset - 1)
-        ordered = query.order_by(*_order(filters, terms, score)).limit(limit).offset(offset)
+        ordered, query = _search_statements(
+            _dialect_name(),
+            _chosen(filters),
+            _covered_regions(filters.region, today) if filters.region else None,
+            terms,
+            today,
+            found,
+            limit,
+            offset,
+        )
         ids = list(db.session.scalars(ordered))
         if found is not None and filters.page == 1:
             ids.insert(0, found)
@@ -212,6 +216,51 @@ def _search_page(
     ) + (found is not None)
     outcome = search.SearchOutcome(terms) if terms else None
     return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
+
+
+def _chosen(filters: CatalogFilters) -> tuple:
+    """What a page's statement is made of among the filters (all but those ignored)."""
+    return (
+        filters.q,
+        filters.stars,
+        filters.group,
+        filters.region,
+        filters.showroom,
+        filters.sort,
+        filters.page,
+    )
+
+
+def _dialect_name() -> str:
+    return db.session.get_bind().dialect.name
+
+
+SEARCH_STATEMENTS_KEPT = 512
+
+
+@lru_cache(maxsize=SEARCH_STATEMENTS_KEPT)
+def _search_statements(
+    _dialect: str,
+    chosen: tuple,
+    _covered: frozenset[int] | None,
+    terms: search.SearchTerms,
+    today: date,
+    found: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[Select, Select]:
+    """A search page's ids statement and the statement its matches are counted from, built
+    once per process for each search (words, filters, page, the product found by its code, the
+    day; the database and the units the area filter covers, which the statement holds): a
+    search asked again runs its kept statement, whose building was a tenth of the page."""
+    filters = CatalogFilters(*chosen)
+    listing = ProductListing
+    matching = search.matching(terms, listing.product_id)
+    query, score = matching.apply(_filtered(filters, today)), matching.score()
+    if found is not None:
+        query = query.where(listing.product_id != found)
+    ordered = query.order_by(*_order(filters, terms, score)).limit(limit).offset(offset)
+    return ordered, query
 
 
 def _browse_ids(filters: CatalogFilters, today: date, limit: int, offset: int) -> list[int]:
@@ -256,10 +305,10 @@ def _browse_statement(stars: bool, group: bool, region: bool, showroom: bool, so
     )
 
 
-def _covered_regions(region: str, today: date) -> set[int]:
+def _covered_regions(region: str, today: date) -> frozenset[int]:
     """The ids of the unit chosen in the area filter and of every unit under it ({-1}: none)."""
     units = region_rules.filter_choices(today).units
-    return region_rules.covered_region_ids(units, region) or {-1}
+    return frozenset(region_rules.covered_region_ids(units, region) or {-1})
 
 
 def _filtered(filters: CatalogFilters, today, *, bound: bool = False) -> Select:
@@ -319,15 +368,17 @@ def _order(
 MIN_CODE_LENGTH = 5
 
 
-def _found_by_code(filtered: Select, q: str) -> int | None:
+def _found_by_code(filters: CatalogFilters, today: date) -> int | None:
     """The product whose code or EAN is the whole query, if the filters keep it (one query by
     unique index, made only when the query is one word that could be a code)."""
-    q = q.strip()
+    q = filters.q.strip()
     if len(q) < MIN_CODE_LENGTH or not CODE_PATTERN.fullmatch(q):
         return None
     by_code = select(Product.id).where(or_(Product.code == q.upper(), Product.ean == q))
     return db.session.scalar(
-        filtered.where(ProductListing.product_id.in_(by_code.scalar_subquery())).limit(1)
+        _filtered(filters, today)
+        .where(ProductListing.product_id.in_(by_code.scalar_subquery()))
+        .limit(1)
     )
 
 

@@ -284,3 +284,16 @@ def test_a_qr_check_says_at_once_that_a_certificate_was_revoked(app, client, no_
     page = _main(client.get(f"/q/{code}").text)
     assert "Chứng nhận OCOP còn hiệu lực" not in page
     assert "Hàng giả nhãn" in page
+
+
+def test_a_search_asked_again_finds_what_was_added_since(app, client, no_page_cache):
+    with app.app_context():
+        make_product("Trà Shan tuyết", stock=1)
+    first = _main(client.get("/san-pham?q=tra+shan").text)
+    assert "1 sản phẩm khớp" in first
+
+    with app.app_context():
+        make_product("Trà Shan cổ thụ", stock=1)
+    again = _main(client.get("/san-pham?q=tra+shan").text)
+    assert "2 sản phẩm khớp" in again
+    assert "<mark>Trà</mark> <mark>Shan</mark> cổ thụ" in again

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -193,7 +194,7 @@ def _search_page(
         found = _found_by_code(filters, today)
         if found is not None:
             limit, offset = (limit - 1, offset) if filters.page == 1 else (limit, offset - 1)
-        ordered, query = _search_statements(
+        ordered, counted = _search_statements(
             _dialect_name(),
             _chosen(filters),
             _covered_regions(filters.region, today) if filters.region else None,
@@ -206,14 +207,12 @@ def _search_page(
         ids = list(db.session.scalars(ordered))
         if found is not None and filters.page == 1:
             ids.insert(0, found)
+        total = _total(lambda: counted, (filters, terms, today)) + (found is not None)
     else:
-        query = None  # counted from the filters alone, when the total is not kept yet
         ids = _browse_ids(filters, today, limit, offset)
+        total = _total(lambda: _filtered(filters, today), (filters, terms, today))
     by_id = cards_by_id(ids, today)
     cards = [by_id[product_id] for product_id in ids if product_id in by_id]
-    total = _total(
-        lambda: query if terms else _filtered(filters, today), (filters, terms, today)
-    ) + (found is not None)
     outcome = search.SearchOutcome(terms) if terms else None
     return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
 
@@ -311,13 +310,15 @@ def _covered_regions(region: str, today: date) -> frozenset[int]:
     return frozenset(region_rules.covered_region_ids(units, region) or {-1})
 
 
-def _filtered(filters: CatalogFilters, today, *, bound: bool = False) -> Select:
+def _filtered(
+    filters: CatalogFilters, today: date | BindParameter[date], *, bound: bool = False
+) -> Select:
     """The read model's rows the filters (not the search) keep. ``bound``: each value a named
     parameter (stars, group, regions, showroom; ``today`` given as one) instead of the filter's
     own, so that the statement can be kept and run with any values (_browse_statement)."""
 
-    def value(name: str, actual: object, **options) -> object:
-        return bindparam(name, **options) if bound else actual
+    def value(name: str, actual: object, expanding: bool = False) -> Any:
+        return bindparam(name, expanding=expanding) if bound else actual
 
     listing = ProductListing
     query = _listed_query(today)
@@ -326,7 +327,8 @@ def _filtered(filters: CatalogFilters, today, *, bound: bool = False) -> Select:
     if filters.group:
         query = query.where(listing.group == value("group", filters.group))
     if filters.region:
-        covered = None if bound else _covered_regions(filters.region, today)
+        # (bound: ``today`` is a parameter too, and the units come with the values)
+        covered = _covered_regions(filters.region, today) if isinstance(today, date) else None
         query = query.where(listing.region_id.in_(value("regions", covered, expanding=True)))
     if filters.showroom:
         at_showroom = (

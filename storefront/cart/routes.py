@@ -43,7 +43,7 @@ def show():
         cart=view,
         form=CartForm(),
         province=province,
-        provinces=places.provinces(today),
+        provinces=places.province_choices(today),
         quotes=quotes,
     )
 

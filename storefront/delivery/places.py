@@ -71,15 +71,31 @@ def province_choices(today: date) -> tuple[ProvinceChoice, ...]:
     )
 
 
-def communes(province: Region | None, today: date) -> list[Region]:
+@dataclass(frozen=True)
+class CommuneChoice:
+    id: int
+    name: str
+
+
+def communes(province: Region | None, today: date) -> tuple[CommuneChoice, ...]:
+    """Today's communes and wards of ``province`` in Vietnamese order, read once per catalogue
+    generation and day (a checkout asks for them up to three times, before and after it tries
+    to place the order; `regions sync` moves the generation)."""
     if province is None:
-        return []
-    rows = db.session.scalars(
-        select(Region).where(
-            Region.parent_id == province.id, Region.kind.in_(COMMUNE_KINDS), *_current(today)
+        return ()
+    province_id = province.id
+
+    def read() -> tuple[CommuneChoice, ...]:
+        rows = db.session.scalars(
+            select(Region).where(
+                Region.parent_id == province_id,
+                Region.kind.in_(COMMUNE_KINDS),
+                *_current(today),
+            )
         )
-    )
-    return sorted(rows, key=sort_key)
+        return tuple(CommuneChoice(c.id, c.name) for c in sorted(rows, key=sort_key))
+
+    return generation.remembered(f"communes:{province_id}:{today.isoformat()}", read)
 
 
 def province(value: str | None, today: date) -> Region | None:
@@ -106,7 +122,7 @@ def chosen_province(chosen: object, user_id: int | None, today: date) -> Region 
     return found
 
 
-def find_commune(province: Region | None, typed: str | None, today: date) -> Region | None:
+def find_commune(province: Region | None, typed: str | None, today: date) -> CommuneChoice | None:
     """The commune of ``province`` the buyer means: its id (the select), or its name typed with
     or without its kind and accents ("phuong hoan kiem", "Hoàn Kiếm")."""
     typed = (typed or "").strip()

@@ -70,7 +70,7 @@ def checkout_page():
         cart=view,
         errors={} if stepping else form.shown_errors(),
         posted=values,
-        provinces=places.provinces(today),
+        provinces=places.province_choices(today),
         province=province,
         communes=places.communes(province, today),
         quotes=checkout.parcel_quotes(view, Fulfilment.DELIVERY, province),

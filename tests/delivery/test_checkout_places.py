@@ -5,12 +5,14 @@ the cart's steppers and "Buy now"."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.orders import services
 from storefront.orders.models import Order, OrderStatus
+from storefront.register.models import NATIONAL_SOURCE, Region
 from tests.checkout_helpers import add_to_cart, checkout, the_order
 from tests.delivery.helpers import load_units
 from tests.factories import make_product, make_showroom, make_user, stock_at_showroom
@@ -178,3 +180,32 @@ def test_the_cart_steppers_change_a_line_and_buy_now_goes_to_checkout(client, ap
     assert bought.status_code == 302
     assert bought.location.endswith("/thanh-toan")
     assert client.get("/thanh-toan").status_code == 200
+
+
+def test_a_ward_added_since_is_offered_and_one_ended_is_not(client, app_ctx):
+    """The communes are read once per catalogue generation: a change of the country's units
+    (what `flask regions sync` writes) shows at the next checkout."""
+    units = load_units()
+    add_to_cart(client, make_product(stock=2))
+    hanoi = units["VN-01"].id
+    asked = {**STEP, "step": "province", "province": hanoi}
+    assert datalist(client.post("/thanh-toan", data=asked).text) == [
+        "Phường Ba Đình",
+        "Phường Hoàn Kiếm",
+    ]
+
+    db.session.add(
+        Region(
+            code="VN-01-TEST",
+            name="Phường Cửa Nam",
+            kind="ward",
+            parent_id=hanoi,
+            source=NATIONAL_SOURCE,
+        )
+    )
+    units["VN-00070"].valid_to = date(2026, 11, 1)  # Phường Hoàn Kiếm ends
+    db.session.commit()
+    assert datalist(client.post("/thanh-toan", data=asked).text) == [
+        "Phường Ba Đình",
+        "Phường Cửa Nam",
+    ]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Date, Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront import clock
@@ -176,31 +177,11 @@ def view(items: dict[int, int], today: date) -> CartView:
     law's notices, and what stops a line from being bought. Six queries whatever its size."""
     if not items:
         return CartView([])
-    products = db.session.scalars(
-        select(Product)
-        .where(Product.id.in_(items))
-        .options(joinedload(Product.producer), selectinload(Product.images))
-    ).all()
+    values = {"ids": list(items), "today": today}
+    products = db.session.scalars(_products_statement(), values).all()
     notices = notices_by_product(products)
-    stars = dict(
-        db.session.execute(
-            select(Product.id, Certificate.stars)
-            .join(Certificate, active_certificate_join(today))
-            .where(Product.id.in_(items))
-        )
-        .tuples()
-        .all()
-    )
-    online = dict(
-        db.session.execute(
-            select(StockLevel.product_id, func.sum(StockLevel.quantity - StockLevel.reserved))
-            .join(StockLocation, StockLocation.id == StockLevel.location_id)
-            .where(StockLevel.product_id.in_(items), StockLocation.kind == LocationKind.WAREHOUSE)
-            .group_by(StockLevel.product_id)
-        )
-        .tuples()
-        .all()
-    )
+    stars = dict(db.session.execute(_stars_statement(), values).tuples().all())
+    online = dict(db.session.execute(_online_statement(), values).tuples().all())
     sellable = sellable_ids(items, today)
     lines = []
     for product in sorted(products, key=lambda p: (p.producer.name, p.name)):
@@ -213,6 +194,41 @@ def view(items: dict[int, int], today: date) -> CartView:
             )
         )
     return CartView(lines)
+
+
+# The cart's statements are built once per process (the cart, the checkout page and every
+# checkout POST view the cart, a refused one twice): they run with new values only.
+
+
+@cache
+def _products_statement() -> Select:
+    return (
+        select(Product)
+        .where(Product.id.in_(bindparam("ids", expanding=True)))
+        .options(joinedload(Product.producer), selectinload(Product.images))
+    )
+
+
+@cache
+def _stars_statement() -> Select:
+    return (
+        select(Product.id, Certificate.stars)
+        .join(Certificate, active_certificate_join(bindparam("today", type_=Date)))
+        .where(Product.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+@cache
+def _online_statement() -> Select:
+    return (
+        select(StockLevel.product_id, func.sum(StockLevel.quantity - StockLevel.reserved))
+        .join(StockLocation, StockLocation.id == StockLevel.location_id)
+        .where(
+            StockLevel.product_id.in_(bindparam("ids", expanding=True)),
+            StockLocation.kind == LocationKind.WAREHOUSE,
+        )
+        .group_by(StockLevel.product_id)
+    )
 
 
 def _why_not_sold(stars: int | None) -> str:

@@ -79,12 +79,16 @@ def sellable_ids(product_ids: Iterable[int], today: date) -> set[int]:
     catalogue does not show. One query."""
     if not product_ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(Product.id)
-            .join(Certificate, active_certificate_join(today))
-            .where(listed_clause(), Product.id.in_(list(product_ids)))
-        )
+    values = {"today": today, "ids": list(product_ids)}
+    return set(db.session.scalars(_sellable_statement(), values))
+
+
+@cache
+def _sellable_statement() -> Select:
+    return (
+        select(Product.id)
+        .join(Certificate, active_certificate_join(bindparam("today", type_=Date)))
+        .where(listed_clause(), Product.id.in_(bindparam("ids", expanding=True)))
     )
 
 

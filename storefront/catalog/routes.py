@@ -103,6 +103,8 @@ def product_content(
         CSRF_PLACEHOLDER,
         fee_line,
     )
+    if CSRF_PLACEHOLDER not in html:  # not for sale: no form, and no token kept in the session
+        return html
     return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 
 

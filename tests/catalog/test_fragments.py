@@ -297,3 +297,11 @@ def test_a_search_asked_again_finds_what_was_added_since(app, client, no_page_ca
     again = _main(client.get("/san-pham?q=tra+shan").text)
     assert "2 sản phẩm khớp" in again
     assert "<mark>Trà</mark> <mark>Shan</mark> cổ thụ" in again
+
+
+def test_a_product_not_for_sale_sets_no_cookie(app, client, no_page_cache):
+    with app.app_context():
+        code = make_product("Mứt gừng", stars=None, stock=1).code
+        on_sale = make_product("Mứt sen", stock=1).code
+    assert "Set-Cookie" not in client.get(f"/san-pham/{code}").headers
+    assert "Set-Cookie" in app.test_client().get(f"/san-pham/{on_sale}").headers  # its token

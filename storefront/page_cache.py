@@ -133,6 +133,14 @@ def _render_with_placeholder(view, args, kwargs):
         g.pop(_csrf_field(), None)
 
 
+def with_visitor_token(html: str) -> str:
+    """``html`` (kept with the placeholder: a page, or a fragment of one) with the visitor's own
+    form token in its place; no token is made, nor kept in the session, when it holds none."""
+    if CSRF_PLACEHOLDER not in html:
+        return html
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
 def _with_visitor_token(response):
     placeholder = CSRF_PLACEHOLDER.encode()
     if not response.is_streamed and placeholder in response.get_data():

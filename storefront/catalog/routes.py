@@ -5,7 +5,6 @@ from flask import (
     send_file,
     send_from_directory,
 )
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from storefront import clock, rich_text
@@ -14,7 +13,7 @@ from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import ProductCard
 from storefront.catalog.images import upload_folder
 from storefront.fragments import key_of, key_of_rows, macro_fragment
-from storefront.page_cache import CSRF_PLACEHOLDER, cached_page
+from storefront.page_cache import CSRF_PLACEHOLDER, cached_page, with_visitor_token
 from storefront.register import showrooms as showroom_services
 from storefront.register.places import place_name
 from storefront.register.showrooms import ShowroomChoice
@@ -103,9 +102,7 @@ def product_content(
         CSRF_PLACEHOLDER,
         fee_line,
     )
-    if CSRF_PLACEHOLDER not in html:  # not for sale: no form, and no token kept in the session
-        return html
-    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+    return Markup(with_visitor_token(html))
 
 
 @bp.get("/chu-the/<code>")

@@ -13,7 +13,9 @@ from storefront.register import generation
 from storefront.traceability.batches import BatchCheck
 
 
-def product_summary(card: cards.ProductCard) -> dict:
+def product_summary(card: cards.ProductCard, available: int) -> dict:
+    """``available``: units available online (cards.online_stock), where a card says only
+    whether there are any."""
     return {
         "code": card.code,
         "name": card.name,
@@ -28,7 +30,7 @@ def product_summary(card: cards.ProductCard) -> dict:
             "expires_on": card.certificate_expires_on,
             "status": CertificateStatus.ACTIVE.value,
         },
-        "available": max(card.available_online, 0),
+        "available": max(available, 0),
         "is_demo": card.is_demo,
         "url": absolute_url_for("catalog.product", code=card.code),
         "picture": absolute_picture_url(card.picture) if card.picture else None,
@@ -46,8 +48,9 @@ def product_page(page: listing.Page, filters: listing.CatalogFilters) -> dict:
         )
 
     outcome = page.search
+    stock = cards.online_stock(page.product_ids)
     return {
-        "items": [product_summary(card) for card in page.items],
+        "items": [product_summary(card, stock[card.product_id]) for card in page.items],
         "total": page.total,
         "page": page.page,
         "pages": page.pages,
@@ -172,6 +175,15 @@ def producer_summary(producer, products: int) -> dict:
     }
 
 
+def producer_detail(producer, products: list[cards.ProductCard]) -> dict:
+    stock = cards.online_stock(card.product_id for card in products)
+    return {
+        **producer_summary(producer, len(products)),
+        "description": producer.description,
+        "items": [product_summary(card, stock[card.product_id]) for card in products],
+    }
+
+
 def showroom(found) -> dict:
     return {
         "code": found.code,
@@ -182,6 +194,18 @@ def showroom(found) -> dict:
         "opening_hours": found.opening_hours,
         "phone": found.phone,
         "is_demo": found.is_demo,
+    }
+
+
+def showroom_with_shelf(found, shelf: list[tuple[cards.ProductCard, int]]) -> dict:
+    """A showroom and what is on its shelves (``shelf``: cards with the units there)."""
+    stock = cards.online_stock(card.product_id for card, _here in shelf)
+    return {
+        **showroom(found),
+        "stock": [
+            {**product_summary(card, stock[card.product_id]), "available_here": here}
+            for card, here in shelf
+        ],
     }
 
 

@@ -6,12 +6,13 @@ from storefront import clock
 from storefront.api import bp, pages, rate_limit, rate_limit_in_words, schemas
 from storefront.api.present import (
     batch_verification,
+    producer_detail,
     producer_summary,
     product_detail,
     product_page,
-    product_summary,
     region,
     showroom,
+    showroom_with_shelf,
     verification,
 )
 from storefront.catalog import listing, product_pages
@@ -96,12 +97,7 @@ def producers():
 @bp.alt_response(404, schema=schemas.ApiError, description="No producer has this code")
 def producer(code: str):
     """One producer and its certified products"""
-    found, cards = product_pages.producer_view(code, clock.today())
-    return {
-        **producer_summary(found, len(cards)),
-        "description": found.description,
-        "items": [product_summary(card) for card in cards],
-    }
+    return producer_detail(*product_pages.producer_view(code, clock.today()))
 
 
 @bp.get("/showrooms")
@@ -119,11 +115,7 @@ def showrooms():
 def showroom_detail(code: str):
     """One showroom and the certified products on its shelves"""
     found = showroom_services.get_showroom(code)
-    stock = product_pages.showroom_stock(found.id, clock.today())
-    return {
-        **showroom(found),
-        "stock": [{**product_summary(card), "available_here": here} for card, here in stock],
-    }
+    return showroom_with_shelf(found, product_pages.showroom_stock(found.id, clock.today()))
 
 
 @bp.get("/regions")

@@ -17,7 +17,6 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Date,
-    ScalarSelect,
     Select,
     and_,
     bindparam,
@@ -29,19 +28,20 @@ from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
     Product,
-    ProductImage,
+    ProductListing,
     ReviewStatus,
 )
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
-from storefront.register.models import Producer
 
 
 @dataclass(frozen=True)
 class ProductCard:
     """What a list shows of one product: stars are those of its active certificate. Frozen: a
-    card is also the key of its HTML (catalog.routes.product_card)."""
+    card is also the key of its HTML (catalog.routes.product_card). Its fields are columns of
+    the listing read model (CARD_COLUMNS), in this order."""
 
+    product_id: int
     code: str
     name: str
     group: str
@@ -50,12 +50,32 @@ class ProductCard:
     stars: int
     producer_code: str
     producer_name: str
-    available_online: int
+    in_stock: bool  # units available online (the producer's warehouse) above zero
     is_demo: bool
-    certificate_number: str = ""
-    certificate_issued_on: date | None = None
-    certificate_expires_on: date | None = None
-    picture: str | None = None  # the stored name of its first picture, if it has one
+    certificate_number: str
+    certificate_issued_on: date | None
+    certificate_expires_on: date
+    picture: str | None  # the stored name of its first picture, if it has one
+
+
+# The read model's columns (ProductListing) a card is made of, in the order of its fields.
+CARD_COLUMNS = (
+    "product_id",
+    "code",
+    "name",
+    "group",
+    "unit",
+    "price_vnd",
+    "stars",
+    "producer_code",
+    "producer_name",
+    "in_stock_online",
+    "is_demo",
+    "certificate_number",
+    "certificate_issued_on",
+    "expires_on",
+    "picture",
+)
 
 
 def active_certificate_join(today: date | BindParameter[date]) -> ColumnElement[bool]:
@@ -92,78 +112,43 @@ def _sellable_statement() -> Select:
     )
 
 
-def _online_available() -> ScalarSelect[int]:
-    """Units available in the producer's own warehouse (what online orders ship from)."""
-    return (
-        select(func.coalesce(func.sum(StockLevel.quantity - StockLevel.reserved), 0))
+def online_stock(product_ids: Iterable[int]) -> dict[int, int]:
+    """Units available in each product's producer warehouse (what online orders ship from), by
+    product id (0 when none), read by primary key in one query: the number the API gives, where
+    a card says only "In stock". (Also for none: a page sends the same queries whatever the
+    catalogue holds.)"""
+    ids = list(product_ids)
+    rows = db.session.execute(
+        select(StockLevel.product_id, func.sum(StockLevel.quantity - StockLevel.reserved))
         .join(StockLocation, StockLocation.id == StockLevel.location_id)
-        .where(
-            StockLevel.product_id == Product.id,
-            StockLocation.kind == LocationKind.WAREHOUSE,
-        )
-        .correlate(Product)
-        .scalar_subquery()
-    )
+        .where(StockLocation.kind == LocationKind.WAREHOUSE, StockLevel.product_id.in_(ids))
+        .group_by(StockLevel.product_id)
+    ).tuples()
+    return {product_id: 0 for product_id in ids} | {product_id: units for product_id, units in rows}
 
 
-def _first_picture() -> ScalarSelect[str]:
-    """The stored name of the product's picture at place 0 (its first)."""
-    return (
-        select(ProductImage.filename)
-        .where(ProductImage.product_id == Product.id, ProductImage.position == 0)
-        .correlate(Product)
-        .scalar_subquery()
-    )
-
-
-def card_query(today: date) -> Select:
-    """Cards of the products that may be listed."""
-    return card_columns(today).where(listed_clause())
-
-
-def card_columns(today: date | BindParameter[date]) -> Select:
-    return (
-        select(
-            Product.code,
-            Product.name,
-            Product.group,
-            Product.unit,
-            Product.price_vnd,
-            Certificate.stars,
-            Producer.code,
-            Producer.name,
-            _online_available(),
-            Product.is_demo,
-            Certificate.decision_number,
-            Certificate.issued_on,
-            Certificate.expires_on,
-            _first_picture(),
-        )
-        .join(Certificate, active_certificate_join(today))
-        .join(Producer, Producer.id == Product.producer_id)
-    )
+def listed_cards(today: date | BindParameter[date]) -> Select:
+    """Cards of what the catalogue sells today, read from the listing read model alone (a page
+    of cards is its rows, no join): filter and order it like ProductListing."""
+    columns = (getattr(ProductListing, name) for name in CARD_COLUMNS)
+    return select(*columns).where(ProductListing.expires_on >= today)
 
 
 def cards_by_id(product_ids: Sequence[int], today: date) -> dict[int, ProductCard]:
-    """The cards of these products, by id (those the catalogue sells today). One query by
-    primary key; its statement is built once per process (a page of cards runs it with new
-    values only, so SQLAlchemy neither rebuilds it nor works out its cache key again)."""
-    rows = (
-        db.session.connection()  # columns only: nothing for the ORM to load
-        .execute(_cards_by_id_statement(), {"today": today, "ids": list(product_ids)})
-        .all()
-    )
-    return {row[-1]: to_card(row[:-1]) for row in rows}
+    """The cards of these products, by id (those the catalogue sells today): one query by
+    primary key of the read model, its statement built once per process."""
+    values = {"today": today, "ids": list(product_ids)}
+    rows = db.session.connection().execute(_cards_by_id_statement(), values)
+    return {card.product_id: card for card in map(to_card, rows)}
 
 
 @cache
 def _cards_by_id_statement() -> Select:
-    return (
-        card_columns(bindparam("today", type_=Date))
-        .add_columns(Product.id)
-        .where(Product.id.in_(bindparam("ids", expanding=True)))
+    return listed_cards(bindparam("today", type_=Date)).where(
+        ProductListing.product_id.in_(bindparam("ids", expanding=True))
     )
 
 
 def to_card(row: Sequence[Any]) -> ProductCard:
+    """A row of listed_cards as a card."""
     return ProductCard(*row)

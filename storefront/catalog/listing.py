@@ -34,8 +34,7 @@ from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import (
     ProductCard,
     active_certificate_join,
-    card_query,
-    cards_by_id,
+    listed_cards,
     listed_clause,
     to_card,
 )
@@ -148,12 +147,6 @@ class Page:
         return self.page > self.pages
 
 
-def _listed_query(today: date | BindParameter[date]) -> Select:
-    """Products the catalogue sells today, from the listing read model: what the search and the
-    filters narrow down before a page of cards is read."""
-    return select(ProductListing.product_id).where(ProductListing.expires_on >= today)
-
-
 def list_products(filters: CatalogFilters, today: date, page_size: int) -> Page:
     """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
     when a query finds nothing, a few more to try it with a typo corrected and to find the
@@ -185,10 +178,9 @@ def _search_page(
     page_size: int,
 ) -> Page:
     limit, offset = page_size, (filters.page - 1) * page_size
-    found = None
-    # The page's ids, read in the order of an index of the read model (24 rows, not a ranking
-    # of the whole catalogue), then the cards of those rows alone, by primary key (also when
-    # there are none: a page sends the same queries whatever the catalogue holds).
+    # A page's cards are 24 rows of the read model, read in the order of one of its indexes
+    # (not a ranking of the whole catalogue), with every column a card shows: one query (also
+    # when there are none: a page sends the same queries whatever the catalogue holds).
     if terms:
         # A product's code (or EAN) typed whole finds that product first.
         found = _found_by_code(filters, today)
@@ -200,21 +192,19 @@ def _search_page(
             _covered_regions(filters.region, today) if filters.region else None,
             terms,
             today,
-            found,
+            found.product_id if found is not None else None,
             limit,
             offset,
         )
-        ids = list(db.session.scalars(ordered))
+        cards = [to_card(row) for row in db.session.execute(ordered)]
         if found is not None and filters.page == 1:
-            ids.insert(0, found)
+            cards.insert(0, found)
         total = _total(lambda: counted, (filters, terms, today)) + (found is not None)
     else:
-        ids = _browse_ids(filters, today, limit, offset)
+        cards = _browse_cards(filters, today, limit, offset)
         total = _total(lambda: _filtered(filters, today), (filters, terms, today))
-    by_id = cards_by_id(ids, today)
-    cards = [by_id[product_id] for product_id in ids if product_id in by_id]
     outcome = search.SearchOutcome(terms) if terms else None
-    return Page(cards, total, filters.page, page_size, outcome, [i for i in ids if i in by_id])
+    return Page(cards, total, filters.page, page_size, outcome, [c.product_id for c in cards])
 
 
 def _chosen(filters: CatalogFilters) -> tuple:
@@ -262,8 +252,10 @@ def _search_statements(
     return ordered, query
 
 
-def _browse_ids(filters: CatalogFilters, today: date, limit: int, offset: int) -> list[int]:
-    """The ids of a page without a search. Its statement is built once per process for each
+def _browse_cards(
+    filters: CatalogFilters, today: date, limit: int, offset: int
+) -> list[ProductCard]:
+    """The cards of a page without a search. Its statement is built once per process for each
     shape (which filters are set, the sort) and run with this request's values: building a
     statement and working out its cache key took longer than running it."""
     shape = (
@@ -282,7 +274,8 @@ def _browse_ids(filters: CatalogFilters, today: date, limit: int, offset: int) -
         "limit": limit,
         "offset": offset,
     }
-    return list(db.session.connection().execute(_browse_statement(*shape), values).scalars())
+    rows = db.session.connection().execute(_browse_statement(*shape), values)
+    return [to_card(row) for row in rows]
 
 
 @cache
@@ -321,7 +314,7 @@ def _filtered(
         return bindparam(name, expanding=expanding) if bound else actual
 
     listing = ProductListing
-    query = _listed_query(today)
+    query = listed_cards(today)
     if filters.stars:
         query = query.where(listing.stars == value("stars", filters.stars))
     if filters.group:
@@ -370,18 +363,19 @@ def _order(
 MIN_CODE_LENGTH = 5
 
 
-def _found_by_code(filters: CatalogFilters, today: date) -> int | None:
-    """The product whose code or EAN is the whole query, if the filters keep it (one query by
-    unique index, made only when the query is one word that could be a code)."""
+def _found_by_code(filters: CatalogFilters, today: date) -> ProductCard | None:
+    """The card of the product whose code or EAN is the whole query, if the filters keep it
+    (one query by unique index, made only when the query is one word that could be a code)."""
     q = filters.q.strip()
     if len(q) < MIN_CODE_LENGTH or not CODE_PATTERN.fullmatch(q):
         return None
     by_code = select(Product.id).where(or_(Product.code == q.upper(), Product.ean == q))
-    return db.session.scalar(
+    row = db.session.execute(
         _filtered(filters, today)
         .where(ProductListing.product_id.in_(by_code.scalar_subquery()))
         .limit(1)
-    )
+    ).first()
+    return to_card(row) if row is not None else None
 
 
 def _total(make_query: Callable[[], Select], asked: object) -> int:
@@ -400,9 +394,10 @@ def _total(make_query: Callable[[], Select], asked: object) -> int:
 def featured_products(today: date, limit: int = 8, per_row: int = 4) -> list[ProductCard]:
     """Products for the home page, best first (5★, 4★, then 3★ to fill the rows), in whole rows
     of ``per_row`` (a row of 4 is also two rows of 2 on a phone) when there are enough."""
+    listing = ProductListing
     rows = db.session.execute(
-        card_query(today)
-        .order_by(Certificate.stars.desc(), Product.created_at.desc(), Product.id)
+        listed_cards(today)
+        .order_by(listing.star_order, listing.created_at.desc(), listing.product_id)
         .limit(limit)
     ).all()
     whole = len(rows) - len(rows) % per_row if len(rows) >= per_row else len(rows)

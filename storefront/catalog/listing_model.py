@@ -2,11 +2,11 @@
 it is made of, in the transaction that changes it.
 
 ``refresh_listing(product_ids)`` is the one function that rewrites rows. The services that change
-a product, its price, its listing or approval, its region or its certificates need not call it
-when they change ORM objects: the listeners below collect the products touched by a flush and
-refresh them just before COMMIT. Code that changes those tables with bulk statements calls it
-itself. Stock changes (inventory.services) only refresh the ``in_stock_online`` flag, and only a
-flag that flips (stock crossing zero) changes the listing and raises the catalogue generation.
+a product, its price, its listing or approval, its region, its certificates or pictures, or its
+producer's name need not call it: the listeners below collect the products touched by a flush or
+by an UPDATE/DELETE statement and refresh them just before COMMIT. Stock changes
+(inventory.services) only refresh the ``in_stock_online`` flag, and only a flag that flips (stock
+crossing zero) changes the listing and raises the catalogue generation.
 
 ``check()`` (``flask --app wsgi catalog check-listing``) compares the table with what it should
 hold, reports every difference and rebuilds it.
@@ -17,7 +17,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Exists, Select, and_, delete, event, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    ScalarSelect,
+    Select,
+    and_,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 
@@ -25,14 +38,17 @@ from storefront.catalog.models import (
     Certificate,
     CertificateStatus,
     Product,
+    ProductImage,
     ProductListing,
     ReviewStatus,
 )
 from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 from storefront.register import generation
+from storefront.register.models import Producer
 
 _TOUCHED = "listing_products_touched"
+_RENAMED = "listing_producers_renamed"
 COLUMNS = (
     "product_id",
     "name",
@@ -46,6 +62,14 @@ COLUMNS = (
     "price_vnd",
     "created_at",
     "expires_on",
+    "code",
+    "unit",
+    "producer_code",
+    "producer_name",
+    "is_demo",
+    "certificate_number",
+    "certificate_issued_on",
+    "picture",
     "in_stock_online",
 )
 
@@ -61,6 +85,15 @@ def _in_stock_online(product_id_column) -> Exists:
             StockLevel.quantity - StockLevel.reserved > 0,
         )
         .exists()
+    )
+
+
+def _first_picture(product_id_column) -> ScalarSelect[str]:
+    """The stored name of the product's picture at place 0 (its first)."""
+    return (
+        select(ProductImage.filename)
+        .where(ProductImage.product_id == product_id_column, ProductImage.position == 0)
+        .scalar_subquery()
     )
 
 
@@ -81,6 +114,14 @@ def expected_rows() -> Select:
             Product.price_vnd,
             Product.created_at,
             Certificate.expires_on,
+            Product.code,
+            Product.unit,
+            Producer.code,
+            Producer.name,
+            Product.is_demo,
+            Certificate.decision_number,
+            Certificate.issued_on,
+            _first_picture(Product.id),
             _in_stock_online(Product.id),
         )
         .join(
@@ -90,6 +131,7 @@ def expected_rows() -> Select:
                 Certificate.status == CertificateStatus.ACTIVE,
             ),
         )
+        .join(Producer, Producer.id == Product.producer_id)
         .where(Product.listed.is_(True), Product.review_status == ReviewStatus.APPROVED)
     )
 
@@ -181,32 +223,59 @@ def _normalised(row: tuple) -> tuple:
     return (*row[:-1], bool(row[-1]))
 
 
+# What a producer shows on its products' cards: changing another of its columns (a phone
+# number) leaves their rows alone.
+_PRODUCER_SHOWN = ("code", "name")
+
+
 @event.listens_for(Session, "after_flush")
 def _note_touched_products(session, _flush_context) -> None:
     touched = session.info.setdefault(_TOUCHED, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Product) and obj.id is not None:
             touched.add(obj.id)
-        elif isinstance(obj, Certificate) and obj.product_id is not None:
+        elif isinstance(obj, Certificate | ProductImage) and obj.product_id is not None:
             touched.add(obj.product_id)
+        elif isinstance(obj, Producer) and obj in session.dirty and _renamed(obj):
+            session.info.setdefault(_RENAMED, set()).add(obj.id)  # its products: before COMMIT
+
+
+def _renamed(producer: Producer) -> bool:
+    return any(inspect(producer).attrs[name].history.has_changes() for name in _PRODUCER_SHOWN)
+
+
+def _products_of(session, producers: ColumnElement[bool]) -> list[int]:
+    """The ids of the products of the producers ``producers`` selects."""
+    return list(
+        session.execute(
+            select(Product.id).where(Product.producer_id.in_(select(Producer.id).where(producers)))
+        ).scalars()
+    )
+
+
+# Tables whose rows are in the read model, with the column that names their product.
+_BULK_WATCHED = {"products": "id", "certificates": "product_id", "product_images": "product_id"}
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_statements(state) -> None:
-    """UPDATE and DELETE statements on products or certificates: the rows they are about to
-    change are looked up by the same WHERE clause first, and refreshed before COMMIT."""
+    """UPDATE and DELETE statements on products, certificates, pictures or producers: the rows
+    they are about to change are looked up by the same WHERE clause first, and refreshed before
+    COMMIT."""
     if not (state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    name = getattr(table, "name", None)
-    if table is None or name not in ("products", "certificates"):
+    if table is None:
         return
-    column = table.c.id if name == "products" else table.c.product_id
-    found = select(column)
-    if state.statement.whereclause is not None:
-        found = found.where(state.statement.whereclause)
+    name, where = table.name, state.statement.whereclause
     touched = state.session.info.setdefault(_TOUCHED, set())
-    touched.update(state.session.execute(found).scalars())
+    if name == "producers":
+        touched.update(_products_of(state.session, true() if where is None else where))
+    elif name in _BULK_WATCHED:
+        found = select(table.c[_BULK_WATCHED[name]])
+        if where is not None:
+            found = found.where(where)
+        touched.update(state.session.execute(found).scalars())
 
 
 @event.listens_for(Session, "before_commit", insert=True)
@@ -214,6 +283,9 @@ def _refresh_before_commit(session) -> None:
     """Runs before the generation's listener (insert=True), so what it changes is counted."""
     session.flush()
     touched = session.info.pop(_TOUCHED, set())
+    renamed = session.info.pop(_RENAMED, set())
+    if renamed:
+        touched.update(_products_of(session, Producer.id.in_(renamed)))
     if touched:
         refresh_listing(touched, session)
     stocked = generation.stock_changed_in(session) - touched
@@ -224,3 +296,4 @@ def _refresh_before_commit(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_touched(session) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_RENAMED, None)

@@ -314,3 +314,14 @@ class ProductListing(db.Model):
     # Units available online (the producer's warehouse) above zero: changes only when stock
     # crosses zero, so a sale does not touch the listing otherwise.
     in_stock_online: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What a card shows besides (catalog.cards.ProductCard): a page of cards is its 24 rows of
+    # this table alone, no join. The producer's name and a product's first picture are kept in
+    # step too (catalog.listing_model refreshes a producer's products when it is renamed).
+    code: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    unit: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    producer_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    producer_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    certificate_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    certificate_issued_on: Mapped[date | None] = mapped_column(Date)
+    picture: Mapped[str | None] = mapped_column(String(200))

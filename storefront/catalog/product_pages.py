@@ -15,8 +15,14 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront.catalog import notices
-from storefront.catalog.cards import ProductCard, card_query, to_card
-from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.catalog.cards import ProductCard, listed_cards, to_card
+from storefront.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Product,
+    ProductListing,
+    ReviewStatus,
+)
 from storefront.collation import by_name
 from storefront.domain import NotFound
 from storefront.extensions import db
@@ -178,7 +184,9 @@ def producer_view(code: str, today: date) -> tuple[Producer, list[ProductCard]]:
     if producer is None:
         raise _no_such_code()
     rows = db.session.execute(
-        card_query(today).where(Product.producer_id == producer.id).order_by(Product.id)
+        listed_cards(today)
+        .where(ProductListing.producer_id == producer.id)
+        .order_by(ProductListing.product_id)
     ).all()
     return producer, by_name((to_card(r) for r in rows), lambda card: card.name)
 
@@ -196,11 +204,11 @@ def showroom_stock(showroom_id: int, today: date) -> list[tuple[ProductCard, int
         .subquery()
     )
     rows = db.session.execute(
-        card_query(today)
+        listed_cards(today)
         .add_columns(at_showroom.c.here, at_showroom.c.location_id)
-        .join(at_showroom, at_showroom.c.product_id == Product.id)
+        .join(at_showroom, at_showroom.c.product_id == ProductListing.product_id)
         .where(at_showroom.c.here > 0)
-        .order_by(Certificate.stars.desc(), Product.name)
+        .order_by(ProductListing.star_order, ProductListing.name)
     ).all()
     # The page changes with any stock change at the showroom (a product put on the shelf too).
     locations = {r[-1] for r in rows} or set(

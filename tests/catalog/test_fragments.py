@@ -172,8 +172,8 @@ def test_the_header_is_each_visitors_own(app, client, no_page_cache):
     assert "badge" not in after
 
 
-def test_a_list_page_shows_its_own_cards_count_and_pages(app, client, no_page_cache):
-    app.config["CATALOG_PAGE_SIZE"] = 2
+def test_a_list_page_shows_its_own_cards_count_and_pages(app, client, no_page_cache, monkeypatch):
+    monkeypatch.setitem(app.config, "CATALOG_PAGE_SIZE", 2)
     with app.app_context():
         for name in ("Trà A", "Trà B", "Trà C"):
             make_product(name, stars=4, stock=1)

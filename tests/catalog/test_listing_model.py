@@ -3,7 +3,10 @@ cached pages of the product sold."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 from sqlalchemy import delete, select, update
 
 from storefront.catalog import listing
@@ -13,8 +16,11 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.office.certificates import revoke_certificate
+from storefront.office.producers import ProducerFields, update_producer
+from storefront.producers.pictures import add_picture, remove_picture
 from storefront.register import generation
-from tests.factories import make_product, make_user, receive
+from storefront.register.models import Producer
+from tests.factories import make_producer, make_product, make_user, receive
 from tests.querycount import count_queries
 
 
@@ -88,20 +94,113 @@ def test_stock_changes_the_flag_only_when_it_crosses_zero_and_then_raises_the_ge
 def test_the_check_reports_drift_and_rebuilds(app_ctx, runner):
     kept = make_product("Trà gừng", price_vnd=100000)
     lost = make_product("Cà phê")
+    renamed = make_product("Mật ong")
     with db.engine.begin() as elsewhere:  # behind the listeners' back
         elsewhere.execute(delete(ProductListing).where(ProductListing.product_id == lost.id))
         elsewhere.execute(
             update(ProductListing).where(ProductListing.product_id == kept.id).values(price_vnd=1)
         )
+        elsewhere.execute(  # a column only cards show
+            update(ProductListing)
+            .where(ProductListing.product_id == renamed.id)
+            .values(producer_name="Tên cũ")
+        )
     db.session.expire_all()
     result = runner.invoke(args=["catalog", "check-listing"])
     assert result.exit_code == 1
     assert "missing (sellable, no row): 1" in result.output
-    assert "different: 1" in result.output
+    assert "different: 2" in result.output
     assert _row(lost.id) is not None
     assert _row(kept.id).price_vnd == 100000
+    assert _row(renamed.id).producer_name == renamed.producer.name
     again = runner.invoke(args=["catalog", "check-listing"])
     assert again.exit_code == 0, again.output
+
+
+def _card_text(client, path: str = "/san-pham") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return page[page.index('<ul class="cards">') :]
+
+
+def test_a_producer_renamed_by_the_office_shows_on_its_products_cards(app_ctx, client):
+    producer = make_producer("HTX-DH", "HTX Đăk Hà")
+    make_product("Sâm dây", producer=producer)
+    make_product("Trà dây", producer=producer)
+    other = make_product("Cà phê")
+    office = make_user("office@example.vn", role="office")
+    assert _card_text(client).count("HTX Đăk Hà") == 2
+    fields = ProducerFields(
+        code="HTX-DAKHA",
+        name="HTX Nông sản Đăk Hà",
+        legal_form="cooperative",
+        region=producer.region.code,
+    )
+    update_producer(office, "HTX-DH", fields)
+    db.session.commit()
+    cards = _card_text(client)
+    assert cards.count("HTX Nông sản Đăk Hà") == 2
+    assert "HTX Đăk Hà<" not in cards
+    api = client.get("/api/v1/products").get_json()["items"]
+    assert {
+        (item["producer"]["code"], item["producer"]["name"])
+        for item in api
+        if item["code"] != other.code
+    } == {("HTX-DAKHA", "HTX Nông sản Đăk Hà")}
+
+
+def test_a_producer_given_a_new_code_alone_shows_it_on_its_products(app_ctx, client):
+    producer = make_producer("HTX-DH", "HTX Đăk Hà")
+    product = make_product("Sâm dây", producer=producer)
+    db.session.get(Producer, producer.id).code = "HTX-DAKHA"
+    db.session.commit()
+    assert _row(product.id).producer_code == "HTX-DAKHA"
+
+
+def test_a_producer_changed_otherwise_leaves_its_products_rows_alone(app_ctx):
+    producer = make_producer("HTX-DH", "HTX Đăk Hà")
+    make_product("Sâm dây", producer=producer)
+    with count_queries() as statements:
+        db.session.get(Producer, producer.id).phone = "0260 3862 111"
+        db.session.commit()
+    assert any("UPDATE producers" in statement for statement in statements)
+    assert not [s for s in statements if "product_listings" in s]
+
+
+def test_a_bulk_update_of_producers_reaches_the_read_model(app_ctx):
+    producer = make_producer("HTX-DH", "HTX Đăk Hà")
+    product = make_product("Sâm dây", producer=producer)
+    db.session.execute(
+        update(Producer).where(Producer.code == "HTX-DH").values(name="HTX Đăk Hà mới")
+    )
+    db.session.commit()
+    assert _row(product.id).producer_name == "HTX Đăk Hà mới"
+
+
+def test_a_products_first_picture_is_its_cards_picture_as_pictures_come_and_go(app_ctx, client):
+    producer = make_producer("KORA", "Kora Group")
+    user = make_user("kora@example.vn", role="producer", producer_code="KORA")
+    product = make_product("Hồng đảng sâm", producer=producer, stock=3)
+    assert _row(product.id).picture is None
+    assert "/media/products/w/" not in _card_text(client)
+    first = add_picture(user, product.id, _photo((200, 40, 30)))
+    db.session.commit()
+    second = add_picture(user, product.id, _photo((30, 120, 40)))
+    db.session.commit()
+    assert _row(product.id).picture == first.filename
+    assert first.filename.rsplit(".", 1)[0] in _card_text(client)
+    second_name = second.filename
+    remove_picture(user, product.id, first.id)
+    db.session.commit()
+    assert _row(product.id).picture == second_name
+    cards = _card_text(client)
+    assert second_name.rsplit(".", 1)[0] in cards
+    assert first.filename.rsplit(".", 1)[0] not in cards
+
+
+def _photo(colour) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(out, "JPEG")
+    return out.getvalue()
 
 
 def _search(q: str) -> list[str]:

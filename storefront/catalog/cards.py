@@ -134,21 +134,6 @@ def listed_cards(today: date | BindParameter[date]) -> Select:
     return select(*columns).where(ProductListing.expires_on >= today)
 
 
-def cards_by_id(product_ids: Sequence[int], today: date) -> dict[int, ProductCard]:
-    """The cards of these products, by id (those the catalogue sells today): one query by
-    primary key of the read model, its statement built once per process."""
-    values = {"today": today, "ids": list(product_ids)}
-    rows = db.session.connection().execute(_cards_by_id_statement(), values)
-    return {card.product_id: card for card in map(to_card, rows)}
-
-
-@cache
-def _cards_by_id_statement() -> Select:
-    return listed_cards(bindparam("today", type_=Date)).where(
-        ProductListing.product_id.in_(bindparam("ids", expanding=True))
-    )
-
-
 def to_card(row: Sequence[Any]) -> ProductCard:
     """A row of listed_cards as a card."""
     return ProductCard(*row)

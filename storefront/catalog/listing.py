@@ -131,12 +131,16 @@ def parse_filters(
 
 @dataclass
 class Page:
-    items: list
+    items: list[ProductCard]
     total: int
     page: int
     page_size: int
     search: search.SearchOutcome | None = None
-    product_ids: list[int] = field(default_factory=list)  # of the cards, in their order
+
+    @property
+    def product_ids(self) -> list[int]:
+        """Of the cards, in their order."""
+        return [card.product_id for card in self.items]
 
     @property
     def pages(self) -> int:
@@ -196,7 +200,7 @@ def _search_page(
             limit,
             offset,
         )
-        cards = [to_card(row) for row in db.session.execute(ordered)]
+        cards = [to_card(row) for row in db.session.execute(ordered).all()]
         if found is not None and filters.page == 1:
             cards.insert(0, found)
         total = _total(lambda: counted, (filters, terms, today)) + (found is not None)
@@ -204,7 +208,7 @@ def _search_page(
         cards = _browse_cards(filters, today, limit, offset)
         total = _total(lambda: _filtered(filters, today), (filters, terms, today))
     outcome = search.SearchOutcome(terms) if terms else None
-    return Page(cards, total, filters.page, page_size, outcome, [c.product_id for c in cards])
+    return Page(cards, total, filters.page, page_size, outcome)
 
 
 def _chosen(filters: CatalogFilters) -> tuple:
@@ -274,7 +278,7 @@ def _browse_cards(
         "limit": limit,
         "offset": offset,
     }
-    rows = db.session.connection().execute(_browse_statement(*shape), values)
+    rows = db.session.connection().execute(_browse_statement(*shape), values).all()
     return [to_card(row) for row in rows]
 
 

@@ -182,16 +182,19 @@ def test_regions_have_their_validity_and_successors(client, app_ctx):
 
 def test_producers_and_showrooms_list_what_they_offer(client, app_ctx):
     producer = make_producer("HTXDG", "HTX Đăk Glei")
-    product = make_product("Sâm dây", producer=producer)
+    product = make_product("Sâm dây", producer=producer, stock=5)
     make_product("Không chứng nhận", producer=producer, stars=None)
     showroom = make_showroom("SR-DG")
     stock_at_showroom(product, showroom, 4)
     producers = client.get("/api/v1/producers").json["items"]
     assert [(p["code"], p["products"]) for p in producers] == [("HTXDG", 1)]
     detail = client.get("/api/v1/producers/HTXDG").json
-    assert [i["name"] for i in detail["items"]] == ["Sâm dây"]
+    assert [(i["name"], i["available"]) for i in detail["items"]] == [("Sâm dây", 5)]
     shelf = client.get("/api/v1/showrooms/SR-DG").json["stock"]
-    assert [(i["code"], i["available_here"]) for i in shelf] == [(product.code, 4)]
+    # "available": online, from the producer's warehouse; "available_here": on this shelf
+    assert [(i["code"], i["available"], i["available_here"]) for i in shelf] == [
+        (product.code, 5, 4)
+    ]
     assert client.get("/api/v1/showrooms/NOPE").status_code == 404
 
 

@@ -140,10 +140,13 @@ def load_synthetic(
 def refresh_statistics() -> None:
     """After a bulk load the query planner's statistics describe the tables as they were; until
     autovacuum comes by, PostgreSQL plans the catalogue's queries as if they were empty (seen: the
-    search at 100,000 products 370 ms instead of 30). ANALYZE them now (SQLite: also helps)."""
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("ANALYZE")
-        connection.commit()
+    search at 100,000 products 370 ms instead of 30), and the words index of the search holds
+    the new rows in its pending list, which every search reads through (seen: 7.4 ms of the
+    search's 17 instead of 5). Do now what autovacuum would: VACUUM ANALYZE on PostgreSQL,
+    ANALYZE on SQLite (which also helps)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        connection.exec_driver_sql("VACUUM ANALYZE" if postgresql else "ANALYZE")
 
 
 def _regions() -> tuple[Region, list[Region]]:

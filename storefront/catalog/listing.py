@@ -152,9 +152,10 @@ class Page:
 
 
 def list_products(filters: CatalogFilters, today: date, page_size: int) -> Page:
-    """One page of the certified, listed catalogue, filtered, searched and sorted. Two queries;
-    when a query finds nothing, a few more to try it with a typo corrected and to find the
-    nearest words to suggest."""
+    """One page of the certified, listed catalogue, filtered, searched and sorted. One query for
+    the cards, one to count them the first time a filter combination is asked in a catalogue
+    generation (a product typed by its code: one more to find it); when a search finds nothing,
+    a few more to try it with a typo corrected and to find the nearest words to suggest."""
     terms = search.parse(filters.q)
     page = _search_page(filters, terms, today, page_size)
     if terms and page.total == 0:

@@ -33,12 +33,10 @@ from storefront.catalog import (
 from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import (
     ProductCard,
-    active_certificate_join,
     listed_cards,
-    listed_clause,
     to_card,
 )
-from storefront.catalog.models import Certificate, Product, ProductGroup, ProductListing
+from storefront.catalog.models import Product, ProductGroup, ProductListing
 from storefront.collation import by_name
 from storefront.extensions import db
 from storefront.inventory.models import StockLevel, StockLocation
@@ -411,11 +409,11 @@ def featured_products(today: date, limit: int = 8, per_row: int = 4) -> list[Pro
 
 def group_counts(today: date) -> dict[str, int]:
     """How many certified, listed products each of the six groups has."""
+    listing = ProductListing
     rows = db.session.execute(
-        select(Product.group, func.count())
-        .join(Certificate, active_certificate_join(today))
-        .where(listed_clause())
-        .group_by(Product.group)
+        select(listing.group, func.count())
+        .where(listing.expires_on >= today)
+        .group_by(listing.group)
     ).tuples()
     counts = {group.value: 0 for group in ProductGroup}
     counts.update(dict(rows.all()))
@@ -424,11 +422,11 @@ def group_counts(today: date) -> dict[str, int]:
 
 def list_producers(today: date) -> list[tuple[Producer, int]]:
     """Active producers, by name, with how many certified, listed products each has."""
+    listing = ProductListing
     counts = (
-        select(Product.producer_id, func.count().label("products"))
-        .join(Certificate, active_certificate_join(today))
-        .where(listed_clause())
-        .group_by(Product.producer_id)
+        select(listing.producer_id, func.count().label("products"))
+        .where(listing.expires_on >= today)
+        .group_by(listing.producer_id)
         .subquery()
     )
     rows = db.session.execute(

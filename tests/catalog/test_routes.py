@@ -15,6 +15,7 @@ from tests.factories import (
     make_product,
     make_region,
     make_showroom,
+    make_unsellable_product,
     stock_at_showroom,
 )
 from tests.querycount import count_queries
@@ -33,6 +34,15 @@ def test_home_shows_groups_featured_products_and_showrooms(client, app_ctx):
         assert f"group={group}" in page
     for group in ("drinks", "handicrafts", "plants", "tourism"):  # empty ones are not advertised
         assert f"group={group}" not in page
+
+
+def test_home_counts_only_what_the_catalogue_sells_in_each_group(client, app_ctx):
+    make_product("Trà gừng", stars=3)
+    make_product("Cà phê", stars=4)
+    for kind in ("expired", "revoked", "delisted", "proposal"):
+        make_unsellable_product(kind)  # all of the food group
+    counts = re.findall(r'class="group-count">([^<]+)<', client.get("/").text)
+    assert counts == ["2 sản phẩm"]
 
 
 def test_prices_are_shown_in_dong_with_dot_separators(client, app_ctx):

@@ -12,7 +12,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from storefront.catalog import notices
 from storefront.catalog.cards import ProductCard, listed_cards, to_card
@@ -67,7 +67,8 @@ def _no_such_code() -> NotFound:
 
 def product_view(code: str, today: date) -> ProductView:
     """Everything the product page shows. A product without an active certificate still has a
-    page (it says why it cannot be bought); an unknown code raises NotFound. Five queries."""
+    page (it says why it cannot be bought); an unknown code raises NotFound. Two queries: the
+    product with its producer, place, pictures and certificates, then its stock by place."""
     wanted = _printed_form(code)
     if wanted is None:
         raise _no_such_code()
@@ -105,8 +106,10 @@ def _product_statement() -> Select:
         .options(
             joinedload(Product.producer).joinedload(Producer.region),
             joinedload(Product.region),
-            joinedload(Product.images),  # at most eight: joined, not a query of their own
-            selectinload(Product.certificates),
+            # Pictures (at most eight) and certificates (a few) joined, not queries of their
+            # own: loading the certificates by a second query was half of this read.
+            joinedload(Product.images),
+            joinedload(Product.certificates),
         )
     )
 
@@ -117,7 +120,7 @@ def _verified_statement() -> Select:
     return (
         select(Product)
         .where(Product.code == bindparam("code"))
-        .options(joinedload(Product.producer), selectinload(Product.certificates))
+        .options(joinedload(Product.producer), joinedload(Product.certificates))
     )
 
 
@@ -161,7 +164,7 @@ def verify(code: str, today: date) -> Verification:
     wanted = _printed_form(code)
     if wanted is None:
         raise NotFound(_("This code is not in the OCOP register."))
-    product = db.session.scalar(_verified_statement(), {"code": wanted})
+    product = db.session.scalars(_verified_statement(), {"code": wanted}).unique().first()
     if product is None:
         raise NotFound(_("This code is not in the OCOP register."))
     certificates = list(product.certificates)  # newest first

@@ -4,9 +4,11 @@ import pytest
 
 from storefront.catalog import listing, product_pages
 from storefront.catalog.certificates import expiry_date, stars_for_score
+from storefront.catalog.models import ProductImage
 from storefront.catalog.regions import covered_region_ids
 from storefront.clock import today
 from storefront.domain import NotFound
+from storefront.extensions import db
 from storefront.folding import fold
 from tests.factories import (
     make_certificate,
@@ -140,3 +142,23 @@ def test_verify_tells_each_certificate_state(app_ctx):
 def test_verify_of_an_unknown_code_raises_not_found(app_ctx):
     with pytest.raises(NotFound):
         product_pages.verify("NOSUCH", today())
+
+
+def test_a_product_is_read_with_its_pictures_in_place_and_certificates_newest_first(app_ctx):
+    product = make_product("Sâm dây", stars=None)
+    for position, name in ((2, "c.jpg"), (0, "a.jpg"), (1, "b.jpg")):
+        db.session.add(ProductImage(product_id=product.id, filename=name, position=position))
+    db.session.commit()
+    first = make_certificate(product, stars=3, status="superseded", issued_on=date(2020, 5, 1))
+    newest = make_certificate(product, stars=5, issued_on=today() - timedelta(days=10))
+    middle = make_certificate(product, stars=4, status="superseded", issued_on=date(2023, 3, 1))
+    db.session.expire_all()
+
+    view = product_pages.product_view(product.code, today())
+    assert [image.filename for image in view.product.images] == ["a.jpg", "b.jpg", "c.jpg"]
+    assert [c.id for c in view.history] == [newest.id, middle.id, first.id]
+    assert view.certificate.id == newest.id
+
+    db.session.expire_all()
+    checked = product_pages.verify(product.code, today())
+    assert (checked.state, checked.certificate.id) == ("valid", newest.id)

@@ -127,11 +127,17 @@ def online_stock(product_ids: Iterable[int]) -> dict[int, int]:
     return {product_id: 0 for product_id in ids} | {product_id: units for product_id, units in rows}
 
 
+def listed_today(today: date | BindParameter[date]) -> ColumnElement[bool]:
+    """The read model's rows the catalogue sells today (its rows keep the certificate's expiry:
+    one that expired today is left out before the cron runs)."""
+    return ProductListing.expires_on >= today
+
+
 def listed_cards(today: date | BindParameter[date]) -> Select:
     """Cards of what the catalogue sells today, read from the listing read model alone (a page
     of cards is its rows, no join): filter and order it like ProductListing."""
     columns = (getattr(ProductListing, name) for name in CARD_COLUMNS)
-    return select(*columns).where(ProductListing.expires_on >= today)
+    return select(*columns).where(listed_today(today))
 
 
 def to_card(row: Sequence[Any]) -> ProductCard:

@@ -34,6 +34,7 @@ from storefront.catalog import regions as region_rules
 from storefront.catalog.cards import (
     ProductCard,
     listed_cards,
+    listed_today,
     to_card,
 )
 from storefront.catalog.models import Product, ProductGroup, ProductListing
@@ -411,9 +412,7 @@ def group_counts(today: date) -> dict[str, int]:
     """How many certified, listed products each of the six groups has."""
     listing = ProductListing
     rows = db.session.execute(
-        select(listing.group, func.count())
-        .where(listing.expires_on >= today)
-        .group_by(listing.group)
+        select(listing.group, func.count()).where(listed_today(today)).group_by(listing.group)
     ).tuples()
     counts = {group.value: 0 for group in ProductGroup}
     counts.update(dict(rows.all()))
@@ -425,7 +424,7 @@ def list_producers(today: date) -> list[tuple[Producer, int]]:
     listing = ProductListing
     counts = (
         select(listing.producer_id, func.count().label("products"))
-        .where(listing.expires_on >= today)
+        .where(listed_today(today))
         .group_by(listing.producer_id)
         .subquery()
     )

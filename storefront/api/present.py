@@ -13,6 +13,12 @@ from storefront.register import generation
 from storefront.traceability.batches import BatchCheck
 
 
+def product_summaries(products: list[cards.ProductCard]) -> list[dict]:
+    """Cards as the API gives them, with their units available online (read in one query)."""
+    stock = cards.online_stock(card.product_id for card in products)
+    return [product_summary(card, stock[card.product_id]) for card in products]
+
+
 def product_summary(card: cards.ProductCard, available: int) -> dict:
     """``available``: units available online (cards.online_stock), where a card says only
     whether there are any."""
@@ -48,9 +54,8 @@ def product_page(page: listing.Page, filters: listing.CatalogFilters) -> dict:
         )
 
     outcome = page.search
-    stock = cards.online_stock(page.product_ids)
     return {
-        "items": [product_summary(card, stock[card.product_id]) for card in page.items],
+        "items": product_summaries(page.items),
         "total": page.total,
         "page": page.page,
         "pages": page.pages,
@@ -176,11 +181,10 @@ def producer_summary(producer, products: int) -> dict:
 
 
 def producer_detail(producer, products: list[cards.ProductCard]) -> dict:
-    stock = cards.online_stock(card.product_id for card in products)
     return {
         **producer_summary(producer, len(products)),
         "description": producer.description,
-        "items": [product_summary(card, stock[card.product_id]) for card in products],
+        "items": product_summaries(products),
     }
 
 
@@ -199,12 +203,12 @@ def showroom(found) -> dict:
 
 def showroom_with_shelf(found, shelf: list[tuple[cards.ProductCard, int]]) -> dict:
     """A showroom and what is on its shelves (``shelf``: cards with the units there)."""
-    stock = cards.online_stock(card.product_id for card, _here in shelf)
+    summaries = product_summaries([card for card, _here in shelf])
     return {
         **showroom(found),
         "stock": [
-            {**product_summary(card, stock[card.product_id]), "available_here": here}
-            for card, here in shelf
+            {**summary, "available_here": here}
+            for summary, (_card, here) in zip(summaries, shelf, strict=True)
         ],
     }
 

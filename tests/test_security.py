@@ -356,3 +356,28 @@ def test_the_test_client_is_a_trusted_host_and_others_are_not(client):
     refused = client.get("/", headers={"Host": "evil.example"})
     assert refused.status_code == 400
     assert "site-header" in refused.text
+
+
+def test_every_limit_on_a_view_counts_forms_sent_never_pages_read(app):
+    """Reading a page skips the limiter (storefront.extensions: only the blueprints given to
+    limit_reading, the API, are limited on reads), so a limit put on a view must name the
+    methods it counts, none of them a read: a limit on reading would be skipped silently."""
+    from storefront.extensions import READING, limiter
+
+    decorated = limiter.limit_manager._decorated_limits
+    assert {name.rsplit(".", 1)[-1] for name in decorated} >= {"login", "forgot_password"}
+    for name, limits in decorated.items():
+        for limit in limits:
+            assert limit.methods, f"{name}: a limit without methods counts page reads too"
+            assert not {m.upper() for m in limit.methods} & READING, name
+
+
+def test_reading_pages_is_not_counted_but_the_api_is(client, app):
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    try:
+        pages = [client.get("/login").status_code for _ in range(15)]
+        api = [client.get("/api/v1/regions").status_code for _ in range(3)]
+    finally:
+        app.config["API_RATE_LIMIT"] = "120 per minute"
+    assert pages == [200] * 15
+    assert api == [200, 200, 429]

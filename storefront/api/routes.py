@@ -17,12 +17,12 @@ from storefront.api.present import (
 )
 from storefront.catalog import listing, product_pages
 from storefront.catalog import regions as region_rules
-from storefront.extensions import limiter
+from storefront.extensions import limit_reading
 from storefront.page_cache import cached_page
 from storefront.register import showrooms as showroom_services
 from storefront.traceability import batches
 
-limiter.limit(rate_limit)(bp)
+limit_reading(bp, rate_limit)
 
 
 @bp.get("/products")

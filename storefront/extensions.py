@@ -58,7 +58,7 @@ login = LoginManager()
 
 # Reading a page has no rate limit: limits are on forms that are sent (POST) and on the blueprints
 # named by limit_reading (the JSON API). Telling the limiter so spares it looking up the limits
-# of every page read (~0.05 ms each, a third of it on an empty page; it never found any).
+# of every page read (~0.05 ms each; it never found any).
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 _limited_reading: set[str] = set()
 

@@ -56,9 +56,11 @@ def macro_fragment(
 
 
 def key_of(value: object) -> Hashable:
-    """``value`` as a key: lists and tuples item by item, a dataclass that is not frozen by its
-    fields (all of them: a field added later is part of the key without anyone remembering)."""
-    if isinstance(value, list | tuple):
+    """``value`` as a key: lists and plain tuples item by item, a dataclass that is not frozen
+    by its fields (all of them: a field added later is part of the key without anyone
+    remembering). A named tuple is its own key (what it holds must be hashable: a list or a
+    mutable dataclass in it fails loudly when the key is hashed, never silently)."""
+    if type(value) is list or type(value) is tuple:
         return tuple(key_of(item) for item in value)
     if is_dataclass(value) and not value.__dataclass_params__.frozen:
         return (type(value), *(key_of(getattr(value, f.name)) for f in fields(value)))

@@ -8,10 +8,9 @@ unexpired certificate on ``today`` (taken explicitly, so pages, the API, the CLI
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
@@ -35,11 +34,11 @@ from storefront.extensions import db
 from storefront.inventory.models import LocationKind, StockLevel, StockLocation
 
 
-@dataclass(frozen=True)
-class ProductCard:
-    """What a list shows of one product: stars are those of its active certificate. Frozen: a
-    card is also the key of its HTML (catalog.routes.product_card). Its fields are columns of
-    the listing read model (CARD_COLUMNS), in this order."""
+class ProductCard(NamedTuple):
+    """What a list shows of one product: stars are those of its active certificate. A tuple
+    (made from a row at C speed, hashed as one): a card is also the key of its HTML
+    (catalog.routes.product_card) and part of its list's. Its fields are columns of the listing
+    read model (CARD_COLUMNS), in this order."""
 
     product_id: int
     code: str
@@ -142,4 +141,4 @@ def listed_cards(today: date | BindParameter[date]) -> Select:
 
 def to_card(row: Sequence[Any]) -> ProductCard:
     """A row of listed_cards as a card."""
-    return ProductCard(*row)
+    return ProductCard._make(row)

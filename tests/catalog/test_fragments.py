@@ -6,6 +6,7 @@ show what is no longer true, nor one visitor's choice to another. Requests are m
 test's own app context: each has its own, as on a server."""
 
 import re
+from typing import NamedTuple
 
 import pytest
 from flask import render_template_string
@@ -198,6 +199,18 @@ def test_a_key_holds_every_field_of_what_is_not_frozen():
     same.ignored.append("nhom")
     assert key_of(filters) != key_of(same)
     assert key_of(filters) != key_of(CatalogFilters(q="sam", ignored=["sao"], page=2))
+
+
+def test_a_named_tuple_is_its_own_key_and_one_holding_a_list_is_refused():
+    class Held(NamedTuple):
+        name: str
+        words: object
+
+    card = Held("Sâm", ("sam",))
+    assert key_of([card]) == (card,)
+    assert key_of([card]) != key_of([Held("Sâm", ("sam", "day"))])
+    with pytest.raises(TypeError):  # never a key that misses a change of the list
+        hash(key_of([Held("Sâm", ["sam"])]))
 
 
 def _main(html: str) -> str:

@@ -60,11 +60,22 @@ def key_of(value: object) -> Hashable:
     by its fields (all of them: a field added later is part of the key without anyone
     remembering). A named tuple is its own key (what it holds must be hashable: a list or a
     mutable dataclass in it fails loudly when the key is hashed, never silently)."""
-    if type(value) is list or type(value) is tuple:
-        return tuple(key_of(item) for item in value)
-    if is_dataclass(value) and not value.__dataclass_params__.frozen:
-        return (type(value), *(key_of(getattr(value, f.name)) for f in fields(value)))
-    return value
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return tuple([key_of(item) for item in value])
+    names = _unfrozen_fields(kind)
+    if names is None:
+        return value
+    return (kind, *[key_of(getattr(value, name)) for name in names])
+
+
+@cache
+def _unfrozen_fields(kind: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass that is not frozen (None for anything else), looked up
+    once per class: asking ``dataclasses.fields`` for every value was most of a list's key."""
+    if is_dataclass(kind) and not kind.__dataclass_params__.frozen:
+        return tuple(f.name for f in fields(kind))
+    return None
 
 
 def key_of_rows(*rows: object) -> Hashable:

@@ -74,15 +74,15 @@ def product(code: str):
 
 @bp.app_template_global("product_content")
 def product_content(
-    view: product_pages.ProductView, preview: link_preview.ProductPreview
+    view: product_pages.ProductView, preview: link_preview.ProductPreview, fee_line: Markup
 ) -> Markup:
     """A product page's content, made once per process for everything it shows: every column
     of the product, its producer, pictures and certificates, the stock shown, the notices, the
     place's name and the day (states of certificates). The visitor's own parts are made for
-    each request: the delivery fee line (their province) and the form token."""
+    each request: the delivery fee line (their province; made by delivery's ``fee_line``,
+    which the page's template passes in) and the form token."""
     product, today = view.product, clock.today()
     place = place_name(product.region, today)
-    fee_line = Markup(render_template("delivery/_fee_line.html", product=product))
     key = (
         key_of_rows(product, product.producer, product.images, view.history),
         key_of((view.online_available, view.showrooms, view.notices)),

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, or_, select
 
@@ -56,8 +56,10 @@ def provinces(today: date) -> list[Region]:
     return sorted(rows, key=sort_key)
 
 
-@dataclass(frozen=True)
-class ProvinceChoice:
+class ProvinceChoice(NamedTuple):
+    """A province in a select box (a named tuple: the product page keys its fee line by the
+    whole list, which hashes in C)."""
+
     id: int
     name: str
 

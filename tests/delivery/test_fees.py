@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
-from storefront.delivery import fees
+from storefront.delivery import fees, rules
 from storefront.delivery.models import DeliveryRate, Zone
 from storefront.extensions import db
 from storefront.orders.models import Order
@@ -131,6 +131,47 @@ def test_the_product_page_says_the_fee_and_days_to_the_chosen_province(client, a
     assert "<html" not in fragment.text
     assert "Thành phố Hà Nội" in fragment.text
     assert "38.000" in fragment.text
+
+
+def test_each_visitor_sees_the_fee_line_of_their_own_province_and_a_new_fee_at_once(
+    client, app, app_ctx
+):
+    units = load_units()
+    set_bands()
+    kora = make_producer("KORA", "Kora", region=kon_tum_district())
+    product = make_product("Sâm dây", producer=kora, stock=3, shipping_weight_grams=400)
+    page = f"/san-pham/{product.code}"
+    client.get("/giao-hang/chon", query_string={"province": units["VN-51"].id})
+    other = app.test_client()
+    other.get("/giao-hang/chon", query_string={"province": units["VN-01"].id})
+    same_fee = app.test_client()  # another province at the same fee as Hà Nội
+    same_fee.get("/giao-hang/chon", query_string={"province": units["VN-79"].id})
+    newcomer = app.test_client()
+
+    def line(visitor) -> str:
+        return re.search(r'<div class="delivery-line".*?</div>', visitor.get(page).text, re.S)[0]
+
+    mine, theirs, nobodys = line(client), line(other), line(newcomer)
+    assert "Quảng Ngãi: 20.000" in mine
+    assert f'<option value="{units["VN-51"].id}" selected>' in mine
+    assert "Thành phố Hà Nội: 38.000" in theirs
+    assert f'<option value="{units["VN-01"].id}" selected>' in theirs
+    assert "Hồ Chí Minh: 38.000" in line(same_fee)
+    assert "delivery-fee" not in nobodys
+    assert " selected>" not in nobodys
+    assert f'name="next" value="{page}"' in nobodys
+
+    office = make_user(role="office")
+    rules.set_rate(office, rules.RateFields("province", 1000, 25_000, 1, 2))
+    db.session.commit()
+    assert "Quảng Ngãi: 25.000" in line(client)
+    swapped = client.get(
+        "/giao-hang/chon",
+        query_string={"province": units["VN-51"].id, "code": product.code},
+        headers={"HX-Request": "true"},
+    ).text
+    assert "Quảng Ngãi: 25.000" in swapped
+    assert f'name="next" value="{page}"' in swapped  # the product's page, not this address
 
 
 def test_the_cart_totals_goods_and_delivery_to_the_chosen_province(client, app_ctx):

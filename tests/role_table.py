@@ -166,6 +166,14 @@ TABLE = {
     ),
     "cart.show": ("GET", "/gio-hang", None, PUBLIC),
     "delivery.choose_province": ("GET", "/giao-hang/chon?province=VN-01", None, {"*": 302}),
+    "delivery.saved_addresses": ("GET", "/tai-khoan/dia-chi", None, {"*": 200, "anonymous": LOGIN}),
+    # Nobody has an address 999: every signed-in visitor is told it is not theirs.
+    "delivery.forget_address": (
+        "POST",
+        "/tai-khoan/dia-chi/999/xoa",
+        None,
+        {"*": 404, "anonymous": LOGIN},
+    ),
     "orders.delivery_choice": ("GET", "/thanh-toan/giao-den?province=VN-01", None, PUBLIC),
     "office.delivery_rates": ("GET", "/office/giao-hang", None, OFFICE_ONLY),
     "office.delete_delivery_rate": (

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from storefront.clock import utcnow
 from storefront.delivery.models import SavedAddress
+from storefront.domain import NotFound
 from storefront.extensions import db
 
 SHOWN = 5  # the most recently used addresses offered at checkout
 
 
-def saved_for(user_id: int | None) -> list[SavedAddress]:
+def saved_for(user_id: int | None, limit: int | None = SHOWN) -> list[SavedAddress]:
+    """The customer's saved addresses, the most recently used first (``limit=None``: all)."""
     if user_id is None:
         return []
     return list(
@@ -19,7 +22,7 @@ def saved_for(user_id: int | None) -> list[SavedAddress]:
             select(SavedAddress)
             .where(SavedAddress.user_id == user_id)
             .order_by(SavedAddress.last_used_at.desc(), SavedAddress.id.desc())
-            .limit(SHOWN)
+            .limit(limit)
         )
     )
 
@@ -64,3 +67,13 @@ def remember(
     saved.last_used_at = utcnow()
     db.session.flush()
     return saved
+
+
+def forget(user_id: int, address_id: int) -> None:
+    """The customer no longer wants the address kept: it is deleted (orders keep their own copy
+    of where they went). Someone else's address, or one already gone, is not found."""
+    saved = get_saved(user_id, address_id)
+    if saved is None:
+        raise NotFound(_("That address is not among your saved addresses."))
+    db.session.delete(saved)
+    db.session.flush()

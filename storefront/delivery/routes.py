@@ -1,22 +1,26 @@
 """The province a shopper wants goods delivered to (product page, cart), and what the templates
-ask of delivery: the fee line of a product, the address as written on a parcel."""
+ask of delivery: the fee line of a product, the address as written on a parcel; the customer's
+saved addresses, which they may forget."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import redirect, request, session, url_for
-from flask_login import current_user
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from storefront import clock
 from storefront.catalog.models import Product
-from storefront.delivery import bp, fees, places
+from storefront.delivery import addresses, bp, fees, places
+from storefront.delivery.forms import AddressActionForm
 from storefront.extensions import db
 from storefront.fragments import macro_fragment
 from storefront.links import safe_next
 from storefront.register.models import Region
+from storefront.submissions import carry_out_flashed
 
 
 @dataclass(frozen=True)
@@ -72,3 +76,25 @@ def choose_province():
         if product is not None:
             return fee_line(product)
     return redirect(safe_next(request.args.get("next"), url_for("cart.show")))
+
+
+@bp.get("/tai-khoan/dia-chi")
+@login_required
+def saved_addresses():
+    """The addresses the customer had goods delivered to (offered again at checkout), each with
+    a button to forget it."""
+    return render_template(
+        "delivery/saved_addresses.html",
+        saved=addresses.saved_for(current_user.id, limit=None),
+        form=AddressActionForm(),
+    )
+
+
+@bp.post("/tai-khoan/dia-chi/<int:address_id>/xoa")
+@login_required
+def forget_address(address_id: int):
+    if carry_out_flashed(
+        AddressActionForm(), lambda: addresses.forget(current_user.id, address_id)
+    ):
+        flash(_("The address is no longer kept."), "success")
+    return redirect(url_for(".saved_addresses"))

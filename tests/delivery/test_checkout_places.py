@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from storefront.delivery.models import SavedAddress
 from storefront.extensions import db
 from storefront.orders import services
 from storefront.orders.models import Order, OrderStatus
@@ -107,6 +108,44 @@ def test_a_returning_customer_picks_a_saved_address(client, app_ctx, auth):
     saved_id = re.search(r"dia_chi=(\d+)", page)[1]
     other = client.get(f"/thanh-toan?dia_chi={saved_id}").text
     assert "Nguyễn Huệ" not in other
+
+
+def test_a_customer_forgets_a_saved_address_and_nobody_else_can(client, app_ctx, auth):
+    units = load_units()
+    customer = make_user()
+    auth.login(customer)
+    product = make_product(stock=5)
+    add_to_cart(client, product)
+    placed = checkout(
+        client,
+        name="Trần Văn Bình",
+        province=units["VN-79"].id,
+        commune="Phường Sài Gòn",
+        address="8 Nguyễn Huệ",
+    )
+    assert placed.status_code == 302
+    listed = client.get("/tai-khoan/dia-chi").text
+    assert "8 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh" in listed
+    saved = db.session.scalar(select(SavedAddress))
+    assert f'action="/tai-khoan/dia-chi/{saved.id}/xoa"' in listed
+
+    auth.logout()
+    auth.login(make_user())
+    assert client.post(f"/tai-khoan/dia-chi/{saved.id}/xoa").status_code == 404
+    assert "Nguyễn Huệ" not in client.get("/tai-khoan/dia-chi").text
+    assert db.session.scalar(select(func.count()).select_from(SavedAddress)) == 1
+
+    auth.logout()
+    auth.login(customer)
+    forgotten = client.post(f"/tai-khoan/dia-chi/{saved.id}/xoa", follow_redirects=True)
+    assert forgotten.status_code == 200
+    assert "Đã xoá địa chỉ." in forgotten.text
+    assert "Nguyễn Huệ" not in forgotten.text
+    assert db.session.scalar(select(func.count()).select_from(SavedAddress)) == 0
+    assert the_order().address_line == "8 Nguyễn Huệ"  # the order keeps where it went
+    add_to_cart(client, product)
+    assert "Nguyễn Huệ" not in client.get("/thanh-toan").text
+    assert client.post(f"/tai-khoan/dia-chi/{saved.id}/xoa").status_code == 404
 
 
 def test_pick_up_offers_only_showrooms_holding_every_item(client, app_ctx):

@@ -1,6 +1,7 @@
 """Names people read for the register's codes (groups, legal forms, levels, states), translated.
 Templates write no status name themselves: they take it from here (see register)."""
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 GROUP_NAMES = {
@@ -154,6 +155,13 @@ NOTICE_NAMES = {
 }
 
 
+def notice_in_vietnamese(notice: str) -> str:
+    """A notice's legal Vietnamese wording whatever language the page is in: the counter's slip
+    (printed or sent) is always in Vietnamese."""
+    with force_locale("vi"):
+        return str(NOTICE_TEXTS[notice])
+
+
 def register(app) -> None:
     """The names as Jinja globals: every template and macro (also one imported without
     context) reads them, and no page pays a context processor for them."""
@@ -176,5 +184,6 @@ def register(app) -> None:
             "NOTICE_NAMES": NOTICE_NAMES,
             "ZONE_NAMES": ZONE_NAMES,
             "NOTICE_TEXTS": NOTICE_TEXTS,
+            "notice_in_vietnamese": notice_in_vietnamese,
         }
     )

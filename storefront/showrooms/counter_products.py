@@ -17,6 +17,7 @@ from storefront.accounts.models import User
 from storefront.catalog import search
 from storefront.catalog.cards import listed_clause
 from storefront.catalog.models import Certificate, CertificateStatus, Product, ReviewStatus
+from storefront.catalog.notices import notices_for
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.inventory import services as stock
@@ -42,6 +43,7 @@ class CounterProduct:
     producer_name: str
     available: int  # at this showroom
     image: str | None  # stored picture name, without size
+    notices: list[str]  # catalog.notices: the law's notices (alcohol: check the buyer's age)
 
 
 def scan(actor: User, text: str, own_hosts: set[str], today: date) -> CounterProduct | ScanKey:
@@ -110,6 +112,7 @@ def _counter_product(product: Product, certificate: Certificate, available: int)
         producer_name=product.producer.name,
         available=available,
         image=product.images[0].filename if product.images else None,
+        notices=notices_for(product),
     )
 
 

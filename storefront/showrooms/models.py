@@ -147,6 +147,8 @@ class SaleLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
     line_total_vnd: Mapped[int] = mapped_column(Integer)
     returned_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The product's notices (catalog ProductNotice values, space-separated) when it was sold.
+    notices: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     sale: Mapped[Sale] = relationship(back_populates="lines")
 

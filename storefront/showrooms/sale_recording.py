@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.models import User
+from storefront.catalog.notices import notices_for
 from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.formatting import format_moment
@@ -92,6 +93,7 @@ def record_sale(
                 unit_price_vnd=line.product.price_vnd,
                 quantity=line.quantity,
                 line_total_vnd=line.total,
+                notices=" ".join(notices_for(line.product)),
             )
             for line in lines
         ],

@@ -14,6 +14,7 @@ from storefront import qr_codes
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.inventory import services as inventory
+from storefront.register.models import Showroom
 from storefront.showrooms.models import Sale
 from tests.browser.counter import (
     TABLET,
@@ -32,6 +33,7 @@ from tests.browser.pages import (
     SCREENSHOT_DIR,
     overflow,
 )
+from tests.factories import stock_at_showroom
 
 try:  # without Playwright, conftest.py skips (or fails) every test here with the reason
     from playwright.sync_api import expect
@@ -87,6 +89,41 @@ def test_a_keyboard_wedge_scanner_rings_up_a_sale_paid_in_cash(
         printable = page.request.get(live_server.url(f"/pos/sales/{number}/receipt"))
         assert printable.status == 200
         assert "Tiền thối lại" in printable.text()
+    finally:
+        context.close()
+    assert real_problems(page_problems) == []
+
+
+def test_a_rice_wine_at_the_counter_says_it_is_not_for_persons_under_18(
+    live_server, shelf, browser, page_problems
+):
+    """The demo's rule on rice wines (the office's notices): the cashier sees it on the line
+    and the customer's slip prints its legal Vietnamese wording."""
+    with live_server.app.app_context():
+        wine = db.session.scalar(
+            select(Product).where(Product.subgroup == "Rượu").order_by(Product.code)
+        )
+        stock_at_showroom(wine, db.session.get(Showroom, shelf.showroom_id), 2)
+        db.session.commit()
+        code = wine.code
+        db.session.remove()
+    context, page = watched_page(browser, TABLET, page_problems)
+    try:
+        open_counter(page, live_server)
+        page.locator("#scan").focus()
+        scanner_types(page, code)
+        expect(line(page, code).locator(".pos-line-notices")).to_have_text(
+            "Không bán cho người dưới 18 tuổi."
+        )
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / "pos-notice-line-1024.png"))
+        page.locator("#cash-given").fill("10.000.000")
+        page.locator("#complete-cash").click()
+        expect(page.locator("#receipt")).to_have_attribute("data-state", "recorded")
+        expect(page.locator("#receipt-lines .receipt-notice")).to_have_text(
+            "Không bán cho người dưới 18 tuổi."
+        )
+        page.screenshot(path=str(SCREENSHOT_DIR / "pos-notice-1024.png"), full_page=True)
     finally:
         context.close()
     assert real_problems(page_problems) == []

@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from storefront.catalog.models import ProductNoticeRule
 from storefront.extensions import db
 from storefront.inventory import services as inventory
 from storefront.orders.models import Order
 from storefront.outbox.models import OutboxMessage
 from storefront.showrooms import pickups, transfers
-from storefront.showrooms.models import Sale
+from storefront.showrooms.models import Sale, SaleLine
 from tests.factories import make_product, make_user
 from tests.showrooms.helpers import open_shift, place_pickup
 
@@ -310,6 +311,33 @@ def test_a_slip_is_sent_by_e_mail_or_sms_through_the_outbox(staff_x, client):
     assert refused.status_code == 422
     assert refused.json["message"]
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2
+
+
+def test_the_law_s_notice_goes_with_a_counter_sale_to_its_line_receipt_and_slip(staff_x, client):
+    # Tea is made an alcohol here: the office's rule on its group.
+    rule = ProductNoticeRule(group=staff_x.tea.group, subgroup=None, notice="adults_only")
+    db.session.add(rule)
+    db.session.commit()
+    scanned = client.get("/pos/api/scan?code=TEA234", headers=JSON).json["product"]
+    assert scanned["notices"] == ["adults_only"]
+    config = json.loads(
+        re.search(r'id="pos-config">(.*?)</script>', client.get("/pos/").text, re.S)[1]
+    )
+    assert config["notices"]["adults_only"] == "Not for sale to persons under 18."
+    assert 'class="pos-line-notices' in client.get("/pos/").text
+
+    number = post_sale(client).json["number"]
+    assert db.session.scalar(select(SaleLine.notices)) == "adults_only"
+    # The rule goes; the sale keeps what it was sold with.
+    db.session.delete(rule)
+    db.session.commit()
+    legal = "Không bán cho người dưới 18 tuổi."
+    assert legal in client.get(f"/pos/sales/{number}/receipt").text  # Vietnamese on an English page
+    assert "Not for sale to persons under 18." in client.get(f"/pos/sales/{number}").text
+    client.post(f"/pos/sales/{number}/send", data={"to": "khach@example.vn"}, headers=JSON)
+    slip = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "pos_slip"))
+    assert legal in slip.body_text
+    assert client.get("/pos/api/scan?code=TEA234", headers=JSON).json["product"]["notices"] == []
 
 
 def test_the_receipt_page_prints_the_slip_on_the_roll_asked_for(staff_x, client):

@@ -339,6 +339,18 @@ function render() {
       item.querySelector(".pos-line-price").textContent =
         `${vnd(line.product.price_vnd)} / ${line.product.unit}`;
       item.querySelector(".pos-line-source").textContent = text[line.source] || "";
+      // The law's notices (alcohol: check the buyer's age), as the product page shows them.
+      const notices = line.product.notices || [];
+      const noticeList = item.querySelector(".pos-line-notices");
+      noticeList.hidden = notices.length === 0;
+      noticeList.replaceChildren(
+        ...notices.map((notice) => {
+          const shown = document.createElement("li");
+          shown.className = `product-notice notice-${notice}`;
+          shown.textContent = config.notices[notice] || notice;
+          return shown;
+        }),
+      );
       item.querySelector(".pos-line-count").textContent = line.quantity;
       item.querySelector(".pos-line-total").textContent = vnd(line.product.price_vnd * line.quantity);
       const [less, more] = item.querySelectorAll("button.step");
@@ -499,6 +511,13 @@ function showReceipt(record, answer) {
       const row = document.createElement("tr");
       const what = document.createElement("td");
       what.textContent = `${line.quantity} × ${line.product.name}`;
+      // The law's notices in their Vietnamese wording, as the printed receipt page has them.
+      for (const notice of line.product.notices || []) {
+        const said = document.createElement("span");
+        said.className = "receipt-small receipt-notice";
+        said.textContent = config.slip_notices[notice] || notice;
+        what.append(document.createElement("br"), said);
+      }
       const amount = document.createElement("td");
       amount.textContent = vnd(line.product.price_vnd * line.quantity);
       row.append(what, amount);

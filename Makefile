@@ -85,6 +85,7 @@ scaleout: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .  # one layout: `ruff format .` writes it
 	$(BIN)/lint-imports --no-cache  # the layers in pyproject.toml
 	$(BIN)/mypy  # the service modules' signatures ([tool.mypy] in pyproject.toml)
 

@@ -133,4 +133,3 @@ def warehouse_state(product) -> tuple[tuple[int, int], int]:
         )
     ).one()
     return tuple(row), stock.ledger_sum(product.id, location)
-

@@ -340,7 +340,9 @@ def test_a_request_for_another_host_gets_the_shops_400_page(production):
     for refused in (
         client.get("/", base_url="http://evil.example"),
         client.get("/", headers={"X-Forwarded-Host": "evil.example"}, base_url=PUBLIC_ORIGIN),
-        client.post("/quen-mat-khau", data={"identifier": "a@b.vn"}, base_url="http://evil.example"),
+        client.post(
+            "/quen-mat-khau", data={"identifier": "a@b.vn"}, base_url="http://evil.example"
+        ),
         client.get("/", headers={"Host": "ocop.example.vn.evil.example"}),
         client.get("/", headers={"Host": "evil.example\\@ocop.example.vn"}),
     ):

@@ -58,7 +58,5 @@ def test_synthetic_products_have_stock_shelves_and_certificate_history(runner, a
     )
     assert 40 < superseded < 200
     # A shelf filter finds products on that showroom's shelf.
-    page = listing.list_products(
-        listing.CatalogFilters(showroom=showrooms[0].code), today(), 10
-    )
+    page = listing.list_products(listing.CatalogFilters(showroom=showrooms[0].code), today(), 10)
     assert page.total > 0

@@ -169,7 +169,9 @@ def forgot_password():
 @bp.route("/quen-mat-khau/ma", methods=["GET", "POST"])
 @limiter.limit(_rate("RESET_RATE_LIMIT"), methods=["POST"])
 @limiter.limit(
-    _rate("SMS_CODE_TRY_RATE_LIMIT"), key_func=_per_number, exempt_when=_no_number,
+    _rate("SMS_CODE_TRY_RATE_LIMIT"),
+    key_func=_per_number,
+    exempt_when=_no_number,
     methods=["POST"],
 )
 def reset_with_code():

@@ -54,5 +54,3 @@ def rate_limit_in_words(limit: str) -> str:
         else:
             parts.append(str(item))
     return ", ".join(parts)
-
-

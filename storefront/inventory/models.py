@@ -105,9 +105,7 @@ class StockMovement(db.Model):
     reference: Mapped[str | None] = mapped_column(String(64))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(
-        UtcDateTime, default=utcnow, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
     location: Mapped[StockLocation] = relationship()
 

@@ -39,6 +39,9 @@ def summary(today: date) -> Summary:
         select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
     ).all()
     return Summary(
-        list(pending), expiring(today, 90), programme_kpis(today), [describe(e) for e in recent],
+        list(pending),
+        expiring(today, 90),
+        programme_kpis(today),
+        [describe(e) for e in recent],
         plan_in_force(today),
     )

@@ -42,9 +42,7 @@ def kpi_report(plan: ProgrammePlan, today: date) -> KpiReport:
     rows = sorted(
         db.session.execute(
             select(Product, Certificate)
-            .join(
-                Certificate, and_(active_certificate_join(as_of), Certificate.issued_on <= as_of)
-            )
+            .join(Certificate, and_(active_certificate_join(as_of), Certificate.issued_on <= as_of))
             .options(joinedload(Product.producer))
         ).all(),
         key=lambda r: (-r.Certificate.stars, r.Product.group, sort_key(r.Product.name)),

@@ -108,9 +108,7 @@ def coordinates_text(showroom: Showroom) -> str:
 
 def list_showrooms() -> list[Showroom]:
     showrooms = db.session.scalars(select(Showroom).options(joinedload(Showroom.region)))
-    return sorted(
-        showrooms, key=lambda s: (not s.active, s.level != "province", sort_key(s.name))
-    )
+    return sorted(showrooms, key=lambda s: (not s.active, s.level != "province", sort_key(s.name)))
 
 
 def get_showroom(code: str) -> Showroom:

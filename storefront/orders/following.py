@@ -122,4 +122,3 @@ def buy_again(order: Order, cart: Cart, today: date) -> BoughtAgain:
             continue
         result.added.append(line.product_name)
     return result
-

@@ -164,9 +164,7 @@ def _close_when_all_back(order: Order, actor: Actor) -> None:
     """No part left out: the order ends, cancelled if it was never paid, else refunded."""
     if order.status in transitions.FINAL:
         return
-    if not all(
-        part.status in (PartStatus.RETURNED, PartStatus.CANCELLED) for part in order.parts
-    ):
+    if not all(part.status in (PartStatus.RETURNED, PartStatus.CANCELLED) for part in order.parts):
         return
     target = OrderStatus.CANCELLED if order.paid_at is None else OrderStatus.REFUNDED
     if transitions.order_allows(order.status, target, actor.role):

@@ -22,15 +22,31 @@ PLACEHOLDER = "{code}"
 MAX_TEMPLATE = 500
 # The five big carriers and their public tracking pages (the migration seeds the same rows).
 DEFAULT_CARRIERS = (
-    ("ghn", "GHN (Giao Hàng Nhanh)", "https://donhang.ghn.vn/?order_code={code}",
-     "giao hang nhanh,ghn express"),
+    (
+        "ghn",
+        "GHN (Giao Hàng Nhanh)",
+        "https://donhang.ghn.vn/?order_code={code}",
+        "giao hang nhanh,ghn express",
+    ),
     ("ghtk", "GHTK (Giao Hàng Tiết Kiệm)", "https://i.ghtk.vn/{code}", "giao hang tiet kiem"),
-    ("viettelpost", "Viettel Post",
-     "https://viettelpost.com.vn/tra-cuu-hanh-trinh-don/?key={code}", "vtp,viettel"),
-    ("vnpost", "VNPost (Bưu điện)", "https://vnpost.vn/tra-cuu-hanh-trinh/buu-pham?key={code}",
-     "vietnam post,buu dien,ems"),
-    ("jt", "J&T Express", "https://jtexpress.vn/vi/tracking?type=track&billcode={code}",
-     "j&t,jt express,jnt"),
+    (
+        "viettelpost",
+        "Viettel Post",
+        "https://viettelpost.com.vn/tra-cuu-hanh-trinh-don/?key={code}",
+        "vtp,viettel",
+    ),
+    (
+        "vnpost",
+        "VNPost (Bưu điện)",
+        "https://vnpost.vn/tra-cuu-hanh-trinh/buu-pham?key={code}",
+        "vietnam post,buu dien,ems",
+    ),
+    (
+        "jt",
+        "J&T Express",
+        "https://jtexpress.vn/vi/tracking?type=track&billcode={code}",
+        "j&t,jt express,jnt",
+    ),
 )
 
 

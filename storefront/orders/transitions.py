@@ -67,9 +67,7 @@ def order_allows(
     if role not in ORDER_TRANSITIONS.get((from_status, to_status), frozenset()):
         return False
     return not (
-        to_status == O.CANCELLED
-        and role in CANCEL_ENDS_AT_SHIPPING
-        and part_statuses & PARTS_SENT
+        to_status == O.CANCELLED and role in CANCEL_ENDS_AT_SHIPPING and part_statuses & PARTS_SENT
     )
 
 

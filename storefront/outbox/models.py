@@ -1,5 +1,6 @@
 """The transactional outbox: every e-mail and text message (SMS) the shop sends, from the moment
 it is decided."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -190,15 +190,21 @@ def _attempt(
         if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
             message.status, message.next_attempt_at = OutboxStatus.FAILED, None
             report.failed += 1
-            log.error("Message %s to %s failed for good: %s", message.id, message.recipient,
-                      message.error)
+            log.error(
+                "Message %s to %s failed for good: %s", message.id, message.recipient, message.error
+            )
         else:
             message.status = OutboxStatus.PENDING
             message.next_attempt_at = now + backoff(message.attempts, config)
             report.retrying += 1
-            log.warning("Message %s to %s failed (attempt %d), retried at %s: %s", message.id,
-                        message.recipient, message.attempts, message.next_attempt_at,
-                        message.error)
+            log.warning(
+                "Message %s to %s failed (attempt %d), retried at %s: %s",
+                message.id,
+                message.recipient,
+                message.attempts,
+                message.next_attempt_at,
+                message.error,
+            )
     else:
         message.status, message.sent_at = OutboxStatus.SENT, utcnow()
         message.error, message.next_attempt_at = None, None

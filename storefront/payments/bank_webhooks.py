@@ -219,13 +219,23 @@ def _settle(transfer: IncomingTransfer) -> tuple[Payment, bool]:
     reason = _why_not(order, transfer.amount)
     if reason is not None:
         payment = record_unmatched_payment(
-            order, transfer.amount, PaymentMethod.BANK_TRANSFER, reason=reason,
-            recorded_by=by, reference=reference, note=note,
+            order,
+            transfer.amount,
+            PaymentMethod.BANK_TRANSFER,
+            reason=reason,
+            recorded_by=by,
+            reference=reference,
+            note=note,
         )
         return payment, False
     payment = record_payment(
-        order, transfer.amount, PaymentMethod.BANK_TRANSFER,
-        recorded_by=by, reference=reference, note=note, by_system=True,
+        order,
+        transfer.amount,
+        PaymentMethod.BANK_TRANSFER,
+        recorded_by=by,
+        reference=reference,
+        note=note,
+        by_system=True,
     )
     return payment, True
 

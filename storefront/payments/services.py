@@ -72,15 +72,33 @@ def record_cash_at_pickup(order: Order, *, recorded_by: str) -> Payment:
     caller makes in the same transaction. Once only."""
     if order.payment_method != PaymentMethod.CASH_AT_PICKUP or order.paid_at is not None:
         raise PaymentError(_("%(number)s is not waiting for cash.", number=order.number))
-    return _keep_payment(order, order.total_vnd, PaymentMethod.CASH_AT_PICKUP,
-                         recorded_by=recorded_by, note="Tiền mặt khi nhận hàng")
+    return _keep_payment(
+        order,
+        order.total_vnd,
+        PaymentMethod.CASH_AT_PICKUP,
+        recorded_by=recorded_by,
+        note="Tiền mặt khi nhận hàng",
+    )
 
 
-def _keep_payment(order: Order, amount: int, method: str, *, recorded_by: str,
-                  reference: str | None = None, note: str | None = None) -> Payment:
+def _keep_payment(
+    order: Order,
+    amount: int,
+    method: str,
+    *,
+    recorded_by: str,
+    reference: str | None = None,
+    note: str | None = None,
+) -> Payment:
     """The one way money is written down: a Payment row, and the order's paid time."""
-    payment = Payment(order_id=order.id, method=method, amount_vnd=amount, reference=reference,
-                      recorded_by=recorded_by, note=note)
+    payment = Payment(
+        order_id=order.id,
+        method=method,
+        amount_vnd=amount,
+        reference=reference,
+        recorded_by=recorded_by,
+        note=note,
+    )
     db.session.add(payment)
     if order.paid_at is None:
         order.paid_at = payment.created_at = utcnow()
@@ -274,7 +292,11 @@ def named_order(content: str) -> tuple[bool, Order | None]:
 
 def _keep_statement_row(order: Order, amount: int, content: str, reason: str, by: str) -> None:
     record_unmatched_payment(
-        order, amount, PaymentMethod.BANK_TRANSFER, reason=reason, recorded_by=by,
+        order,
+        amount,
+        PaymentMethod.BANK_TRANSFER,
+        reason=reason,
+        recorded_by=by,
         note=content[:200],
     )
 

@@ -184,8 +184,13 @@ def test_screenshots_of_my_orders_the_timeline_and_the_review_queue(
         order = db.session.scalar(select(Order).where(Order.number == cod.number))
         part = order.parts[0]
         office = orders.Actor("office", "VP OCOP")
-        orders.change_part(part, PartStatus.SHIPPED, office, carrier="Viettel Post",
-                           tracking_number="VTP20261130001")
+        orders.change_part(
+            part,
+            PartStatus.SHIPPED,
+            office,
+            carrier="Viettel Post",
+            tracking_number="VTP20261130001",
+        )
         db.session.commit()
     _sepay(live_server, transfer.number, _total(live_server, transfer.number), 880100)
     _sepay(live_server, waiting.number, 10_000, 880101)  # too little: kept for review

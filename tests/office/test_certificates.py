@@ -139,9 +139,12 @@ def test_a_2021_decision_is_stored_as_expired_history(officer):
     db.session.refresh(current)
     assert current.status == "active"  # history does not touch the certificate in force
     assert product_pages.verify(product.code, TODAY).certificate.id == current.id
-    assert db.session.scalar(
-        select(AuditEntry.action).where(AuditEntry.subject.contains(product.code))
-    ) == "certificate.recorded_history"
+    assert (
+        db.session.scalar(
+            select(AuditEntry.action).where(AuditEntry.subject.contains(product.code))
+        )
+        == "certificate.recorded_history"
+    )
 
 
 def test_a_decision_older_than_the_active_one_is_history_replaced_by_it(officer):

@@ -125,9 +125,7 @@ def test_the_order_page_links_each_parcel_to_its_carriers_tracking_page(client, 
     assert "Kora Group" in timeline
 
 
-def test_the_office_edits_a_tracking_page_and_a_bad_one_is_refused(
-    client, auth, shop, buyer
-):
+def test_the_office_edits_a_tracking_page_and_a_bad_one_is_refused(client, auth, shop, buyer):
     ginseng, _ = shop
     auth.login(buyer)
     add_to_cart(client, ginseng, 1)

@@ -14,8 +14,6 @@ from tests.factories import make_producer, make_product, make_user
 CANCEL_BUTTON = "/huy"
 
 
-
-
 def _returns_in_ledger(product) -> int:
     return db.session.scalar(
         select(func.count(StockMovement.id)).filter_by(

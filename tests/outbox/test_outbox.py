@@ -77,8 +77,8 @@ def test_a_failed_delivery_is_retried_with_backoff_then_marked_failed(app, app_c
     first = _reload(message.id)
     assert (first.status, first.attempts) == (OutboxStatus.PENDING, 1)
     assert "Connection" in first.error
-    assert start + timedelta(seconds=60) <= first.next_attempt_at <= utcnow() + timedelta(
-        seconds=60
+    assert (
+        start + timedelta(seconds=60) <= first.next_attempt_at <= utcnow() + timedelta(seconds=60)
     )
 
     # Not due yet: nobody tries.

@@ -372,6 +372,8 @@ TABLE = {
         {"decision": "approve"},
         office(302),
     ),
+    # An empty form: the office is told what is missing (400); nobody else gets that far.
+    "office.product_texts": ("POST", "/office/products/{product_a}/texts", {}, office(400)),
     "office.product_listing": (
         "POST",
         "/office/products/{product_a}/listing",

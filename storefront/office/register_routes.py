@@ -9,6 +9,7 @@ from storefront.audit.reading import describe
 from storefront.audit.services import AuditFilters, search
 from storefront.catalog import notices as catalog_notices
 from storefront.catalog.models import Certificate, CertificateStatus
+from storefront.catalog.pricing import ChangedMeanwhile
 from storefront.extensions import db
 from storefront.formatting import format_day
 from storefront.labels import CERTIFICATE_STATE_NAMES
@@ -27,6 +28,8 @@ from storefront.office.forms import (
     RevokeForm,
 )
 from storefront.office.web import act_and_return, producer_choices, region_choices
+from storefront.producers import products as producer_products
+from storefront.producers.forms import DetailsForm
 from storefront.submissions import carry_out, carry_out_flashed, form_status, messages
 
 
@@ -152,6 +155,7 @@ def _product_page(product, status=200, **forms):
     )
     forms.setdefault("reason_form", ReasonForm(formdata=None))
     forms.setdefault("scan_form", DecisionScanForm(formdata=None, prefix="scan"))
+    forms.setdefault("details_form", DetailsForm.of(product))
     history = [describe(e) for e in search(AuditFilters(q=product.code), limit=50)]
     return render_template(
         "office/product.html",
@@ -186,6 +190,32 @@ def product(code: str):
     changed_meanwhile = fresh.version != version
     form.version.data = fresh.version
     return _product_page(fresh, 409 if changed_meanwhile else 400, form=form)
+
+
+@bp.post("/products/<code>/texts")
+def product_texts(code: str):
+    """What buyers read of a product, corrected by the office (a claim the law does not allow, a
+    wrong weight): the producer's own service, so the same checks and the same audit entry,
+    under the officer's name. Saved by someone else since the form was read: the page again
+    with what was typed and their version to build on (409)."""
+    product = catalogue.get_product(code)
+    form = DetailsForm(prefix="details")
+    try:
+        done = form.validate() and carry_out(
+            form,
+            lambda: producer_products.update_details(
+                current_user, product.id, form.content(), form.version.data
+            ),
+            let_through=(ChangedMeanwhile,),
+        )
+    except ChangedMeanwhile as conflict:
+        form.version.data = conflict.product.version
+        form.description.errors = [conflict.message]
+        return _product_page(conflict.product, 409, details_form=form)
+    if not done:
+        return _product_page(product, form_status(form), details_form=form)
+    flash(_("What buyers read is saved."), "success")
+    return redirect(url_for(".product", code=product.code))
 
 
 @bp.post("/products/<code>/review")

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,7 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from storefront.catalog.models import Product
 from storefront.labels import GROUP_NAMES
+from storefront.producers.products import ProductContent
 
 
 class PriceForm(FlaskForm):
@@ -36,6 +40,19 @@ class DetailsForm(FlaskForm):
         render_kw={"inputmode": "numeric", "maxlength": 6},
     )
     version = IntegerField(validators=[DataRequired()])
+
+    @classmethod
+    def of(cls, product: Product) -> DetailsForm:
+        """The form as it is shown fresh for ``product``."""
+        form = cls(formdata=None, obj=product, prefix="details")
+        form.shipping_weight.data = product.shipping_weight_grams or ""
+        return form
+
+    def content(self) -> ProductContent:
+        """What was typed, for the service to check."""
+        return ProductContent(
+            **{name: self[name].data or "" for name in ProductContent.__dataclass_fields__}
+        )
 
 
 class PictureForm(FlaskForm):

@@ -51,15 +51,9 @@ PRODUCT_FORMS: dict[str, tuple[Callable[[Product], FlaskForm], str]] = {
         ),
         "price",
     ),
-    "details_form": (lambda product: _details_form(product), "description"),
+    "details_form": (DetailsForm.of, "description"),
     "picture_form": (lambda _product: PictureForm(formdata=None, prefix="picture"), "picture"),
 }
-
-
-def _details_form(product: Product) -> DetailsForm:
-    form = DetailsForm(formdata=None, obj=product, prefix="details")
-    form.shipping_weight.data = product.shipping_weight_grams or ""
-    return form
 
 
 def _product_page(product: Product, status: int = 200, **forms):
@@ -116,15 +110,7 @@ def update_details(code: str):
         "details_form",
         form,
         lambda: products.update_details(
-            current_user,
-            product.id,
-            products.ProductContent(
-                **{
-                    name: form[name].data or ""
-                    for name in products.ProductContent.__dataclass_fields__
-                }
-            ),
-            form.version.data,
+            current_user, product.id, form.content(), form.version.data
         ),
         _("The product details are saved."),
     )

@@ -221,6 +221,50 @@ def test_office_pages_create_and_edit_through_forms(office_client):
     assert "Trà hoa vàng" in page.text
 
 
+def test_the_office_corrects_what_buyers_read_and_the_history_names_it(office_client):
+    producer = make_producer("HTX-KR", "HTX KoRa")
+    product = make_product("Cao sâm dây", producer=producer, description="Chữa khỏi mọi bệnh.")
+    page = office_client.get(f"/office/products/{product.code}").text
+    assert 'action="/office/products/' + product.code + '/texts"' in page
+    assert "Chữa khỏi mọi bệnh." in page
+    sent = {
+        "details-unit": "hũ 100g",
+        "details-description": "Cao sâm dây cô đặc.",
+        "details-net_quantity": "100 g",
+        "details-shipping_weight": "250",
+        "details-version": str(product.version),
+    }
+    saved = office_client.post(f"/office/products/{product.code}/texts", data=sent)
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (product.description, product.unit, product.shipping_weight_grams) == (
+        "Cao sâm dây cô đặc.",
+        "hũ 100g",
+        250,
+    )
+    entry = audit("product.details_changed")
+    assert entry.actor_name == "Chị Lan"
+    assert "Chữa khỏi mọi bệnh." in str(entry.before)
+    assert "Cao sâm dây cô đặc." in office_client.get(f"/san-pham/{product.code}").text
+
+    # A form read before that save: refused with the newer text shown, what was typed kept.
+    stale = office_client.post(
+        f"/office/products/{product.code}/texts",
+        data={**sent, "details-description": "Bản cũ hơn."},
+    )
+    assert stale.status_code == 409
+    assert "Bản cũ hơn." in stale.text
+    db.session.expire_all()
+    assert product.description == "Cao sâm dây cô đặc."
+    empty = office_client.post(
+        f"/office/products/{product.code}/texts",
+        data={**sent, "details-unit": "", "details-version": str(product.version)},
+    )
+    assert empty.status_code == 400
+    db.session.expire_all()
+    assert product.unit == "hũ 100g"
+
+
 def test_a_refused_button_says_why_on_the_page_it_returns_to_and_changes_nothing(office_client):
     pending = make_product("Rượu cần", stars=None, review_status="pending")
     url = f"/office/products/{pending.code}/review"

@@ -209,7 +209,7 @@ def product_texts(code: str):
             let_through=(ChangedMeanwhile,),
         )
     except ChangedMeanwhile as conflict:
-        form.version.data = conflict.product.version
+        form.version.data, form.version.raw_data = conflict.product.version, None
         form.description.errors = [conflict.message]
         return _product_page(conflict.product, 409, details_form=form)
     if not done:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -256,6 +258,14 @@ def test_the_office_corrects_what_buyers_read_and_the_history_names_it(office_cl
     assert "Bản cũ hơn." in stale.text
     db.session.expire_all()
     assert product.description == "Cao sâm dây cô đặc."
+    # Sent again from that page, knowingly over the newer text: saved.
+    shown_version = re.search(r'<input[^>]*name="details-version"[^>]*>', stale.text)[0]
+    shown_version = re.search(r'value="(\d+)"', shown_version)[1]
+    assert shown_version == str(product.version)
+    again = {**sent, "details-description": "Bản cũ hơn.", "details-version": shown_version}
+    assert (
+        office_client.post(f"/office/products/{product.code}/texts", data=again).status_code == 302
+    )
     empty = office_client.post(
         f"/office/products/{product.code}/texts",
         data={**sent, "details-unit": "", "details-version": str(product.version)},

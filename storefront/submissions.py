@@ -9,11 +9,17 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import abort, flash
+from flask_wtf import FlaskForm
 
 from storefront.domain import DomainError, NotAllowed, NotFound
 from storefront.extensions import db
 
 T = TypeVar("T")
+
+
+class ButtonForm(FlaskForm):
+    """A button that posts nothing but the CSRF token (forget an address, cancel an order,
+    delete a band): what carry_out_flashed checks before the service is called."""
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from sqlalchemy import select
 from storefront import clock
 from storefront.catalog.models import Product
 from storefront.delivery import addresses, bp, fees, places
-from storefront.delivery.forms import AddressActionForm
 from storefront.extensions import db
 from storefront.fragments import macro_fragment
 from storefront.links import safe_next
 from storefront.register.models import Region
-from storefront.submissions import carry_out_flashed
+from storefront.submissions import ButtonForm, carry_out_flashed
 
 
 @dataclass(frozen=True)
@@ -86,15 +85,13 @@ def saved_addresses():
     return render_template(
         "delivery/saved_addresses.html",
         saved=addresses.saved_for(current_user.id, limit=None),
-        form=AddressActionForm(),
+        form=ButtonForm(),
     )
 
 
 @bp.post("/tai-khoan/dia-chi/<int:address_id>/xoa")
 @login_required
 def forget_address(address_id: int):
-    if carry_out_flashed(
-        AddressActionForm(), lambda: addresses.forget(current_user.id, address_id)
-    ):
+    if carry_out_flashed(ButtonForm(), lambda: addresses.forget(current_user.id, address_id)):
         flash(_("The address is no longer kept."), "success")
     return redirect(url_for(".saved_addresses"))

@@ -10,9 +10,9 @@ from storefront.domain import Refused
 from storefront.labels import ZONE_NAMES
 from storefront.numbers import parse_int, parse_vnd
 from storefront.office import bp
-from storefront.office.forms import CsrfForm, DeliveryRateForm
+from storefront.office.forms import DeliveryRateForm
 from storefront.office.web import act_and_return
-from storefront.submissions import carry_out, form_status
+from storefront.submissions import ButtonForm, carry_out, form_status
 
 
 def _form() -> DeliveryRateForm:
@@ -49,7 +49,7 @@ def delivery_rates():
         "office/delivery_rates.html",
         form=form,
         rates=fees.rates(),
-        delete_form=CsrfForm(),
+        delete_form=ButtonForm(),
         default_grams=fees.DEFAULT_WEIGHT_GRAMS,
     ), form_status(form)
 
@@ -57,7 +57,7 @@ def delivery_rates():
 @bp.post("/giao-hang/<int:rate_id>/xoa")
 def delete_delivery_rate(rate_id: int):
     return act_and_return(
-        CsrfForm(),
+        ButtonForm(),
         lambda: rules.delete_rate(current_user, rate_id),
         lambda _done: _("The band is removed."),
         url_for(".delivery_rates"),

@@ -13,10 +13,6 @@ def choices(mapping) -> list[SelectChoice]:
     return [SelectChoice(k, v) for k, v in mapping.items()]
 
 
-class CsrfForm(FlaskForm):
-    """Buttons that post nothing but the CSRF token."""
-
-
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Length(max=2000)])
 

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.ids import posted_ids
 from storefront.office import bp
-from storefront.office.forms import CsrfForm, ReasonForm
+from storefront.office.forms import ReasonForm
 from storefront.office.web import act_and_return
 from storefront.orders import returns, tracking, transitions
 from storefront.orders import services as orders
 from storefront.orders.models import Order, OrderStatus, PartStatus
+from storefront.submissions import ButtonForm
 
 MAX_UNITS_DIGITS = 6
 
@@ -36,7 +37,7 @@ def order_detail(number: str):
     return render_template(
         "office/order.html",
         order=order,
-        form=CsrfForm(),
+        form=ButtonForm(),
         reason_form=ReasonForm(),
         may_cancel=transitions.may_cancel(order, "office"),
         returnable=returns.returnable_parts(order),
@@ -52,7 +53,7 @@ def order_part_delivered(number: str, part_id: int):
     if part is None:
         abort(404)
     return act_and_return(
-        CsrfForm(),
+        ButtonForm(),
         lambda: orders.change_part(
             part,
             PartStatus.DELIVERED,
@@ -67,13 +68,13 @@ def order_part_delivered(number: str, part_id: int):
 @bp.get("/carriers")
 def carriers():
     carriers = tracking.all_carriers()
-    return render_template("office/carriers.html", carriers=carriers, form=CsrfForm())
+    return render_template("office/carriers.html", carriers=carriers, form=ButtonForm())
 
 
 @bp.post("/carriers/<code>")
 def carrier_save(code: str):
     return act_and_return(
-        CsrfForm(),
+        ButtonForm(),
         lambda: tracking.set_tracking_url(code[:16], request.form.get("tracking_url", "")),
         lambda carrier: _("The tracking page of %(name)s is saved.", name=carrier.name),
         url_for(".carriers"),
@@ -101,7 +102,7 @@ def order_cancel(number: str):
 def order_return(number: str, part_id: int):
     order = _order(number)
     return act_and_return(
-        CsrfForm(),
+        ButtonForm(),
         lambda: returns.record_return(
             current_user,
             order,

@@ -7,7 +7,6 @@ from wtforms import SelectChoice
 
 from storefront.office import bp, regions, showrooms, users
 from storefront.office.forms import (
-    CsrfForm,
     InviteForm,
     ReasonForm,
     RegionForm,
@@ -23,7 +22,7 @@ from storefront.office.web import (
     region_choices,
     showroom_choices,
 )
-from storefront.submissions import carry_out, form_status
+from storefront.submissions import ButtonForm, carry_out, form_status
 
 # --- showrooms -------------------------------------------------------------------------------
 
@@ -245,14 +244,14 @@ def user(user_id: int):
             flash(_("The role is saved."), "success")
             return redirect(url_for(".user", user_id=account.id))
     return render_template(
-        "office/user.html", account=account, form=form, csrf_form=CsrfForm(formdata=None)
+        "office/user.html", account=account, form=form, csrf_form=ButtonForm(formdata=None)
     ), form_status(form)
 
 
 @bp.post("/users/<int:user_id>/active")
 def user_active(user_id: int):
     return act_and_return(
-        CsrfForm(),
+        ButtonForm(),
         lambda: users.set_active(current_user, user_id, request.form.get("active") == "1"),
         lambda account: (
             _("The account is active.")

@@ -19,7 +19,6 @@ from storefront.office import producers as register
 from storefront.office import products as catalogue
 from storefront.office.forms import (
     CertificateForm,
-    CsrfForm,
     DecisionScanForm,
     NoticeRuleForm,
     ProducerForm,
@@ -30,7 +29,13 @@ from storefront.office.forms import (
 from storefront.office.web import act_and_return, producer_choices, region_choices
 from storefront.producers import products as producer_products
 from storefront.producers.forms import DetailsForm
-from storefront.submissions import carry_out, carry_out_flashed, form_status, messages
+from storefront.submissions import (
+    ButtonForm,
+    carry_out,
+    carry_out_flashed,
+    form_status,
+    messages,
+)
 
 
 @bp.get("/")
@@ -284,14 +289,14 @@ def notice_rules():
         form=form,
         rules=catalog_notices.rules(),
         subgroups=catalogue.subgroups_in_use(),
-        delete_form=CsrfForm(),
+        delete_form=ButtonForm(),
     ), form_status(form)
 
 
 @bp.post("/notices/<int:rule_id>/delete")
 def delete_notice_rule(rule_id: int):
     return act_and_return(
-        CsrfForm(),
+        ButtonForm(),
         lambda: notices.remove_rule(current_user, rule_id),
         lambda _rule: _("The rule is removed."),
         url_for(".notice_rules"),

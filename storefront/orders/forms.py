@@ -77,7 +77,3 @@ class CheckoutForm(FlaskForm):
         if self.form_errors:
             errors["cart"] = self.form_errors[-1]
         return errors
-
-
-class OrderActionForm(FlaskForm):
-    """Only the CSRF token."""

@@ -12,11 +12,17 @@ from storefront.cart.routes import current_cart
 from storefront.delivery import addresses, places
 from storefront.ids import parse_id
 from storefront.orders import bp, checkout, following, placing, services, transitions
-from storefront.orders.forms import CheckoutForm, OrderActionForm
+from storefront.orders.forms import CheckoutForm
 from storefront.orders.models import Fulfilment, Order, OrderStatus
 from storefront.orders.payment_panels import pickup_qr_data_uri, vietqr_for_order
 from storefront.register.showrooms import list_showrooms
-from storefront.submissions import carry_out, carry_out_flashed, form_status, show_on_form
+from storefront.submissions import (
+    ButtonForm,
+    carry_out,
+    carry_out_flashed,
+    form_status,
+    show_on_form,
+)
 
 SESSION_ORDERS = keep_at_sign_in("orders")  # orders placed as a guest, still theirs after sign-in
 # A random value per browser session that the checkout form's key is bound to.
@@ -201,7 +207,7 @@ def _order_view(order: Order) -> dict:
     return {
         "order": order,
         "state": state,
-        "form": OrderActionForm(),
+        "form": ButtonForm(),
         "vietqr": vietqr,
         "waiting": vietqr is not None,
         "secret": request.args.get("k"),
@@ -237,9 +243,7 @@ def buy_again(number: str):
     """The same items back in the cart: only what is sold today; what was left out is said."""
     order = viewable_order(number)
     cart = current_cart()
-    done = carry_out_flashed(
-        OrderActionForm(), lambda: following.buy_again(order, cart, clock.today())
-    )
+    done = carry_out_flashed(ButtonForm(), lambda: following.buy_again(order, cart, clock.today()))
     if done:
         result = done.value
         if result.added:
@@ -262,7 +266,7 @@ def cancel(number: str):
         "customer", order.contact_name, current_user.get_id() and current_user.id
     )
     if carry_out_flashed(
-        OrderActionForm(),
+        ButtonForm(),
         lambda: services.change_status(
             order, OrderStatus.CANCELLED, actor, note=_("Cancelled by the customer")
         ),

@@ -10,11 +10,10 @@ from storefront.extensions import csrf, db
 from storefront.orders import expiry
 from storefront.orders import services as orders
 from storefront.orders.checkout import stripe_enabled
-from storefront.orders.forms import OrderActionForm
 from storefront.orders.models import PaymentMethod
 from storefront.orders.routes import viewable_order
 from storefront.payments import bank_webhooks, bp, services, stripe_checkout
-from storefront.submissions import carry_out_flashed
+from storefront.submissions import ButtonForm, carry_out_flashed
 
 
 @bp.post("/don-hang/<number>/the")
@@ -26,7 +25,7 @@ def card_start(number: str):
         abort(400)
     start = partial(stripe_checkout.start_checkout, order)
     let_through = (stripe_checkout.NotAwaitingCard,)  # 409: the order page has changed
-    if done := carry_out_flashed(OrderActionForm(), start, let_through=let_through):
+    if done := carry_out_flashed(ButtonForm(), start, let_through=let_through):
         return redirect(done.value, code=303)
     return redirect(url_for("orders.order_page", number=order.number))
 
@@ -104,7 +103,7 @@ def _receive(transfers: list[bank_webhooks.IncomingTransfer]):
 @roles_required(Role.OFFICE)
 def reconcile():
     """The office's view of transfers to look for on the bank statement."""
-    form = OrderActionForm()
+    form = ButtonForm()
     result = None
     if request.method == "POST":
         if not form.validate():
@@ -129,7 +128,7 @@ def reconcile():
 @bp.post("/office/payments/<number>/received")
 @roles_required(Role.OFFICE)
 def mark_received(number: str):
-    form = OrderActionForm()
+    form = ButtonForm()
     if not form.validate():
         abort(400)
     order = orders.get_order(number)

@@ -162,6 +162,14 @@ def notice_in_vietnamese(notice: str) -> str:
         return str(NOTICE_TEXTS[notice])
 
 
+def notice_texts(in_vietnamese: bool = False) -> dict[str, str]:
+    """Every notice's text by name, for a page's script (the counter): in the page's language,
+    or in the legal Vietnamese wording (its slip)."""
+    if in_vietnamese:
+        return {name: notice_in_vietnamese(name) for name in NOTICE_TEXTS}
+    return {name: str(text) for name, text in NOTICE_TEXTS.items()}
+
+
 def register(app) -> None:
     """The names as Jinja globals: every template and macro (also one imported without
     context) reads them, and no page pays a context processor for them."""
@@ -185,5 +193,6 @@ def register(app) -> None:
             "ZONE_NAMES": ZONE_NAMES,
             "NOTICE_TEXTS": NOTICE_TEXTS,
             "notice_in_vietnamese": notice_in_vietnamese,
+            "notice_texts": notice_texts,
         }
     )

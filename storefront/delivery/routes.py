@@ -36,7 +36,6 @@ def chosen_province() -> Region | None:
     return places.chosen_province(session.get(places.SESSION_PROVINCE), user_id, clock.today())
 
 
-@bp.app_template_global()
 def delivery_offer(product: Product) -> Offer:
     province = chosen_province()
     quote = fees.parcels([(product, 1)], province)[0].quote if province else None

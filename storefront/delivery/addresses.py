@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from storefront.clock import utcnow
 from storefront.delivery.models import SavedAddress
@@ -14,13 +15,16 @@ SHOWN = 5  # the most recently used addresses offered at checkout
 
 
 def saved_for(user_id: int | None, limit: int | None = SHOWN) -> list[SavedAddress]:
-    """The customer's saved addresses, the most recently used first (``limit=None``: all)."""
+    """The customer's saved addresses, the most recently used first (``limit=None``: all), with
+    their communes and provinces. One query."""
     if user_id is None:
         return []
     return list(
         db.session.scalars(
             select(SavedAddress)
             .where(SavedAddress.user_id == user_id)
+            # Each is shown with its commune and province: read with it, not one by one.
+            .options(joinedload(SavedAddress.province), joinedload(SavedAddress.commune))
             .order_by(SavedAddress.last_used_at.desc(), SavedAddress.id.desc())
             .limit(limit)
         )
